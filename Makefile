@@ -1,0 +1,41 @@
+# Thin wrappers; every target sets up what it needs on a fresh machine with python3 and make.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# Reinstall only when something the wheel is built from has changed.
+SOURCES := pyproject.toml $(shell find welkin_async codegen schemas -type f \
+	-not -path '*/__pycache__/*' -not -path '*/_generated/*' 2>/dev/null)
+
+.PHONY: setup generate generate-check lint typecheck test clean
+
+$(BIN)/python:
+	@$(PYTHON) -m venv --help >/dev/null 2>&1 || { apt-get update && apt-get install -y python3-venv; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# A real (non-editable) install: it builds the wheel, which runs the codegen build hook, so
+# every test run also proves that `pip install .` yields importable models.
+$(VENV)/.installed: $(BIN)/python $(SOURCES)
+	$(BIN)/python -m pip install --quiet ".[test]"
+	@touch $@
+
+setup: $(VENV)/.installed
+
+generate: setup
+	$(BIN)/python -m welkin_codegen core --root .
+
+generate-check: setup
+	$(BIN)/python -m welkin_codegen core --root . --check
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: setup
+	$(BIN)/mypy
+
+test: lint typecheck generate-check
+	$(BIN)/pytest
+
+clean:
+	rm -rf $(VENV) build dist .mypy_cache .pytest_cache .ruff_cache .hypothesis

@@ -1,0 +1,89 @@
+"""The API's entities as attrs classes, generated from schemas/core (see ``_generated/``).
+
+Absent fields are ``UNSET``; JSON ``null`` is ``None``. Page envelopes are generic in their item
+type: ``SpringPage[Patient]``, ``MetaInfoPage[PatientProgram]``, ``CdtRecord[MyCdt]``.
+"""
+
+from welkin_async.models._base import OpenIntEnum, OpenStrEnum, WelkinModel
+from welkin_async.models._generated.api_client_token import ApiClientToken
+from welkin_async.models._generated.assessment_record import AssessmentRecord, AssessmentStatus
+from welkin_async.models._generated.calendar_event import CalendarEvent, Participant
+from welkin_async.models._generated.cdt_definition import (
+    CdtDefinition,
+    CdtFieldDefinition,
+    CdtFieldMeta,
+    CdtFieldOption,
+    CdtFieldType,
+    CdtType,
+)
+from welkin_async.models._generated.cdt_record import CdtRecord
+from welkin_async.models._generated.cursor_page import Cursor, CursorPage
+from welkin_async.models._generated.encounter import Encounter, EncounterStatus
+from welkin_async.models._generated.encounter_create import (
+    AppointmentCreate,
+    EncounterCreate,
+    ParticipantCreate,
+)
+from welkin_async.models._generated.error_item import ErrorItem
+from welkin_async.models._generated.meta_info_page import MetaInfo, MetaInfoPage
+from welkin_async.models._generated.named_page import NamedPage
+from welkin_async.models._generated.oauth_error import OAuthError
+from welkin_async.models._generated.oauth_token import OAuthToken
+from welkin_async.models._generated.patient import Gender, Patient
+from welkin_async.models._generated.patient_program import PatientProgram, ProgramStatus
+from welkin_async.models._generated.program_phase import ProgramPhase
+from welkin_async.models._generated.spring_page import Pageable, Sort, SpringPage
+from welkin_async.models._generated.token_page import TokenMeta, TokenPage
+from welkin_async.models._generated.user import User, UserRole, UserTerritory
+from welkin_async.models._generated.webhook_event import (
+    WebhookEvent,
+    WebhookEventEntity,
+    WebhookEventSubtype,
+)
+
+__all__ = [
+    "ApiClientToken",
+    "AppointmentCreate",
+    "AssessmentRecord",
+    "AssessmentStatus",
+    "CalendarEvent",
+    "CdtDefinition",
+    "CdtFieldDefinition",
+    "CdtFieldMeta",
+    "CdtFieldOption",
+    "CdtFieldType",
+    "CdtRecord",
+    "CdtType",
+    "Cursor",
+    "CursorPage",
+    "Encounter",
+    "EncounterCreate",
+    "EncounterStatus",
+    "ErrorItem",
+    "Gender",
+    "MetaInfo",
+    "MetaInfoPage",
+    "NamedPage",
+    "OAuthError",
+    "OAuthToken",
+    "OpenIntEnum",
+    "OpenStrEnum",
+    "Pageable",
+    "Participant",
+    "ParticipantCreate",
+    "Patient",
+    "PatientProgram",
+    "ProgramPhase",
+    "ProgramStatus",
+    "Sort",
+    "SpringPage",
+    "TokenMeta",
+    "TokenPage",
+    "User",
+    "UserRole",
+    "UserTerritory",
+    "WebhookEvent",
+    "WebhookEventEntity",
+    "WebhookEventSubtype",
+    "WelkinModel",
+]

@@ -1,0 +1,53 @@
+# Code generated from schemas/core by `make generate` (python -m welkin_codegen core).
+# DO NOT EDIT: change the schema and regenerate.
+
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import UUID
+
+import attrs
+
+from welkin_async._unset import UNSET, UnsetType
+from welkin_async.models._base import WelkinModel
+
+
+@attrs.define(kw_only=True, repr=False)
+class AppointmentCreate(WelkinModel):
+    """The appointment to schedule with a new encounter."""
+
+    event_type: str | None | UnsetType = attrs.field(
+        default=UNSET, metadata={"wire_name": "eventType"}
+    )
+    event_title: str | None | UnsetType = attrs.field(
+        default=UNSET, metadata={"wire_name": "eventTitle"}
+    )
+    start_date_time: datetime | None | UnsetType = attrs.field(
+        default=UNSET, metadata={"wire_name": "startDateTime"}
+    )
+    end_date_time: datetime | None | UnsetType = attrs.field(
+        default=UNSET, metadata={"wire_name": "endDateTime"}
+    )
+    host_id: UUID | None | UnsetType = attrs.field(default=UNSET, metadata={"wire_name": "hostId"})
+    participants: list[ParticipantCreate] | None | UnsetType = attrs.field(default=UNSET)
+
+
+@attrs.define(kw_only=True, repr=False)
+class EncounterCreate(WelkinModel):
+    """The body that creates an encounter from a template."""
+
+    template_name: str = attrs.field(metadata={"wire_name": "templateName"})
+    title: str | None | UnsetType = attrs.field(default=UNSET)
+    description: str | None | UnsetType = attrs.field(default=UNSET)
+    notes: str | None | UnsetType = attrs.field(default=UNSET)
+    current_scheduled_appointment: AppointmentCreate | None | UnsetType = attrs.field(
+        default=UNSET, metadata={"wire_name": "currentScheduledAppointment"}
+    )
+
+
+@attrs.define(kw_only=True, repr=False)
+class ParticipantCreate(WelkinModel):
+    """A participant named when scheduling."""
+
+    participant_id: UUID = attrs.field(metadata={"wire_name": "participantId"})
+    participant_role: str = attrs.field(metadata={"wire_name": "participantRole"})

@@ -1,0 +1,62 @@
+# Code generated from schemas/core by `make generate` (python -m welkin_codegen core).
+# DO NOT EDIT: change the schema and regenerate.
+
+from __future__ import annotations
+
+from datetime import datetime
+from uuid import UUID
+
+import attrs
+
+from welkin_async._unset import UNSET, UnsetType
+from welkin_async.models._base import OpenStrEnum, WelkinModel
+
+from .program_phase import ProgramPhase
+
+
+@attrs.define(kw_only=True, repr=False)
+class PatientProgram(WelkinModel):
+    """A program as it applies to one patient: assignment, current phase, path."""
+
+    program_name: str = attrs.field(metadata={"wire_name": "programName"})
+    id: UUID | None | UnsetType = attrs.field(default=UNSET)
+    created_by_name: str | None | UnsetType = attrs.field(
+        default=UNSET, metadata={"wire_name": "createdByName"}
+    )
+    created_at: datetime | None | UnsetType = attrs.field(
+        default=UNSET, metadata={"wire_name": "createdAt"}
+    )
+    updated_by_name: str | None | UnsetType = attrs.field(
+        default=UNSET, metadata={"wire_name": "updatedByName"}
+    )
+    updated_at: datetime | None | UnsetType = attrs.field(
+        default=UNSET, metadata={"wire_name": "updatedAt"}
+    )
+    program_title: str | None | UnsetType = attrs.field(
+        default=UNSET, metadata={"wire_name": "programTitle"}
+    )
+    program_description: str | None | UnsetType = attrs.field(
+        default=UNSET, metadata={"wire_name": "programDescription"}
+    )
+    assigned: bool | None | UnsetType = attrs.field(default=UNSET)
+    patient_id: UUID | None | UnsetType = attrs.field(
+        default=UNSET, metadata={"wire_name": "patientId"}
+    )
+    current_phase: ProgramPhase | None | UnsetType = attrs.field(
+        default=UNSET, metadata={"wire_name": "currentPhase"}
+    )
+    status: ProgramStatus | None | UnsetType = attrs.field(default=UNSET)
+    compatible_with_current_version: bool | None | UnsetType = attrs.field(
+        default=UNSET, metadata={"wire_name": "compatibleWithCurrentVersion"}
+    )
+    path_history: list[ProgramPhase] | None | UnsetType = attrs.field(
+        default=UNSET, metadata={"wire_name": "pathHistory"}
+    )
+
+
+class ProgramStatus(OpenStrEnum):
+    """Where a patient stands in a program."""
+
+    IN_PROGRESS = "IN_PROGRESS"
+    COMPLETED = "COMPLETED"
+    CANCELLED = "CANCELLED"

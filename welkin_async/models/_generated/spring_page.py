@@ -1,0 +1,63 @@
+# Code generated from schemas/core by `make generate` (python -m welkin_codegen core).
+# DO NOT EDIT: change the schema and regenerate.
+
+from __future__ import annotations
+
+from typing import Any, Generic
+
+import attrs
+from typing_extensions import TypeVar
+
+from welkin_async._unset import UNSET, UnsetType
+from welkin_async.models._base import WelkinModel
+
+
+@attrs.define(kw_only=True, repr=False)
+class Pageable(WelkinModel):
+    """The request a Spring page answers."""
+
+    page_number: int | None | UnsetType = attrs.field(
+        default=UNSET, metadata={"wire_name": "pageNumber"}
+    )
+    page_size: int | None | UnsetType = attrs.field(
+        default=UNSET, metadata={"wire_name": "pageSize"}
+    )
+    offset: int | None | UnsetType = attrs.field(default=UNSET)
+    paged: bool | None | UnsetType = attrs.field(default=UNSET)
+    unpaged: bool | None | UnsetType = attrs.field(default=UNSET)
+    sort: Sort | None | UnsetType = attrs.field(default=UNSET)
+
+
+@attrs.define(kw_only=True, repr=False)
+class Sort(WelkinModel):
+    """How a Spring page is sorted."""
+
+    sorted: bool | None | UnsetType = attrs.field(default=UNSET)
+    unsorted: bool | None | UnsetType = attrs.field(default=UNSET)
+    empty: bool | None | UnsetType = attrs.field(default=UNSET)
+
+
+T = TypeVar("T", default=Any)
+
+
+@attrs.define(kw_only=True, repr=False)
+class SpringPage(WelkinModel, Generic[T]):
+    """A Spring Data page: 0-based ``number``, ``size``, ``totalPages``."""
+
+    content: list[T]
+    total_elements: int | None | UnsetType = attrs.field(
+        default=UNSET, metadata={"wire_name": "totalElements"}
+    )
+    total_pages: int | None | UnsetType = attrs.field(
+        default=UNSET, metadata={"wire_name": "totalPages"}
+    )
+    number: int | None | UnsetType = attrs.field(default=UNSET)
+    size: int | None | UnsetType = attrs.field(default=UNSET)
+    number_of_elements: int | None | UnsetType = attrs.field(
+        default=UNSET, metadata={"wire_name": "numberOfElements"}
+    )
+    first: bool | None | UnsetType = attrs.field(default=UNSET)
+    last: bool | None | UnsetType = attrs.field(default=UNSET)
+    empty: bool | None | UnsetType = attrs.field(default=UNSET)
+    pageable: Pageable | None | UnsetType = attrs.field(default=UNSET)
+    sort: Sort | None | UnsetType = attrs.field(default=UNSET)
