@@ -15,7 +15,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from datamodel_code_generator import DataModelType, InputFileType, PythonVersion, generate
+from datamodel_code_generator import PythonVersion, generate
+from datamodel_code_generator.enums import DataModelType, InputFileType
 from datamodel_code_generator.format import DatetimeClassType, Formatter
 from ruff.__main__ import find_ruff_bin
 
@@ -55,10 +56,13 @@ def render(
     *,
     header: str,
     class_data: Mapping[str, Mapping[str, Any]],
+    skip_root_model: bool = False,
+    footer: str = "",
 ) -> Modules:
     """Render a schema file, a folder of them, or an in-memory schema into formatted modules.
 
-    ``class_data`` maps a class name to extra template values (see ``templates/dataclass.jinja2``).
+    ``class_data`` maps a class name to extra template values (see ``templates/dataclass.jinja2``);
+    ``footer`` is code appended to every module before formatting.
     """
     generated = generate(
         schema if isinstance(schema, Path) else dict(schema),
@@ -87,6 +91,7 @@ def render(
         use_schema_description=True,
         use_field_description=True,
         disable_timestamp=True,
+        skip_root_model=skip_root_model,
     )
     if isinstance(generated, str):
         modules: Modules = {("__init__.py",): generated}
@@ -94,10 +99,12 @@ def render(
         raise CodegenError("datamodel-code-generator produced no output")
     else:
         modules = {tuple(path): code for path, code in generated.items()}
-    return {path: _tidy(code, path[-1]) for path, code in sorted(modules.items())}
+    return {path: _tidy(code + footer, path[-1]) for path, code in sorted(modules.items())}
 
 
 def _tidy(code: str, filename: str) -> str:
+    if filename == "__init__.py":  # ruff keeps unused imports of an __init__ as re-exports
+        filename = "_module.py"
     ruff = find_ruff_bin()
     fixed = _run_ruff(
         [ruff, "check", *_RUFF_SETTINGS, "--select", "F401,I", "--fix-only", "--exit-zero"],

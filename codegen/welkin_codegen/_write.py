@@ -45,5 +45,7 @@ def differences(modules: Modules, out_dir: Path) -> list[str]:
             problems.append(f"missing: {path}")
         elif path.read_text(encoding="utf-8") != code:
             problems.append(f"differs: {path}")
-    problems.extend(f"not generated: {p}" for p in sorted(set(out_dir.rglob("*.py")) - set(expected)))
+    problems.extend(
+        f"not generated: {p}" for p in sorted(set(out_dir.rglob("*.py")) - set(expected))
+    )
     return problems

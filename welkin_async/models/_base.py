@@ -1,4 +1,4 @@
-"""What every generated model and enum shares: kept unknown keys, a PHI-safe repr, open enums.
+"""What generated models and enums share: unknown keys kept, a PHI-safe repr, open enums.
 
 Generated code (``_generated/``) imports these names; nothing here depends on a schema.
 """
@@ -50,50 +50,46 @@ class WelkinModel:
         return f"{type(self).__name__}(<values redacted>; set: {', '.join(present)}{unknown})"
 
 
-class _OpenEnumMixin:
-    """Lets an enum accept values it does not declare, so a newer server never breaks a read.
+def _pseudo_member(enum_class: type[enum.Enum], member: Any, value: object) -> Any:
+    """Register ``member`` as the enum's stand-in for the undeclared ``value``.
 
-    An undeclared value becomes a pseudo-member of the enum: it compares equal to the raw value,
-    unstructures back to it, and reports ``known`` as ``False``. It is cached, so the same value
-    is always the same object.
+    It compares equal to the raw value, unstructures back to it, and is cached, so one value is
+    always one object; it is not listed by iteration, which keeps the declared members only.
     """
+    member._name_ = str(value)
+    member._value_ = value
+    return enum_class._value2member_map_.setdefault(value, member)
 
-    _member_type_: ClassVar[type]
-    _value2member_map_: ClassVar[dict[Any, Any]]
-    __members__: ClassVar[Mapping[str, Any]]
-    _name_: str
-    _value_: Any
 
-    @classmethod
-    def _accepts(cls, value: object) -> bool:
-        raise NotImplementedError
+def _is_declared(member: enum.Enum) -> bool:
+    return type(member).__members__.get(member.name) is member
+
+
+class OpenStrEnum(enum.StrEnum):
+    """A string enum that keeps undeclared values, so a newer server never breaks a read."""
 
     @classmethod
     def _missing_(cls, value: object) -> Any:
-        if not cls._accepts(value):
+        if type(value) is not str:
             return None
-        member = cls._member_type_.__new__(cls, value)  # type: ignore[call-overload]
-        member._name_ = str(value)
-        member._value_ = value
-        return cls._value2member_map_.setdefault(value, member)
+        return _pseudo_member(cls, str.__new__(cls, value), value)
 
     @property
     def known(self) -> bool:
-        """Whether this value is one the generated enum declares."""
-        return type(self).__members__.get(self._name_) is self
+        """Whether this value is one the enum declares."""
+        return _is_declared(self)
 
 
-class OpenStrEnum(_OpenEnumMixin, enum.StrEnum):
-    """A string enum that keeps undeclared string values (see ``_OpenEnumMixin``)."""
-
-    @classmethod
-    def _accepts(cls, value: object) -> bool:
-        return type(value) is str
-
-
-class OpenIntEnum(_OpenEnumMixin, enum.IntEnum):
-    """An integer enum that keeps undeclared integer values (see ``_OpenEnumMixin``)."""
+class OpenIntEnum(enum.IntEnum):
+    """An integer enum that keeps undeclared values, so a newer server never breaks a read."""
 
     @classmethod
-    def _accepts(cls, value: object) -> bool:
-        return type(value) is int
+    def _missing_(cls, value: object) -> Any:
+        if type(value) is not int:
+            return None
+        return _pseudo_member(cls, int.__new__(cls, value), value)
+
+    @property
+    def known(self) -> bool:
+        """Whether this value is one the enum declares."""
+        return _is_declared(self)

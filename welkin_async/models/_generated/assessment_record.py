@@ -18,64 +18,64 @@ class AssessmentRecord(WelkinModel):
     """A filled-in (or in-progress) assessment form."""
 
     id: UUID
-    created_at: datetime | None | UnsetType = attrs.field(
+    created_at: datetime | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "createdAt"}
     )
-    updated_at: datetime | None | UnsetType = attrs.field(
+    updated_at: datetime | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "updatedAt"}
     )
-    created_by: str | None | UnsetType = attrs.field(
+    created_by: str | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "createdBy"}
     )
-    updated_by: str | None | UnsetType = attrs.field(
+    updated_by: str | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "updatedBy"}
     )
-    created_by_name: str | None | UnsetType = attrs.field(
+    created_by_name: str | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "createdByName"}
     )
-    updated_by_name: str | None | UnsetType = attrs.field(
+    updated_by_name: str | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "updatedByName"}
     )
-    finalized_date: datetime | None | UnsetType = attrs.field(
+    finalized_date: datetime | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "finalizedDate"}
     )
-    local_finalized_date: datetime | None | UnsetType = attrs.field(
+    local_finalized_date: datetime | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "localFinalizedDate"}
     )
-    local_created_date: datetime | None | UnsetType = attrs.field(
+    local_created_date: datetime | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "localCreatedDate"}
     )
-    local_updated_date: datetime | None | UnsetType = attrs.field(
+    local_updated_date: datetime | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "localUpdatedDate"}
     )
-    assessment_name: str | None | UnsetType = attrs.field(
+    assessment_name: str | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "assessmentName"}
     )
-    assessment_title: str | None | UnsetType = attrs.field(
+    assessment_title: str | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "assessmentTitle"}
     )
-    assessment_cdt_name: str | None | UnsetType = attrs.field(
+    assessment_cdt_name: str | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "assessmentCdtName"}
     )
-    version: int | None | UnsetType = attrs.field(default=UNSET)
-    patient_id: UUID | None | UnsetType = attrs.field(
+    version: int | UnsetType | None = attrs.field(default=UNSET)
+    patient_id: UUID | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "patientId"}
     )
-    status: AssessmentStatus | None | UnsetType = attrs.field(default=UNSET)
-    answers: dict[str, Any] | None | UnsetType = attrs.field(default=UNSET)
+    status: AssessmentStatus | UnsetType | None = attrs.field(default=UNSET)
+    answers: dict[str, Any] | UnsetType | None = attrs.field(default=UNSET)
     """Answers by CDT field wire name (``cdt-name__cdtf-name``)."""
-    scoring: dict[str, Any] | None | UnsetType = attrs.field(default=UNSET)
-    folder_id: UUID | None | UnsetType = attrs.field(
+    scoring: dict[str, Any] | UnsetType | None = attrs.field(default=UNSET)
+    folder_id: UUID | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "folderId"}
     )
-    expiration_date: datetime | None | UnsetType = attrs.field(
+    expiration_date: datetime | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "expirationDate"}
     )
-    questions: dict[str, Any] | None | UnsetType = attrs.field(default=UNSET)
-    resolved_cdt_values: dict[str, Any] | None | UnsetType = attrs.field(
+    questions: dict[str, Any] | UnsetType | None = attrs.field(default=UNSET)
+    resolved_cdt_values: dict[str, Any] | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "resolvedCdtValues"}
     )
-    pfa: bool | None | UnsetType = attrs.field(default=UNSET)
+    pfa: bool | UnsetType | None = attrs.field(default=UNSET)
 
 
 class AssessmentStatus(OpenStrEnum):

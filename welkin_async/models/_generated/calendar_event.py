@@ -16,97 +16,97 @@ from welkin_async.models._base import WelkinModel
 class CalendarEvent(WelkinModel):
     """A scheduled event, such as an encounter's appointment."""
 
-    id: UUID | None | UnsetType = attrs.field(default=UNSET)
-    created_by: str | None | UnsetType = attrs.field(
+    id: UUID | UnsetType | None = attrs.field(default=UNSET)
+    created_by: str | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "createdBy"}
     )
-    created_at: datetime | None | UnsetType = attrs.field(
+    created_at: datetime | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "createdAt"}
     )
-    updated_by: str | None | UnsetType = attrs.field(
+    updated_by: str | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "updatedBy"}
     )
-    updated_at: datetime | None | UnsetType = attrs.field(
+    updated_at: datetime | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "updatedAt"}
     )
-    external_id: str | None | UnsetType = attrs.field(
+    external_id: str | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "externalId"}
     )
-    external_id_updated_at: datetime | None | UnsetType = attrs.field(
+    external_id_updated_at: datetime | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "externalIdUpdatedAt"}
     )
-    event_title: str | None | UnsetType = attrs.field(
+    event_title: str | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "eventTitle"}
     )
-    event_description: str | None | UnsetType = attrs.field(
+    event_description: str | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "eventDescription"}
     )
-    start_date_time: datetime | None | UnsetType = attrs.field(
+    start_date_time: datetime | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "startDateTime"}
     )
-    local_start_date_time: datetime | None | UnsetType = attrs.field(
+    local_start_date_time: datetime | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "localStartDateTime"}
     )
-    end_date_time: datetime | None | UnsetType = attrs.field(
+    end_date_time: datetime | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "endDateTime"}
     )
-    local_end_date_time: datetime | None | UnsetType = attrs.field(
+    local_end_date_time: datetime | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "localEndDateTime"}
     )
-    all_day_event: bool | None | UnsetType = attrs.field(
+    all_day_event: bool | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "allDayEvent"}
     )
-    duration: int | None | UnsetType = attrs.field(default=UNSET)
-    event_type: str | None | UnsetType = attrs.field(
+    duration: int | UnsetType | None = attrs.field(default=UNSET)
+    event_type: str | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "eventType"}
     )
-    event_status: str | None | UnsetType = attrs.field(
+    event_status: str | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "eventStatus"}
     )
-    event_mode: str | None | UnsetType = attrs.field(
+    event_mode: str | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "eventMode"}
     )
-    event_color: str | None | UnsetType = attrs.field(
+    event_color: str | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "eventColor"}
     )
-    host_id: UUID | None | UnsetType = attrs.field(default=UNSET, metadata={"wire_name": "hostId"})
-    timezone: str | None | UnsetType = attrs.field(default=UNSET)
-    additional_info: str | None | UnsetType = attrs.field(
+    host_id: UUID | UnsetType | None = attrs.field(default=UNSET, metadata={"wire_name": "hostId"})
+    timezone: str | UnsetType | None = attrs.field(default=UNSET)
+    additional_info: str | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "additionalInfo"}
     )
-    participants: list[Participant] | None | UnsetType = attrs.field(default=UNSET)
+    participants: list[Participant] | UnsetType | None = attrs.field(default=UNSET)
 
 
 @attrs.define(kw_only=True, repr=False)
 class Participant(WelkinModel):
     """Someone taking part in a calendar event."""
 
-    id: UUID | None | UnsetType = attrs.field(default=UNSET)
-    participant_id: UUID | None | UnsetType = attrs.field(
+    id: UUID | UnsetType | None = attrs.field(default=UNSET)
+    participant_id: UUID | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "participantId"}
     )
-    participant_role: str | None | UnsetType = attrs.field(
+    participant_role: str | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "participantRole"}
     )
-    participation_status: str | None | UnsetType = attrs.field(
+    participation_status: str | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "participationStatus"}
     )
-    attended: bool | None | UnsetType = attrs.field(default=UNSET)
-    timezone: str | None | UnsetType = attrs.field(default=UNSET)
-    first_name: str | None | UnsetType = attrs.field(
+    attended: bool | UnsetType | None = attrs.field(default=UNSET)
+    timezone: str | UnsetType | None = attrs.field(default=UNSET)
+    first_name: str | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "firstName"}
     )
-    last_name: str | None | UnsetType = attrs.field(
+    last_name: str | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "lastName"}
     )
-    deleted: bool | None | UnsetType = attrs.field(default=UNSET)
-    has_access: bool | None | UnsetType = attrs.field(
+    deleted: bool | UnsetType | None = attrs.field(default=UNSET)
+    has_access: bool | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "hasAccess"}
     )
-    email: str | None | UnsetType = attrs.field(default=UNSET)
-    phone: str | None | UnsetType = attrs.field(default=UNSET)
-    gender: str | None | UnsetType = attrs.field(default=UNSET)
-    birth_date: datetime | None | UnsetType = attrs.field(
+    email: str | UnsetType | None = attrs.field(default=UNSET)
+    phone: str | UnsetType | None = attrs.field(default=UNSET)
+    gender: str | UnsetType | None = attrs.field(default=UNSET)
+    birth_date: datetime | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "birthDate"}
     )
-    enabled: bool | None | UnsetType = attrs.field(default=UNSET)
+    enabled: bool | UnsetType | None = attrs.field(default=UNSET)

@@ -18,16 +18,16 @@ class CdtDefinition(WelkinModel):
 
     name: str
     fields: list[CdtFieldDefinition]
-    id: UUID | None | UnsetType = attrs.field(default=UNSET)
-    title: str | None | UnsetType = attrs.field(default=UNSET)
-    label: str | None | UnsetType = attrs.field(default=UNSET)
-    version: int | None | UnsetType = attrs.field(default=UNSET)
-    internal: bool | None | UnsetType = attrs.field(default=UNSET)
-    readable: bool | None | UnsetType = attrs.field(default=UNSET)
-    updatable: bool | None | UnsetType = attrs.field(default=UNSET)
-    type: CdtType | None | UnsetType = attrs.field(default=UNSET)
-    relation: str | None | UnsetType = attrs.field(default=UNSET)
-    contains_phi: bool | None | UnsetType = attrs.field(
+    id: UUID | UnsetType | None = attrs.field(default=UNSET)
+    title: str | UnsetType | None = attrs.field(default=UNSET)
+    label: str | UnsetType | None = attrs.field(default=UNSET)
+    version: int | UnsetType | None = attrs.field(default=UNSET)
+    internal: bool | UnsetType | None = attrs.field(default=UNSET)
+    readable: bool | UnsetType | None = attrs.field(default=UNSET)
+    updatable: bool | UnsetType | None = attrs.field(default=UNSET)
+    type: CdtType | UnsetType | None = attrs.field(default=UNSET)
+    relation: str | UnsetType | None = attrs.field(default=UNSET)
+    contains_phi: bool | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "_containsPHI"}
     )
 
@@ -43,36 +43,36 @@ class CdtFieldDefinition(WelkinModel):
     profile_data_type: Any | UnsetType = attrs.field(
         default=UNSET, metadata={"wire_name": "profileDataType"}
     )
-    editable: bool | None | UnsetType = attrs.field(default=UNSET)
-    searchable: bool | None | UnsetType = attrs.field(default=UNSET)
-    bulk_edit: bool | None | UnsetType = attrs.field(
+    editable: bool | UnsetType | None = attrs.field(default=UNSET)
+    searchable: bool | UnsetType | None = attrs.field(default=UNSET)
+    bulk_edit: bool | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "bulkEdit"}
     )
-    phi: bool | None | UnsetType = attrs.field(default=UNSET)
-    disable: bool | None | UnsetType = attrs.field(default=UNSET)
-    injected_source: bool | None | UnsetType = attrs.field(
+    phi: bool | UnsetType | None = attrs.field(default=UNSET)
+    disable: bool | UnsetType | None = attrs.field(default=UNSET)
+    injected_source: bool | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "injectedSource"}
     )
-    display_type: str | None | UnsetType = attrs.field(
+    display_type: str | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "displayType"}
     )
-    value_type: str | None | UnsetType = attrs.field(
+    value_type: str | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "valueType"}
     )
-    meta: CdtFieldMeta | None | UnsetType = attrs.field(default=UNSET)
+    meta: CdtFieldMeta | UnsetType | None = attrs.field(default=UNSET)
 
 
 @attrs.define(kw_only=True, repr=False)
 class CdtFieldMeta(WelkinModel):
     """Constraints of a CDT field."""
 
-    required: bool | None | UnsetType = attrs.field(default=UNSET)
-    multiple: bool | None | UnsetType = attrs.field(default=UNSET)
-    options: list[CdtFieldOption] | None | UnsetType = attrs.field(default=UNSET)
-    min_value: str | int | float | None | UnsetType = attrs.field(
+    required: bool | UnsetType | None = attrs.field(default=UNSET)
+    multiple: bool | UnsetType | None = attrs.field(default=UNSET)
+    options: list[CdtFieldOption] | UnsetType | None = attrs.field(default=UNSET)
+    min_value: str | int | float | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "minValue"}
     )
-    max_value: str | int | float | None | UnsetType = attrs.field(
+    max_value: str | int | float | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "maxValue"}
     )
 
@@ -82,8 +82,8 @@ class CdtFieldOption(WelkinModel):
     """One choice of a select field."""
 
     value: str | int
-    label: str | None | UnsetType = attrs.field(default=UNSET)
-    ref_cdt_name: str | None | UnsetType = attrs.field(
+    label: str | UnsetType | None = attrs.field(default=UNSET)
+    ref_cdt_name: str | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "refCdtName"}
     )
 

@@ -22,9 +22,9 @@ class CdtRecord(WelkinModel, Generic[T]):
     id: UUID
     json_body: T = attrs.field(metadata={"wire_name": "jsonBody"})
     """The record's field values, by wire name."""
-    patient_id: UUID | None | UnsetType = attrs.field(
+    patient_id: UUID | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "patientId"}
     )
-    cdt_id: UUID | None | UnsetType = attrs.field(default=UNSET, metadata={"wire_name": "cdtId"})
-    version: int | None | UnsetType = attrs.field(default=UNSET)
-    cdt_name: str | None | UnsetType = attrs.field(default=UNSET, metadata={"wire_name": "cdtName"})
+    cdt_id: UUID | UnsetType | None = attrs.field(default=UNSET, metadata={"wire_name": "cdtId"})
+    version: int | UnsetType | None = attrs.field(default=UNSET)
+    cdt_name: str | UnsetType | None = attrs.field(default=UNSET, metadata={"wire_name": "cdtName"})

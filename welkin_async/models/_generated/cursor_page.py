@@ -17,8 +17,8 @@ class Cursor(WelkinModel):
     """An export cursor; ``start`` and ``end`` are opaque to clients."""
 
     has_next: bool = attrs.field(metadata={"wire_name": "hasNext"})
-    start: str | None | UnsetType = attrs.field(default=UNSET)
-    end: str | None | UnsetType = attrs.field(default=UNSET)
+    start: str | UnsetType | None = attrs.field(default=UNSET)
+    end: str | UnsetType | None = attrs.field(default=UNSET)
 
 
 T = TypeVar("T", default=Any)

@@ -16,20 +16,20 @@ from welkin_async.models._base import WelkinModel
 class AppointmentCreate(WelkinModel):
     """The appointment to schedule with a new encounter."""
 
-    event_type: str | None | UnsetType = attrs.field(
+    event_type: str | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "eventType"}
     )
-    event_title: str | None | UnsetType = attrs.field(
+    event_title: str | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "eventTitle"}
     )
-    start_date_time: datetime | None | UnsetType = attrs.field(
+    start_date_time: datetime | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "startDateTime"}
     )
-    end_date_time: datetime | None | UnsetType = attrs.field(
+    end_date_time: datetime | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "endDateTime"}
     )
-    host_id: UUID | None | UnsetType = attrs.field(default=UNSET, metadata={"wire_name": "hostId"})
-    participants: list[ParticipantCreate] | None | UnsetType = attrs.field(default=UNSET)
+    host_id: UUID | UnsetType | None = attrs.field(default=UNSET, metadata={"wire_name": "hostId"})
+    participants: list[ParticipantCreate] | UnsetType | None = attrs.field(default=UNSET)
 
 
 @attrs.define(kw_only=True, repr=False)
@@ -37,10 +37,10 @@ class EncounterCreate(WelkinModel):
     """The body that creates an encounter from a template."""
 
     template_name: str = attrs.field(metadata={"wire_name": "templateName"})
-    title: str | None | UnsetType = attrs.field(default=UNSET)
-    description: str | None | UnsetType = attrs.field(default=UNSET)
-    notes: str | None | UnsetType = attrs.field(default=UNSET)
-    current_scheduled_appointment: AppointmentCreate | None | UnsetType = attrs.field(
+    title: str | UnsetType | None = attrs.field(default=UNSET)
+    description: str | UnsetType | None = attrs.field(default=UNSET)
+    notes: str | UnsetType | None = attrs.field(default=UNSET)
+    current_scheduled_appointment: AppointmentCreate | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "currentScheduledAppointment"}
     )
 

@@ -17,10 +17,10 @@ class ErrorItem(WelkinModel):
     """One entry of the JSON array that every API error response carries."""
 
     error_code: str = attrs.field(metadata={"wire_name": "errorCode"})
-    component_type: str | None | UnsetType = attrs.field(
+    component_type: str | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "componentType"}
     )
-    message: str | None | UnsetType = attrs.field(default=UNSET)
-    details: dict[str, Any] | None | UnsetType = attrs.field(default=UNSET)
+    message: str | UnsetType | None = attrs.field(default=UNSET)
+    details: dict[str, Any] | UnsetType | None = attrs.field(default=UNSET)
     """Structured context, e.g. the API client a security policy refused."""
-    date: datetime | None | UnsetType = attrs.field(default=UNSET)
+    date: datetime | UnsetType | None = attrs.field(default=UNSET)

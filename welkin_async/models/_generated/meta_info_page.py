@@ -16,23 +16,23 @@ from welkin_async.models._base import WelkinModel
 class MetaInfo(WelkinModel):
     """Page position and totals of a metaInfo page; ``page`` is 0-based."""
 
-    page: int | None | UnsetType = attrs.field(default=UNSET)
-    page_size: int | None | UnsetType = attrs.field(
+    page: int | UnsetType | None = attrs.field(default=UNSET)
+    page_size: int | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "pageSize"}
     )
-    total_elements: int | None | UnsetType = attrs.field(
+    total_elements: int | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "totalElements"}
     )
-    number_of_elements: int | None | UnsetType = attrs.field(
+    number_of_elements: int | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "numberOfElements"}
     )
-    first_page: bool | None | UnsetType = attrs.field(
+    first_page: bool | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "firstPage"}
     )
-    last_page: bool | None | UnsetType = attrs.field(
+    last_page: bool | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "lastPage"}
     )
-    total_pages: int | None | UnsetType = attrs.field(
+    total_pages: int | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "totalPages"}
     )
 

@@ -14,5 +14,5 @@ class OAuthError(WelkinModel):
     """An OAuth 2.0 token error response (RFC 6749 section 5.2)."""
 
     error: str
-    error_description: str | None | UnsetType = attrs.field(default=UNSET)
-    error_uri: str | None | UnsetType = attrs.field(default=UNSET)
+    error_description: str | UnsetType | None = attrs.field(default=UNSET)
+    error_uri: str | UnsetType | None = attrs.field(default=UNSET)

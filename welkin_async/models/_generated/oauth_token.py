@@ -15,5 +15,5 @@ class OAuthToken(WelkinModel):
 
     access_token: str
     token_type: str
-    expires_in: int | None | UnsetType = attrs.field(default=UNSET)
-    scope: str | None | UnsetType = attrs.field(default=UNSET)
+    expires_in: int | UnsetType | None = attrs.field(default=UNSET)
+    scope: str | UnsetType | None = attrs.field(default=UNSET)

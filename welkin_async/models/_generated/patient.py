@@ -29,92 +29,92 @@ class Patient(WelkinModel):
     """A patient: the central record every clinical datum hangs on."""
 
     id: UUID
-    external_guid: str | None | UnsetType = attrs.field(
+    external_guid: str | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "externalGuid"}
     )
-    external_id: str | None | UnsetType = attrs.field(
+    external_id: str | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "externalId"}
     )
-    mrn: str | None | UnsetType = attrs.field(default=UNSET)
-    created_at: datetime | None | UnsetType = attrs.field(
+    mrn: str | UnsetType | None = attrs.field(default=UNSET)
+    created_at: datetime | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "createdAt"}
     )
-    updated_at: datetime | None | UnsetType = attrs.field(
+    updated_at: datetime | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "updatedAt"}
     )
-    created_by: str | None | UnsetType = attrs.field(
+    created_by: str | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "createdBy"}
     )
-    updated_by: str | None | UnsetType = attrs.field(
+    updated_by: str | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "updatedBy"}
     )
-    created_by_name: str | None | UnsetType = attrs.field(
+    created_by_name: str | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "createdByName"}
     )
-    updated_by_name: str | None | UnsetType = attrs.field(
+    updated_by_name: str | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "updatedByName"}
     )
-    first_name: str | None | UnsetType = attrs.field(
+    first_name: str | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "firstName"}
     )
-    last_name: str | None | UnsetType = attrs.field(
+    last_name: str | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "lastName"}
     )
-    middle_name: str | None | UnsetType = attrs.field(
+    middle_name: str | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "middleName"}
     )
-    birth_date: date | None | UnsetType = attrs.field(
+    birth_date: date | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "birthDate"}
     )
-    gender: Gender | None | UnsetType = attrs.field(default=UNSET)
-    marital_status: str | None | UnsetType = attrs.field(
+    gender: Gender | UnsetType | None = attrs.field(default=UNSET)
+    marital_status: str | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "maritalStatus"}
     )
-    primary_language: str | None | UnsetType = attrs.field(
+    primary_language: str | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "primaryLanguage"}
     )
-    secondary_language: str | None | UnsetType = attrs.field(
+    secondary_language: str | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "secondaryLanguage"}
     )
-    email: str | None | UnsetType = attrs.field(default=UNSET)
-    secondary_email: str | None | UnsetType = attrs.field(
+    email: str | UnsetType | None = attrs.field(default=UNSET)
+    secondary_email: str | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "secondaryEmail"}
     )
-    phone: str | None | UnsetType = attrs.field(default=UNSET)
-    secondary_phone: str | None | UnsetType = attrs.field(
+    phone: str | UnsetType | None = attrs.field(default=UNSET)
+    secondary_phone: str | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "secondaryPhone"}
     )
-    country: str | None | UnsetType = attrs.field(default=UNSET)
-    state: str | None | UnsetType = attrs.field(default=UNSET)
-    city: str | None | UnsetType = attrs.field(default=UNSET)
-    zip: str | None | UnsetType = attrs.field(default=UNSET)
-    address_line1: str | None | UnsetType = attrs.field(
+    country: str | UnsetType | None = attrs.field(default=UNSET)
+    state: str | UnsetType | None = attrs.field(default=UNSET)
+    city: str | UnsetType | None = attrs.field(default=UNSET)
+    zip: str | UnsetType | None = attrs.field(default=UNSET)
+    address_line1: str | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "addressLine1"}
     )
-    address_line2: str | None | UnsetType = attrs.field(
+    address_line2: str | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "addressLine2"}
     )
-    timezone: str | None | UnsetType = attrs.field(default=UNSET)
-    patient_territories: list[Any] | None | UnsetType = attrs.field(
+    timezone: str | UnsetType | None = attrs.field(default=UNSET)
+    patient_territories: list[Any] | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "patientTerritories"}
     )
-    care_team_members: list[Any] | None | UnsetType = attrs.field(
+    care_team_members: list[Any] | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "careTeamMembers"}
     )
-    patient_programs: list[PatientProgram] | None | UnsetType = attrs.field(
+    patient_programs: list[PatientProgram] | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "patientPrograms"}
     )
-    care_team: list[Any] | None | UnsetType = attrs.field(
+    care_team: list[Any] | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "careTeam"}
     )
-    cadence: list[Any] | None | UnsetType = attrs.field(default=UNSET)
-    patient_region: str | None | UnsetType = attrs.field(
+    cadence: list[Any] | UnsetType | None = attrs.field(default=UNSET)
+    patient_region: str | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "patientRegion"}
     )
-    patient_region_title: str | None | UnsetType = attrs.field(
+    patient_region_title: str | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "patientRegionTitle"}
     )
-    patient_territory: str | None | UnsetType = attrs.field(
+    patient_territory: str | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "patientTerritory"}
     )
     point_of_contact: Any | UnsetType = attrs.field(

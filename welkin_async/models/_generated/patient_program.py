@@ -19,37 +19,37 @@ class PatientProgram(WelkinModel):
     """A program as it applies to one patient: assignment, current phase, path."""
 
     program_name: str = attrs.field(metadata={"wire_name": "programName"})
-    id: UUID | None | UnsetType = attrs.field(default=UNSET)
-    created_by_name: str | None | UnsetType = attrs.field(
+    id: UUID | UnsetType | None = attrs.field(default=UNSET)
+    created_by_name: str | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "createdByName"}
     )
-    created_at: datetime | None | UnsetType = attrs.field(
+    created_at: datetime | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "createdAt"}
     )
-    updated_by_name: str | None | UnsetType = attrs.field(
+    updated_by_name: str | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "updatedByName"}
     )
-    updated_at: datetime | None | UnsetType = attrs.field(
+    updated_at: datetime | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "updatedAt"}
     )
-    program_title: str | None | UnsetType = attrs.field(
+    program_title: str | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "programTitle"}
     )
-    program_description: str | None | UnsetType = attrs.field(
+    program_description: str | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "programDescription"}
     )
-    assigned: bool | None | UnsetType = attrs.field(default=UNSET)
-    patient_id: UUID | None | UnsetType = attrs.field(
+    assigned: bool | UnsetType | None = attrs.field(default=UNSET)
+    patient_id: UUID | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "patientId"}
     )
-    current_phase: ProgramPhase | None | UnsetType = attrs.field(
+    current_phase: ProgramPhase | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "currentPhase"}
     )
-    status: ProgramStatus | None | UnsetType = attrs.field(default=UNSET)
-    compatible_with_current_version: bool | None | UnsetType = attrs.field(
+    status: ProgramStatus | UnsetType | None = attrs.field(default=UNSET)
+    compatible_with_current_version: bool | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "compatibleWithCurrentVersion"}
     )
-    path_history: list[ProgramPhase] | None | UnsetType = attrs.field(
+    path_history: list[ProgramPhase] | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "pathHistory"}
     )
 

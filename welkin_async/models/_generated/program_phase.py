@@ -16,16 +16,16 @@ class ProgramPhase(WelkinModel):
     """A phase a patient entered in a program (current or past)."""
 
     name: str
-    title: str | None | UnsetType = attrs.field(default=UNSET)
-    description: str | None | UnsetType = attrs.field(default=UNSET)
-    timestamp: datetime | None | UnsetType = attrs.field(default=UNSET)
-    created_by: str | None | UnsetType = attrs.field(
+    title: str | UnsetType | None = attrs.field(default=UNSET)
+    description: str | UnsetType | None = attrs.field(default=UNSET)
+    timestamp: datetime | UnsetType | None = attrs.field(default=UNSET)
+    created_by: str | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "createdBy"}
     )
-    created_by_name: str | None | UnsetType = attrs.field(
+    created_by_name: str | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "createdByName"}
     )
-    current_version: str | None | UnsetType = attrs.field(
+    current_version: str | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "currentVersion"}
     )
-    deleted: bool | None | UnsetType = attrs.field(default=UNSET)
+    deleted: bool | UnsetType | None = attrs.field(default=UNSET)

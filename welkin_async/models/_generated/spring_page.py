@@ -16,25 +16,25 @@ from welkin_async.models._base import WelkinModel
 class Pageable(WelkinModel):
     """The request a Spring page answers."""
 
-    page_number: int | None | UnsetType = attrs.field(
+    page_number: int | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "pageNumber"}
     )
-    page_size: int | None | UnsetType = attrs.field(
+    page_size: int | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "pageSize"}
     )
-    offset: int | None | UnsetType = attrs.field(default=UNSET)
-    paged: bool | None | UnsetType = attrs.field(default=UNSET)
-    unpaged: bool | None | UnsetType = attrs.field(default=UNSET)
-    sort: Sort | None | UnsetType = attrs.field(default=UNSET)
+    offset: int | UnsetType | None = attrs.field(default=UNSET)
+    paged: bool | UnsetType | None = attrs.field(default=UNSET)
+    unpaged: bool | UnsetType | None = attrs.field(default=UNSET)
+    sort: Sort | UnsetType | None = attrs.field(default=UNSET)
 
 
 @attrs.define(kw_only=True, repr=False)
 class Sort(WelkinModel):
     """How a Spring page is sorted."""
 
-    sorted: bool | None | UnsetType = attrs.field(default=UNSET)
-    unsorted: bool | None | UnsetType = attrs.field(default=UNSET)
-    empty: bool | None | UnsetType = attrs.field(default=UNSET)
+    sorted: bool | UnsetType | None = attrs.field(default=UNSET)
+    unsorted: bool | UnsetType | None = attrs.field(default=UNSET)
+    empty: bool | UnsetType | None = attrs.field(default=UNSET)
 
 
 T = TypeVar("T", default=Any)
@@ -45,19 +45,19 @@ class SpringPage(WelkinModel, Generic[T]):
     """A Spring Data page: 0-based ``number``, ``size``, ``totalPages``."""
 
     content: list[T]
-    total_elements: int | None | UnsetType = attrs.field(
+    total_elements: int | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "totalElements"}
     )
-    total_pages: int | None | UnsetType = attrs.field(
+    total_pages: int | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "totalPages"}
     )
-    number: int | None | UnsetType = attrs.field(default=UNSET)
-    size: int | None | UnsetType = attrs.field(default=UNSET)
-    number_of_elements: int | None | UnsetType = attrs.field(
+    number: int | UnsetType | None = attrs.field(default=UNSET)
+    size: int | UnsetType | None = attrs.field(default=UNSET)
+    number_of_elements: int | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "numberOfElements"}
     )
-    first: bool | None | UnsetType = attrs.field(default=UNSET)
-    last: bool | None | UnsetType = attrs.field(default=UNSET)
-    empty: bool | None | UnsetType = attrs.field(default=UNSET)
-    pageable: Pageable | None | UnsetType = attrs.field(default=UNSET)
-    sort: Sort | None | UnsetType = attrs.field(default=UNSET)
+    first: bool | UnsetType | None = attrs.field(default=UNSET)
+    last: bool | UnsetType | None = attrs.field(default=UNSET)
+    empty: bool | UnsetType | None = attrs.field(default=UNSET)
+    pageable: Pageable | UnsetType | None = attrs.field(default=UNSET)
+    sort: Sort | UnsetType | None = attrs.field(default=UNSET)

@@ -16,16 +16,16 @@ from welkin_async.models._base import WelkinModel
 class TokenMeta(WelkinModel):
     """Tokens for the neighbouring pages; ``None`` where there is none."""
 
-    next_page_token: str | None | UnsetType = attrs.field(
+    next_page_token: str | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "nextPageToken"}
     )
-    prev_page_token: str | None | UnsetType = attrs.field(
+    prev_page_token: str | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "prevPageToken"}
     )
-    page_size: int | None | UnsetType = attrs.field(
+    page_size: int | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "pageSize"}
     )
-    found: bool | None | UnsetType = attrs.field(default=UNSET)
+    found: bool | UnsetType | None = attrs.field(default=UNSET)
 
 
 T = TypeVar("T", default=Any)

@@ -17,27 +17,27 @@ class User(WelkinModel):
     """A care-team user, with the fields an integration needs; the rest stay in ``wire_extra``."""
 
     id: UUID
-    username: str | None | UnsetType = attrs.field(default=UNSET)
-    email: str | None | UnsetType = attrs.field(default=UNSET)
-    enabled: bool | None | UnsetType = attrs.field(default=UNSET)
-    user_state: str | None | UnsetType = attrs.field(
+    username: str | UnsetType | None = attrs.field(default=UNSET)
+    email: str | UnsetType | None = attrs.field(default=UNSET)
+    enabled: bool | UnsetType | None = attrs.field(default=UNSET)
+    user_state: str | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "userState"}
     )
-    status_type: str | None | UnsetType = attrs.field(
+    status_type: str | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "statusType"}
     )
-    mfa_enabled: bool | None | UnsetType = attrs.field(
+    mfa_enabled: bool | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "mfaEnabled"}
     )
-    created_at: datetime | None | UnsetType = attrs.field(
+    created_at: datetime | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "createdAt"}
     )
-    updated_at: datetime | None | UnsetType = attrs.field(
+    updated_at: datetime | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "updatedAt"}
     )
-    roles: list[UserRole] | None | UnsetType = attrs.field(default=UNSET)
-    territories: list[UserTerritory] | None | UnsetType = attrs.field(default=UNSET)
-    seats: list[str] | None | UnsetType = attrs.field(default=UNSET)
+    roles: list[UserRole] | UnsetType | None = attrs.field(default=UNSET)
+    territories: list[UserTerritory] | UnsetType | None = attrs.field(default=UNSET)
+    seats: list[str] | UnsetType | None = attrs.field(default=UNSET)
 
 
 @attrs.define(kw_only=True, repr=False)
@@ -45,17 +45,17 @@ class UserRole(WelkinModel):
     """A security role granted to a user in an instance."""
 
     permission_name: str = attrs.field(metadata={"wire_name": "permissionName"})
-    type: str | None | UnsetType = attrs.field(default=UNSET)
-    primary_role: bool | None | UnsetType = attrs.field(
+    type: str | UnsetType | None = attrs.field(default=UNSET)
+    primary_role: bool | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "primaryRole"}
     )
-    instance_name: str | None | UnsetType = attrs.field(
+    instance_name: str | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "instanceName"}
     )
-    created_at: datetime | None | UnsetType = attrs.field(
+    created_at: datetime | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "createdAt"}
     )
-    updated_at: datetime | None | UnsetType = attrs.field(
+    updated_at: datetime | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "updatedAt"}
     )
 
@@ -65,19 +65,19 @@ class UserTerritory(WelkinModel):
     """A named group of territories a user covers."""
 
     name: str
-    territories: list[str] | None | UnsetType = attrs.field(default=UNSET)
-    instance_name: str | None | UnsetType = attrs.field(
+    territories: list[str] | UnsetType | None = attrs.field(default=UNSET)
+    instance_name: str | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "instanceName"}
     )
-    created_at: datetime | None | UnsetType = attrs.field(
+    created_at: datetime | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "createdAt"}
     )
-    updated_at: datetime | None | UnsetType = attrs.field(
+    updated_at: datetime | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "updatedAt"}
     )
-    created_by: str | None | UnsetType = attrs.field(
+    created_by: str | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "createdBy"}
     )
-    updated_by: str | None | UnsetType = attrs.field(
+    updated_by: str | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "updatedBy"}
     )

@@ -15,28 +15,28 @@ from welkin_async.models._base import OpenStrEnum, WelkinModel
 class WebhookEvent(WelkinModel):
     """A webhook delivery's payload: a ping naming the record to pull."""
 
-    tenant_name: str | None | UnsetType = attrs.field(
+    tenant_name: str | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "tenantName"}
     )
-    instance_name: str | None | UnsetType = attrs.field(
+    instance_name: str | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "instanceName"}
     )
-    source_name: str | None | UnsetType = attrs.field(
+    source_name: str | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "sourceName"}
     )
-    source_id: str | None | UnsetType = attrs.field(
+    source_id: str | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "sourceId"}
     )
-    patient_id: UUID | None | UnsetType = attrs.field(
+    patient_id: UUID | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "patientId"}
     )
-    event_entity: WebhookEventEntity | None | UnsetType = attrs.field(
+    event_entity: WebhookEventEntity | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "eventEntity"}
     )
-    event_subtype: WebhookEventSubtype | None | UnsetType = attrs.field(
+    event_subtype: WebhookEventSubtype | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "eventSubtype"}
     )
-    url: str | None | UnsetType = attrs.field(default=UNSET)
+    url: str | UnsetType | None = attrs.field(default=UNSET)
 
 
 class WebhookEventEntity(OpenStrEnum):
