@@ -180,9 +180,8 @@ def _is_model(tp: Any) -> bool:
 
 
 def _list_hook(tp: Any, converter: cattrs.Converter) -> Callable[[Any, Any], Any]:
-    elements = list_structure_factory(
-        list[get_args(tp)[0]] if get_args(tp) else list[Any], converter
-    )
+    list_type: Any = tp if get_args(tp) else list[Any]
+    elements = list_structure_factory(list_type, converter)
     expected = f"array of {describe(get_args(tp)[0])}" if get_args(tp) else "array"
 
     def structure_list(value: Any, target: Any) -> list[Any]:

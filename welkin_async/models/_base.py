@@ -17,7 +17,7 @@ from welkin_async._unset import UNSET
 _NO_EXTRA: Mapping[str, Any] = MappingProxyType({})
 
 WIRE_NAME = "wire_name"
-"""``attrs`` metadata key holding a field's name on the wire, where it differs from the attribute."""
+"""The ``attrs`` metadata key of a field's JSON key, where it differs from the attribute name."""
 
 
 def wire_name(attribute: attrs.Attribute[Any]) -> str:
