@@ -35,7 +35,7 @@ from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, overrid
 
 from welkin_async._unset import UnsetType
 from welkin_async.errors import DecodeError, DecodeProblem
-from welkin_async.models._base import _NO_EXTRA, WelkinModel, wire_name
+from welkin_async.models._base import _NO_EXTRA, OpenIntEnum, OpenStrEnum, WelkinModel, wire_name
 
 _json_loads: Callable[[bytes | str], Any]
 try:  # The `speedups` extra: orjson parses about twice as fast as the standard library.
@@ -170,10 +170,6 @@ def _is_union(tp: Any) -> bool:
     return get_origin(tp) in (Union, types.UnionType)
 
 
-def _is_enum(tp: Any) -> bool:
-    return isinstance(tp, type) and issubclass(tp, Enum) and tp is not UnsetType
-
-
 def _is_model(tp: Any) -> bool:
     origin = get_origin(tp) or tp
     return isinstance(origin, type) and issubclass(origin, WelkinModel)
@@ -250,20 +246,12 @@ def _union_hook(tp: Any, converter: cattrs.Converter) -> Callable[[Any, Any], An
     return structure_union
 
 
-def _enum_hook(tp: type[Enum]) -> Callable[[Any, Any], Any]:
-    base = str if issubclass(tp, str) else int if issubclass(tp, int) else None
-    expected = f"{tp.__name__} ({_PRIMITIVES.get(base, 'value')})"
-
-    def structure_enum(value: Any, _: Any) -> Enum:
-        # Checked before the lookup: IntEnum would otherwise take True for 1.
-        if base is not None and type(value) is not base:
-            raise _wrong(expected, value)
-        try:
-            return tp(value)
-        except ValueError:
-            raise _WireTypeError(expected, "an undeclared value") from None
-
-    return structure_enum
+def _structure_open_enum(value: Any, enum_class: type[Enum]) -> Enum:
+    # The type is checked before the lookup: IntEnum would otherwise take True for 1.
+    base = str if issubclass(enum_class, str) else int
+    if type(value) is not base:
+        raise _wrong(f"{enum_class.__name__} ({_PRIMITIVES[base]})", value)
+    return enum_class(value)  # an undeclared value becomes a pseudo-member, never an error
 
 
 def _mentions_type_variable(tp: Any) -> bool:
@@ -340,13 +328,16 @@ def configure(converter: cattrs.Converter) -> cattrs.Converter:
         (UUID, _structure_uuid),
     ):
         converter.register_structure_hook(tp, hook)
+    # By class, like the scalars above: an open enum is a str or an int too, and its own hook
+    # must win over theirs (cattrs matches these hooks by the most specific class in the MRO).
+    converter.register_structure_hook(OpenStrEnum, _structure_open_enum)
+    converter.register_structure_hook(OpenIntEnum, _structure_open_enum)
     converter.register_structure_hook_func(
         lambda tp: tp is Any or isinstance(tp, TypeVar), _structure_any
     )
     converter.register_unstructure_hook(datetime, _unstructure_datetime)
     converter.register_unstructure_hook(date, date.isoformat)
     converter.register_unstructure_hook(UUID, str)
-    converter.register_structure_hook_factory(_is_enum, _enum_hook)
     converter.register_structure_hook_factory(_is_list, _list_hook)
     converter.register_structure_hook_factory(_is_dict, _dict_hook)
     converter.register_structure_hook_factory(_is_union, _union_hook)
