@@ -254,6 +254,11 @@ def _structure_open_enum(value: Any, enum_class: type[Enum]) -> Enum:
     return enum_class(value)  # an undeclared value becomes a pseudo-member, never an error
 
 
+def _enum_value(member: Enum) -> Any:
+    # Not the member itself: a str-valued member is a str, but JSON encoders need the plain value.
+    return member.value
+
+
 def _mentions_type_variable(tp: Any) -> bool:
     return isinstance(tp, TypeVar) or any(_mentions_type_variable(a) for a in get_args(tp))
 
@@ -335,6 +340,8 @@ def configure(converter: cattrs.Converter) -> cattrs.Converter:
     converter.register_structure_hook_func(
         lambda tp: tp is Any or isinstance(tp, TypeVar), _structure_any
     )
+    converter.register_unstructure_hook(OpenStrEnum, _enum_value)
+    converter.register_unstructure_hook(OpenIntEnum, _enum_value)
     converter.register_unstructure_hook(datetime, _unstructure_datetime)
     converter.register_unstructure_hook(date, date.isoformat)
     converter.register_unstructure_hook(UUID, str)
