@@ -1,0 +1,58 @@
+"""welkin_codegen.core: the packaged models are exactly what the schemas generate."""
+
+from __future__ import annotations
+
+import importlib.resources
+import shutil
+from pathlib import Path
+
+import pytest
+
+from welkin_codegen._render import Modules
+from welkin_codegen._write import differences
+from welkin_codegen.core import HEADER, OUTPUT, render_core
+
+
+@pytest.fixture(scope="module")
+def fresh(root: Path) -> Modules:
+    """A fresh generation from this checkout's schemas/core, in memory."""
+    return render_core(root)
+
+
+def test_packaged_models_equal_a_fresh_generation(fresh: Modules) -> None:
+    """The installed wheel's generated modules are byte-identical to a fresh generation."""
+    packaged = importlib.resources.files("welkin_async.models._generated")
+    installed = {
+        p.name: p.read_text(encoding="utf-8") for p in packaged.iterdir() if p.name.endswith(".py")
+    }
+    assert installed == {parts[-1]: code for parts, code in fresh.items()}
+
+
+def test_committed_models_equal_a_fresh_generation(fresh: Modules, root: Path) -> None:
+    """The checked-in generated files are in sync with schemas/core (make generate-check)."""
+    assert differences(fresh, root / OUTPUT) == []
+
+
+def test_check_reports_drift(fresh: Modules, root: Path, tmp_path: Path) -> None:
+    """A hand edit and a stale leftover file are both reported, by path."""
+    copy = tmp_path / "_generated"
+    shutil.copytree(root / OUTPUT, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    (copy / "patient.py").write_text("# edited by hand\n", encoding="utf-8")
+    (copy / "old_model.py").write_text("", encoding="utf-8")
+    assert differences(fresh, copy) == [
+        f"differs: {copy / 'patient.py'}",
+        f"not generated: {copy / 'old_model.py'}",
+    ]
+
+
+def test_every_module_carries_the_do_not_edit_header(fresh: Modules) -> None:
+    """Each generated file starts by naming the command that makes it and saying not to edit."""
+    for code in fresh.values():
+        assert code.startswith(HEADER)
+    assert "make generate" in HEADER
+    assert "DO NOT EDIT" in HEADER
+
+
+def test_generation_is_deterministic(fresh: Modules, root: Path) -> None:
+    """Two generations from the same schemas are byte-identical (no timestamps, stable order)."""
+    assert render_core(root) == fresh
