@@ -65,6 +65,8 @@ def _is_declared(member: enum.Enum) -> bool:
     return type(member).__members__.get(member.name) is member
 
 
+# Two bases rather than one mixin: an enum's data type (str or int) is fixed by its base, and the
+# member constructor (str.__new__ / int.__new__) must match it.
 class OpenStrEnum(enum.StrEnum):
     """A string enum that keeps undeclared values, so a newer server never breaks a read."""
 
