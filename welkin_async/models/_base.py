@@ -8,7 +8,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Any, ClassVar
+from typing import Any
 
 import attrs
 
@@ -35,8 +35,6 @@ class WelkinModel:
 
     # Not a dict per instance: most records have no unknown keys, so they share one empty view.
     wire_extra: Mapping[str, Any] = attrs.field(default=_NO_EXTRA, kw_only=True)
-
-    RESERVED_NAMES: ClassVar[frozenset[str]] = frozenset({"wire_extra"})
 
     def __repr__(self) -> str:
         # Field values are patient data: a repr may reach a log, so it names the fields that are
