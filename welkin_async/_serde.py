@@ -246,12 +246,17 @@ def _union_hook(tp: Any, converter: cattrs.Converter) -> Callable[[Any, Any], An
     return structure_union
 
 
-def _structure_open_enum(value: Any, enum_class: type[Enum]) -> Enum:
-    # The type is checked before the lookup: IntEnum would otherwise take True for 1.
-    base = str if issubclass(enum_class, str) else int
-    if type(value) is not base:
-        raise _wrong(f"{enum_class.__name__} ({_PRIMITIVES[base]})", value)
-    return enum_class(value)  # an undeclared value becomes a pseudo-member, never an error
+def _open_enum_hook(base: type) -> Callable[[Any, type[Enum]], Enum]:
+    """The structure hook for open enums whose values are ``base`` (str or int)."""
+    kind = _PRIMITIVES[base]
+
+    def structure_open_enum(value: Any, enum_class: type[Enum]) -> Enum:
+        # The type is checked before the lookup: IntEnum would otherwise take True for 1.
+        if type(value) is not base:
+            raise _wrong(f"{enum_class.__name__} ({kind})", value)
+        return enum_class(value)  # an undeclared value becomes a pseudo-member, never an error
+
+    return structure_open_enum
 
 
 def _enum_value(member: Enum) -> Any:
@@ -335,8 +340,8 @@ def configure(converter: cattrs.Converter) -> cattrs.Converter:
         converter.register_structure_hook(tp, hook)
     # By class, like the scalars above: an open enum is a str or an int too, and its own hook
     # must win over theirs (cattrs matches these hooks by the most specific class in the MRO).
-    converter.register_structure_hook(OpenStrEnum, _structure_open_enum)
-    converter.register_structure_hook(OpenIntEnum, _structure_open_enum)
+    converter.register_structure_hook(OpenStrEnum, _open_enum_hook(str))
+    converter.register_structure_hook(OpenIntEnum, _open_enum_hook(int))
     converter.register_structure_hook_func(
         lambda tp: tp is Any or isinstance(tp, TypeVar), _structure_any
     )

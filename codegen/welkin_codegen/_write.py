@@ -9,7 +9,7 @@ from pathlib import Path
 from welkin_codegen._render import Modules
 
 
-def write_modules(modules: Modules, out_dir: Path) -> list[Path]:
+def write_modules(modules: Modules, out_dir: Path) -> None:
     """Write ``modules`` under ``out_dir`` and remove generated files it no longer has.
 
     Each file is written to a temporary name and renamed, so a reader never sees half a module.
@@ -20,7 +20,6 @@ def write_modules(modules: Modules, out_dir: Path) -> list[Path]:
         stale.unlink()
     for parts, code in modules.items():
         write_atomic(out_dir.joinpath(*parts), code)
-    return sorted(wanted)
 
 
 def write_atomic(path: Path, text: str) -> None:
