@@ -151,7 +151,7 @@ class _Translator:
                 f"{self.where(cdt, name)}: unknown field type {kind!r} "
                 "(use --lenient to type it Any)"
             )
-        notes = [str(kind)] + (["PHI"] if field.get("phi") else [])
+        notes = [str(kind) + _bounds(schema)] + (["PHI"] if field.get("phi") else [])
         notes += ["read-only"] if field.get("editable") is False else []
         return name, {**schema, "description": "; ".join(notes)}
 
@@ -200,6 +200,16 @@ class _Translator:
         if meta.get("multiple"):
             return {"type": ["array", "null"], "items": item}
         return {"anyOf": [item, {"type": "null"}]}
+
+
+def _bounds(schema: Mapping[str, Any]) -> str:
+    """The bounds a schema sets, as the field's docstring states them: ``", 0 to 500"``."""
+    low, high = schema.get("minimum"), schema.get("maximum")
+    if low is not None and high is not None:
+        return f", {low} to {high}"
+    if low is not None:
+        return f", at least {low}"
+    return f", at most {high}" if high is not None else ""
 
 
 def _unique(names: list[str]) -> list[str]:

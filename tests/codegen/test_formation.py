@@ -56,6 +56,9 @@ def test_integer_bounds_are_kept_even_when_written_as_strings() -> None:
         {"name": "weight", "type": "integer", "meta": {"minValue": "0", "maxValue": 500}}
     )
     assert (schema["minimum"], schema["maximum"]) == (0, 500)
+    assert schema["description"] == "integer, 0 to 500"
+    only_low = translated_field({"name": "n", "type": "integer", "meta": {"minValue": 1}})
+    assert only_low["description"] == "integer, at least 1"
 
 
 def test_string_select_becomes_an_enum_named_by_values() -> None:
