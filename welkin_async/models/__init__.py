@@ -6,8 +6,17 @@ type: ``SpringPage[Patient]``, ``MetaInfoPage[PatientProgram]``, ``CdtRecord[MyC
 
 from welkin_async.models._base import OpenIntEnum, OpenStrEnum, WelkinModel
 from welkin_async.models._generated.api_client_token import ApiClientToken
+from welkin_async.models._generated.api_client_token_request import ApiClientTokenRequest
 from welkin_async.models._generated.assessment_record import AssessmentRecord, AssessmentStatus
+from welkin_async.models._generated.assessment_record_write import AssessmentRecordWrite
+from welkin_async.models._generated.assessment_template import AssessmentTemplate
 from welkin_async.models._generated.calendar_event import CalendarEvent, Participant
+from welkin_async.models._generated.cdt_bulk_result import (
+    CdtBulkResult,
+    CdtBulkResultRow,
+    CdtRowResult,
+)
+from welkin_async.models._generated.cdt_bulk_update import CdtBulkRow, CdtBulkUpdate
 from welkin_async.models._generated.cdt_definition import (
     CdtDefinition,
     CdtFieldDefinition,
@@ -17,6 +26,7 @@ from welkin_async.models._generated.cdt_definition import (
     CdtType,
 )
 from welkin_async.models._generated.cdt_record import CdtRecord
+from welkin_async.models._generated.cdt_record_write import CdtRecordWrite
 from welkin_async.models._generated.cursor_page import Cursor, CursorPage
 from welkin_async.models._generated.encounter import Encounter, EncounterStatus
 from welkin_async.models._generated.encounter_create import (
@@ -24,17 +34,30 @@ from welkin_async.models._generated.encounter_create import (
     EncounterCreate,
     ParticipantCreate,
 )
+from welkin_async.models._generated.encounter_template import EncounterTemplate
+from welkin_async.models._generated.encounter_update import EncounterUpdate
 from welkin_async.models._generated.error_item import ErrorItem
+from welkin_async.models._generated.full_encounter import AssessmentLink, FullEncounter
 from welkin_async.models._generated.meta_info_page import MetaInfo, MetaInfoPage
 from welkin_async.models._generated.named_page import NamedPage
 from welkin_async.models._generated.oauth_error import OAuthError
 from welkin_async.models._generated.oauth_token import OAuthToken
 from welkin_async.models._generated.patient import Gender, Patient
+from welkin_async.models._generated.patient_create import PatientCreate
+from welkin_async.models._generated.patient_filter import PatientFilter
 from welkin_async.models._generated.patient_program import PatientProgram, ProgramStatus
+from welkin_async.models._generated.phase_change import PhaseChange
+from welkin_async.models._generated.program_formation import (
+    PhaseFormation,
+    PhaseLink,
+    ProgramFormation,
+)
 from welkin_async.models._generated.program_phase import ProgramPhase
+from welkin_async.models._generated.program_update import ProgramUpdate
 from welkin_async.models._generated.spring_page import Pageable, Sort, SpringPage
 from welkin_async.models._generated.token_page import TokenMeta, TokenPage
 from welkin_async.models._generated.user import User, UserRole, UserTerritory
+from welkin_async.models._generated.webhook_audit import WebhookAudit
 from welkin_async.models._generated.webhook_event import (
     WebhookEvent,
     WebhookEventEntity,
@@ -43,23 +66,36 @@ from welkin_async.models._generated.webhook_event import (
 
 __all__ = [
     "ApiClientToken",
+    "ApiClientTokenRequest",
     "AppointmentCreate",
+    "AssessmentLink",
     "AssessmentRecord",
+    "AssessmentRecordWrite",
     "AssessmentStatus",
+    "AssessmentTemplate",
     "CalendarEvent",
+    "CdtBulkResult",
+    "CdtBulkResultRow",
+    "CdtBulkRow",
+    "CdtBulkUpdate",
     "CdtDefinition",
     "CdtFieldDefinition",
     "CdtFieldMeta",
     "CdtFieldOption",
     "CdtFieldType",
     "CdtRecord",
+    "CdtRecordWrite",
+    "CdtRowResult",
     "CdtType",
     "Cursor",
     "CursorPage",
     "Encounter",
     "EncounterCreate",
     "EncounterStatus",
+    "EncounterTemplate",
+    "EncounterUpdate",
     "ErrorItem",
+    "FullEncounter",
     "Gender",
     "MetaInfo",
     "MetaInfoPage",
@@ -72,9 +108,16 @@ __all__ = [
     "Participant",
     "ParticipantCreate",
     "Patient",
+    "PatientCreate",
+    "PatientFilter",
     "PatientProgram",
+    "PhaseChange",
+    "PhaseFormation",
+    "PhaseLink",
+    "ProgramFormation",
     "ProgramPhase",
     "ProgramStatus",
+    "ProgramUpdate",
     "Sort",
     "SpringPage",
     "TokenMeta",
@@ -82,6 +125,7 @@ __all__ = [
     "User",
     "UserRole",
     "UserTerritory",
+    "WebhookAudit",
     "WebhookEvent",
     "WebhookEventEntity",
     "WebhookEventSubtype",

@@ -1,0 +1,21 @@
+# Code generated from schemas/core by `make generate` (python -m welkin_codegen core).
+# DO NOT EDIT: change the schema and regenerate.
+
+from __future__ import annotations
+
+import attrs
+
+from welkin_async._unset import UNSET, UnsetType
+from welkin_async.models._base import WelkinModel
+
+from .encounter import EncounterStatus
+
+
+@attrs.define(kw_only=True, repr=False)
+class EncounterUpdate(WelkinModel):
+    """The fields a client may change on an encounter; ``status`` moves it through its lifecycle."""
+
+    title: str | UnsetType | None = attrs.field(default=UNSET)
+    description: str | UnsetType | None = attrs.field(default=UNSET)
+    notes: str | UnsetType | None = attrs.field(default=UNSET)
+    status: EncounterStatus | UnsetType | None = attrs.field(default=UNSET)

@@ -1,0 +1,19 @@
+# Code generated from schemas/core by `make generate` (python -m welkin_codegen core).
+# DO NOT EDIT: change the schema and regenerate.
+
+from __future__ import annotations
+
+import attrs
+
+from welkin_async._unset import UNSET, UnsetType
+from welkin_async.models._base import WelkinModel
+
+
+@attrs.define(kw_only=True, repr=False)
+class ProgramUpdate(WelkinModel):
+    """Assign a patient to a program (optionally at a phase), unassign, or move phase."""
+
+    assigned: bool | UnsetType | None = attrs.field(default=UNSET)
+    phase_name: str | UnsetType | None = attrs.field(
+        default=UNSET, metadata={"wire_name": "phaseName"}
+    )

@@ -1,0 +1,138 @@
+"""Builders of stored rows in their wire shapes, shared by the seed and the handlers."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+
+from welkin_async.testing._clock import iso_ms
+from welkin_async.testing._store import Row
+
+PATIENT_FIELDS = (
+    "externalGuid", "externalId", "mrn", "firstName", "lastName", "middleName", "birthDate",
+    "gender", "maritalStatus", "primaryLanguage", "secondaryLanguage", "email", "secondaryEmail",
+    "phone", "secondaryPhone", "country", "state", "city", "zip", "addressLine1", "addressLine2",
+    "timezone",
+)  # fmt: skip
+# The system fields every CDT record carries in its jsonBody; the server owns them.
+CDT_SYSTEM_FIELDS = frozenset(
+    {
+        "id", "created_at", "created_by", "created_by_name", "updated_at", "updated_by",
+        "updated_by_name", "source_id", "source_name", "source_type",
+    }
+)  # fmt: skip
+ENCOUNTER_CDT_NAME = "encounter"
+
+
+@attrs.frozen
+class Actor:
+    """Who made a change: the API client (or seeded user) named in created/updated fields."""
+
+    id: str
+    name: str
+
+
+def patient_row(patient_id: str, fields: Mapping[str, Any], stamp: int, actor: Actor) -> Row:
+    row: Row = {"id": patient_id}
+    row.update(dict.fromkeys(PATIENT_FIELDS))
+    row.update(fields)
+    now = iso_ms(stamp)
+    row.update(
+        createdAt=now,
+        updatedAt=now,
+        createdBy=actor.id,
+        updatedBy=actor.id,
+        createdByName=actor.name,
+        updatedByName=actor.name,
+        patientTerritories=[],
+        careTeamMembers=[],
+        patientPrograms=[],
+        careTeam=[],
+        cadence=[],
+        patientRegion=None,
+        patientRegionTitle=None,
+        patientTerritory=None,
+        pointOfContact=None,
+    )
+    return row
+
+
+def touch(row: Row, stamp: int, actor: Actor, *, snake: bool = False) -> None:
+    """Record an update on ``row`` (camelCase keys, or the CDT body's snake_case ones)."""
+    if snake:
+        row.update(updated_at=iso_ms(stamp), updated_by=actor.id, updated_by_name=actor.name)
+    else:
+        row.update(updatedAt=iso_ms(stamp), updatedBy=actor.id, updatedByName=actor.name)
+
+
+def cdt_body(record_id: str, values: Mapping[str, Any], stamp: int, actor: Actor) -> Row:
+    now = iso_ms(stamp)
+    body: Row = {
+        "external_guid": None,
+        "external_id": None,
+        "source_type": None,
+        "source_id": None,
+        "source_name": None,
+    }
+    body.update(values)
+    body.update(
+        id=record_id,
+        created_at=now,
+        created_by=actor.id,
+        created_by_name=actor.name,
+        updated_at=now,
+        updated_by=actor.id,
+        updated_by_name=actor.name,
+    )
+    return body
+
+
+def cdt_record_row(
+    record_id: str,
+    patient_id: str,
+    cdt: Mapping[str, Any],
+    body: Row,
+) -> Row:
+    return {
+        "id": record_id,
+        "patientId": patient_id,
+        "cdtId": cdt["id"],
+        "version": cdt["version"],
+        "jsonBody": body,
+        "cdtName": cdt["name"],
+    }
+
+
+def program_phase(phase: Mapping[str, Any], stamp: int, actor: Actor, version: int) -> Row:
+    return {
+        "timestamp": iso_ms(stamp),
+        "createdBy": actor.id,
+        "createdByName": actor.name,
+        "name": phase["name"],
+        "title": phase.get("title"),
+        "description": phase.get("description", ""),
+        "currentVersion": str(version),
+        "deleted": False,
+    }
+
+
+def unassigned_program(program: Mapping[str, Any]) -> Row:
+    """How ``GET patients/{id}/programs`` shows a program the patient is not in."""
+    return {
+        "id": None,
+        "createdByName": None,
+        "createdAt": None,
+        "updatedByName": None,
+        "updatedAt": None,
+        "programName": program["name"],
+        "programTitle": program.get("title"),
+        "programDescription": program.get("description"),
+        "assigned": False,
+        "patientId": None,
+        "currentPhase": None,
+        "status": None,
+        "compatibleWithCurrentVersion": False,
+        "pathHistory": [],
+    }

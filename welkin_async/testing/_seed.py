@@ -1,0 +1,198 @@
+"""Synthetic, realistic seed data: no real PHI, the same for the same seed.
+
+Each seeded patient gets a synthetic name, external id and MRN, two CDT records with values of
+every field type the CDT defines, and (for some) an encounter, an assessment and a program.
+Seed timestamps start at 2025-01-01 and rise by a fixed step, so exports page through them in
+order and the data is identical run to run.
+"""
+
+from __future__ import annotations
+
+import random
+import uuid
+from collections.abc import Callable
+from datetime import date, timedelta
+from typing import Any
+
+from welkin_async.testing._clock import iso_ms
+from welkin_async.testing._records import (
+    CDT_SYSTEM_FIELDS,
+    ENCOUNTER_CDT_NAME,
+    Actor,
+    cdt_body,
+    cdt_record_row,
+    patient_row,
+    program_phase,
+    unassigned_program,
+)
+from welkin_async.testing._tenants import Environment, Tenant, stable_uuid
+
+SEED_EPOCH_MS = 1_735_689_600_000  # 2025-01-01T00:00:00Z
+_STEP_MS = 250
+RECORDS_PER_PATIENT = 2
+
+_FIRST = ("Avery Blake Casey Devon Emerson Finley Harper Jordan Kai Logan Morgan Noel Parker "
+          "Quinn Reese Riley Rowan Sage Skyler Taylor").split()  # fmt: skip
+_LAST = ("Abbott Bellamy Carver Dalton Ellison Fairbanks Garrity Hollis Ingram Jessup Kendrick "
+         "Lowell Merritt Norwood Oakley Prescott Quimby Radcliffe Sterling Thackeray").split()  # fmt: skip
+_CITIES = (("Springfield", "IL"), ("Riverton", "WY"), ("Fairview", "OR"), ("Georgetown", "TX"),
+           ("Salem", "MA"), ("Madison", "WI"), ("Clinton", "NY"), ("Franklin", "TN"))  # fmt: skip
+_WORDS = ("steady improving mild follow-up reviewed stable routine noted pending discussed "
+          "morning evening weekly daily reported goal plan").split()  # fmt: skip
+_GENDERS = ("MALE", "FEMALE", "OTHER", "UNKNOWN")
+_BIRTH_START = date(1940, 1, 1)
+
+
+def _uuid(rng: random.Random) -> str:
+    return str(uuid.UUID(int=rng.getrandbits(128), version=4))
+
+
+def _value_maker(field: dict[str, Any]) -> Callable[[random.Random, int], Any] | None:
+    """A generator of valid values for one CDT field, or ``None`` for server-owned fields."""
+    name, kind, meta = field["name"], field.get("type"), field.get("meta") or {}
+    if name in CDT_SYSTEM_FIELDS or not field.get("editable", True) or name.startswith("external_"):
+        return None
+    if kind == "select":
+        options = [o["value"] for o in meta.get("options") or ()]
+        if not options:
+            return None
+        if meta.get("multiple"):
+            return lambda rng, _: rng.sample(options, k=rng.randint(1, min(2, len(options))))
+        return lambda rng, _: rng.choice(options)
+    if kind == "integer":
+        low = int(float(meta.get("minValue") or 0))
+        high = int(float(meta.get("maxValue") or 100))
+        return lambda rng, _: rng.randint(low, high)
+    makers: dict[str, Callable[[random.Random, int], Any]] = {
+        "text": lambda rng, _: " ".join(rng.choices(_WORDS, k=2)),
+        "textarea": lambda rng, _: " ".join(rng.choices(_WORDS, k=8)),
+        "float": lambda rng, _: round(rng.uniform(0, 100), 1),
+        "number": lambda rng, _: round(rng.uniform(0, 100), 2),
+        "boolean": lambda rng, _: rng.random() < 0.5,  # noqa: PLR2004
+        "checkbox": lambda rng, _: rng.random() < 0.5,  # noqa: PLR2004
+        "date": lambda rng, _: (_BIRTH_START + timedelta(days=rng.randrange(30000))).isoformat(),
+        "datetime": lambda _, stamp: iso_ms(stamp),
+        "phone": lambda rng, _: f"+1-555-01{rng.randrange(100):02d}",
+        "email": lambda rng, _: f"contact{rng.randrange(10**6)}@example.org",
+        "list": lambda rng, _: rng.sample(_WORDS, k=2),
+    }
+    return makers.get(str(kind))
+
+
+class _Seeder:
+    def __init__(self, tenant: Tenant, env: Environment, seed: int) -> None:
+        self.tenant, self.env = tenant, env
+        self.rng = random.Random(f"{seed}:{tenant.name}:{env.name}")
+        user = tenant.users[0]
+        self.actor = Actor(id=user["id"], name=user["username"])
+        self.cdts = list(tenant.cdts.values())
+        self.makers = {
+            cdt["name"]: [
+                (field["name"], maker)
+                for field in cdt["fields"]
+                if (maker := _value_maker(field)) is not None
+            ]
+            for cdt in self.cdts
+        }
+        self.programs = list(tenant.programs.values())
+        self.templates = list(tenant.encounter_templates.values())
+        self.encounter_cdt_id = stable_uuid(tenant.name, "encounter-cdt")
+        self.clock_ms = SEED_EPOCH_MS
+
+    def stamp(self) -> int:
+        self.clock_ms += _STEP_MS
+        return self.env.seed_stamp(self.clock_ms)
+
+    def patient(self, index: int) -> None:
+        rng = self.rng
+        first, last = rng.choice(_FIRST), rng.choice(_LAST)
+        city, state = rng.choice(_CITIES)
+        patient_id = _uuid(rng)
+        fields = {
+            "externalId": f"EHR-{index:07d}",
+            "mrn": f"MRN{index:08d}",
+            "firstName": first,
+            "lastName": last,
+            "birthDate": (_BIRTH_START + timedelta(days=rng.randrange(25000))).isoformat(),
+            "gender": rng.choice(_GENDERS),
+            "primaryLanguage": "ENGLISH",
+            "email": f"{first.lower()}.{last.lower()}{index}@example.org",
+            "phone": f"+1-555-01{index % 100:02d}",
+            "country": "US",
+            "state": state,
+            "city": city,
+            "zip": f"{rng.randrange(100000):05d}",
+            "timezone": "America/Chicago",
+        }
+        stamp = self.stamp()
+        row = patient_row(patient_id, fields, stamp, self.actor)
+        self.env.patients.put(patient_id, row, stamp)
+        self.env.index_patient(row)
+        for cdt in rng.sample(self.cdts, k=min(RECORDS_PER_PATIENT, len(self.cdts))):
+            self.record(patient_id, cdt)
+        if index % 4 == 0 and self.templates:
+            self.encounter(patient_id)
+        if index % 3 == 0 and self.programs:
+            self.program(patient_id)
+
+    def record(self, patient_id: str, cdt: dict[str, Any]) -> None:
+        rng = self.rng
+        stamp = self.stamp()
+        values = {name: make(rng, stamp) for name, make in self.makers[cdt["name"]]}
+        record_id = _uuid(rng)
+        body = cdt_body(record_id, values, stamp, self.actor)
+        self.env.cdt_records.put(record_id, cdt_record_row(record_id, patient_id, cdt, body), stamp)
+        self.env.records_of.add((patient_id, cdt["name"]), record_id)
+
+    def encounter(self, patient_id: str) -> None:
+        template = self.rng.choice(self.templates)
+        encounter_id = _uuid(self.rng)
+        stamp = self.stamp()
+        fields = {
+            "title": template.get("title"),
+            "description": "Seeded encounter",
+            "notes": None,
+            "type": template["name"],
+            "templateName": template["name"],
+            "templateTitle": template.get("title"),
+            "status": "COMPLETED" if self.rng.random() < 0.5 else "OPEN",  # noqa: PLR2004
+            "currentScheduledAppointment": None,
+        }
+        row = {
+            "id": encounter_id,
+            "patientId": patient_id,
+            "cdtId": self.encounter_cdt_id,
+            "version": 1,
+            "jsonBody": cdt_body(encounter_id, fields, stamp, self.actor),
+            "cdtName": ENCOUNTER_CDT_NAME,
+        }
+        self.env.encounters.put(encounter_id, row, stamp)
+        self.env.encounters_of.add(patient_id, encounter_id)
+
+    def program(self, patient_id: str) -> None:
+        program = self.rng.choice(self.programs)
+        stamp = self.stamp()
+        entry = program_phase(program["phases"][0], stamp, self.actor, self.tenant.formation_version)
+        row_id = _uuid(self.rng)
+        row = unassigned_program(program) | {
+            "id": row_id,
+            "patientId": patient_id,
+            "assigned": True,
+            "status": "IN_PROGRESS",
+            "currentPhase": entry,
+            "compatibleWithCurrentVersion": True,
+            "pathHistory": [entry],
+            "createdAt": entry["timestamp"],
+            "createdByName": self.actor.name,
+            "updatedAt": entry["timestamp"],
+            "updatedByName": self.actor.name,
+        }
+        self.env.patient_programs.put(row_id, row, stamp)
+        self.env.program_of[(patient_id, program["name"])] = row_id
+
+
+def seed_environment(tenant: Tenant, env: Environment, patients: int, seed: int) -> None:
+    """Add ``patients`` synthetic patients (and their records) to ``env``."""
+    seeder = _Seeder(tenant, env, seed)
+    for index in range(patients):
+        seeder.patient(index)

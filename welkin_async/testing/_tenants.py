@@ -1,0 +1,170 @@
+"""Tenants, their environments and API clients: the emulator's state.
+
+A tenant's configuration (CDT definitions, programs, encounter templates, assessments, roles) is
+shared by its environments; each environment keeps its own patients and records.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from welkin_async.testing._clock import Clock
+from welkin_async.testing._config import schemas_root
+from welkin_async.testing._policy import Role
+from welkin_async.testing._store import ChildIndex, Row, Table
+
+# A fixed namespace so the same seed gives the same ids everywhere.
+_NAMESPACE = uuid.UUID("5b0f3c9e-8f0e-4c55-9d4e-3a1f4e2b7c10")
+
+
+def stable_uuid(*parts: object) -> str:
+    """A UUID derived from ``parts``: deterministic for a seed, distinct across inputs."""
+    return str(uuid.uuid5(_NAMESPACE, ":".join(str(part) for part in parts)))
+
+
+@attrs.frozen
+class ApiClient:
+    """A seeded API client: one per role of each tenant, usable with either kind of credentials."""
+
+    tenant: str
+    name: str
+    client_id: str
+    secret: str = attrs.field(repr=False)
+    role: Role
+
+
+@attrs.define
+class Environment:
+    """One environment (``live``, ``sandbox``) of a tenant: its own patient data."""
+
+    tenant: str
+    name: str
+    patients: Table = attrs.field(factory=Table)
+    cdt_records: Table = attrs.field(factory=Table)
+    encounters: Table = attrs.field(factory=Table)
+    assessments: Table = attrs.field(factory=Table)
+    patient_programs: Table = attrs.field(factory=Table)
+    # patient id -> ..., or (patient id, CDT name) -> record ids
+    records_of: ChildIndex = attrs.field(factory=ChildIndex)
+    encounters_of: ChildIndex = attrs.field(factory=ChildIndex)
+    assessments_of: ChildIndex = attrs.field(factory=ChildIndex)
+    # encounter id -> assessment record ids made within it (locked once it is completed)
+    encounter_assessments: ChildIndex = attrs.field(factory=ChildIndex)
+    # (patient id, program name) -> patient-program id
+    program_of: dict[tuple[str, str], str] = attrs.field(factory=dict)
+    # (kind, value) -> patient id, for ?type=EID|EGUID|MRN
+    external_ids: dict[tuple[str, str], str] = attrs.field(factory=dict)
+    _last_stamp: int = 0
+
+    def stamp(self, clock: Clock) -> int:
+        """A write time in epoch ms, strictly after every earlier one in this environment."""
+        self._last_stamp = max(clock.now_ms(), self._last_stamp + 1)
+        return self._last_stamp
+
+    def seed_stamp(self, epoch_ms: int) -> int:
+        """Seed data's write time: fixed by the seed, still strictly increasing."""
+        self._last_stamp = max(epoch_ms, self._last_stamp + 1)
+        return self._last_stamp
+
+    def index_patient(self, row: Row) -> None:
+        for kind, key in (("EID", "externalId"), ("EGUID", "externalGuid"), ("MRN", "mrn")):
+            value = row.get(key)
+            if value:
+                self.external_ids[(kind, value)] = row["id"]
+
+    def unindex_patient(self, row: Row) -> None:
+        for kind, key in (("EID", "externalId"), ("EGUID", "externalGuid"), ("MRN", "mrn")):
+            value = row.get(key)
+            if value and self.external_ids.get((kind, value)) == row["id"]:
+                del self.external_ids[(kind, value)]
+
+
+@attrs.define
+class Tenant:
+    """A tenant: shared configuration, API clients, users, webhook subscriptions, environments."""
+
+    name: str
+    organization_name: str
+    formation_version: int
+    cdts: dict[str, dict[str, Any]]
+    programs: dict[str, dict[str, Any]]
+    encounter_templates: dict[str, dict[str, Any]]
+    assessment_templates: dict[str, dict[str, Any]]
+    roles: dict[str, Role]
+    api_clients: dict[str, ApiClient]
+    users: list[dict[str, Any]]
+    environments: dict[str, Environment]
+    # Designer's unpublished edits; ``formations/draft`` serves these when set, else current.
+    draft_cdts: dict[str, dict[str, Any]] | None = None
+
+    def environment(self, name: str) -> Environment | None:
+        return self.environments.get(name)
+
+    def client_for_role(self, role: str) -> ApiClient:
+        for client in self.api_clients.values():
+            if client.role.name == role:
+                return client
+        raise KeyError(f"tenant {self.name!r} has no role {role!r}; roles: {sorted(self.roles)}")
+
+    def bump_cdt_version(self, cdt_name: str) -> int:
+        """Publish a new version of a CDT definition (as a Designer edit would); returns it."""
+        definition = self.cdts[cdt_name]
+        definition["version"] = int(definition["version"]) + 1
+        return int(definition["version"])
+
+
+def _read(path: Path) -> Any:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def load_tenant(name: str, *, seed: int, directory: Path | None = None) -> Tenant:
+    """A tenant from ``schemas/tenants/<name>/``; API-client secrets are derived from ``seed``."""
+    folder = directory or schemas_root() / "tenants" / name
+    access: Mapping[str, Any] = _read(folder / "access.json")
+    roles = {role: Role.from_json(role, spec) for role, spec in access["roles"].items()}
+    clients = {}
+    for role in roles.values():
+        client_name = f"{name}-{role.name}"
+        secret = hashlib.sha256(f"welkin-emulator:{seed}:{client_name}".encode()).hexdigest()
+        clients[client_name] = ApiClient(
+            tenant=name,
+            name=client_name,
+            client_id=stable_uuid(seed, "api-client", client_name),
+            secret=secret,
+            role=role,
+        )
+    users = [
+        {
+            "id": stable_uuid(seed, name, "user", user["username"]),
+            "username": user["username"],
+            "email": user["email"],
+            "enabled": True,
+            "userState": "ACTIVE",
+            "roles": [
+                {"permissionName": role, "type": "SECURITY_ROLE", "primaryRole": index == 0}
+                for index, role in enumerate(user["roles"])
+            ],
+            "territories": [{"name": territory} for territory in user["territories"]],
+        }
+        for user in access["users"]
+    ]
+    return Tenant(
+        name=name,
+        organization_name=access["organizationName"],
+        formation_version=int(access["formationVersion"]),
+        cdts={cdt["name"]: cdt for cdt in _read(folder / "cdts.json")},
+        programs={program["name"]: program for program in _read(folder / "programs.json")},
+        encounter_templates={t["name"]: t for t in _read(folder / "encounters.json")},
+        assessment_templates={a["name"]: a for a in _read(folder / "assessments.json")},
+        roles=roles,
+        api_clients=clients,
+        users=users,
+        environments={env: Environment(tenant=name, name=env) for env in access["environments"]},
+    )

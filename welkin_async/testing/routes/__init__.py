@@ -1,0 +1,28 @@
+"""The emulator's routes, one module per resource; :data:`ROUTES` is the whole table."""
+
+from __future__ import annotations
+
+from welkin_async.testing._routing import Route
+from welkin_async.testing.routes import (
+    admin,
+    assessments,
+    auth,
+    cdts,
+    encounters,
+    exports,
+    formations,
+    patients,
+    programs,
+)
+
+ROUTES: tuple[Route, ...] = (
+    *auth.ROUTES,
+    *admin.ROUTES,
+    *patients.ROUTES,
+    *cdts.ROUTES,
+    *formations.ROUTES,
+    *encounters.ROUTES,
+    *assessments.ROUTES,
+    *programs.ROUTES,
+    *exports.ROUTES,
+)

@@ -1,0 +1,161 @@
+"""A patient's programs: list, current state, assign, move phase, history.
+
+A phase that is not in the program is refused (400 ``PHASE_NOT_FOUND``); moving a program the
+patient is not in is refused (409 ``PROGRAM_NOT_ASSIGNED``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from welkin_async.testing import _json
+from welkin_async.testing._errors import bad_request, conflict, not_found
+from welkin_async.testing._pagination import meta_info_page, page_request
+from welkin_async.testing._records import program_phase, touch, unassigned_program
+from welkin_async.testing._routing import Call, Reply, Route, bytes_reply, json_reply
+from welkin_async.testing._store import Row
+from welkin_async.testing.routes._common import actor, emit, patient
+from welkin_async.testing.routes._shapes import PAGE_PARAMS, array, meta_info_page as meta_shape, ref
+
+RESOURCE = "programs"
+
+
+def _program(call: Call) -> dict[str, Any]:
+    program = call.tenant.programs.get(call.params["program_name"])
+    if program is None:
+        raise not_found("PROGRAM_NOT_FOUND", "PROGRAM", "No such program")
+    return program
+
+
+def _phase(program: dict[str, Any], name: str | None) -> dict[str, Any]:
+    phases = program["phases"]
+    if name is None:
+        return next((p for p in phases if p.get("type") == "START"), phases[0])
+    for phase in phases:
+        if phase["name"] == name:
+            return phase
+    raise bad_request(
+        "PHASE_NOT_FOUND", "PROGRAM", f"Phase '{name}' is not in program '{program['name']}'",
+        field="phaseName",
+    )  # fmt: skip
+
+
+def _state(call: Call, program_name: str) -> Row | None:
+    key = (call.params["patient_id"], program_name)
+    row_id = call.env.program_of.get(key)
+    return call.env.patient_programs.rows.get(row_id) if row_id else None
+
+
+def list_programs(call: Call) -> Reply:
+    patient(call)
+    page = page_request(call.query, call.backend.max_page_size)
+    programs = list(call.tenant.programs.values())
+    chosen = [programs[index] for index in page.slice(len(programs))]
+    rows = [_json.dumps(_state(call, p["name"]) or unassigned_program(p)) for p in chosen]
+    return bytes_reply(meta_info_page(rows, len(programs), page))
+
+
+def current(call: Call) -> Reply:
+    patient(call)
+    program = _program(call)
+    row = _state(call, program["name"])
+    if row is None or not row["assigned"]:
+        raise not_found("PROGRAM_NOT_ASSIGNED", "PROGRAM", "The patient is not in this program")
+    return json_reply(row)
+
+
+def history(call: Call) -> Reply:
+    patient(call)
+    row = call.env.patient_programs.get(call.params["program_id"])
+    if row is None or row["patientId"] != call.params["patient_id"]:
+        raise not_found("PATIENT_PROGRAM_NOT_FOUND", "PROGRAM", "No such patient program")
+    return json_reply(row["pathHistory"])
+
+
+def _assign(call: Call, program: dict[str, Any], phase_name: str | None) -> Row:
+    phase = _phase(program, phase_name)
+    stamp = call.stamp()
+    who = actor(call)
+    entry = program_phase(phase, stamp, who, call.tenant.formation_version)
+    existing = _state(call, program["name"])
+    row_id = existing["id"] if existing else call.backend.new_id()
+    row = unassigned_program(program) | {
+        "id": row_id,
+        "patientId": call.params["patient_id"],
+        "assigned": True,
+        "status": "IN_PROGRESS",
+        "currentPhase": entry,
+        "compatibleWithCurrentVersion": True,
+        "pathHistory": [*(existing["pathHistory"] if existing else ()), entry],
+        "createdAt": existing["createdAt"] if existing else entry["timestamp"],
+        "createdByName": existing["createdByName"] if existing else who.name,
+    }
+    touch(row, stamp, who)
+    call.env.patient_programs.put(row_id, row, stamp)
+    call.env.program_of[(call.params["patient_id"], program["name"])] = row_id
+    return row
+
+
+def _move(call: Call, program: dict[str, Any], phase_name: str) -> Row:
+    existing = _state(call, program["name"])
+    if existing is None or not existing["assigned"]:
+        raise conflict("PROGRAM_NOT_ASSIGNED", "PROGRAM", "The patient is not in this program")
+    phase = _phase(program, phase_name)
+    stamp = call.stamp()
+    who = actor(call)
+    entry = program_phase(phase, stamp, who, call.tenant.formation_version)
+    row = {
+        **existing,
+        "currentPhase": entry,
+        "pathHistory": [*existing["pathHistory"], entry],
+        "status": "COMPLETED" if phase.get("type") == "FINISH" else "IN_PROGRESS",
+    }
+    touch(row, stamp, who)
+    call.env.patient_programs.put(row["id"], row, stamp)
+    emit(call, "PROGRAM_PHASE_CHANGED", program["name"], row["id"], row["patientId"],
+         f"patients/{row['patientId']}/programs/current/{program['name']}")  # fmt: skip
+    return row
+
+
+def update(call: Call) -> Reply:
+    patient(call)
+    program = _program(call)
+    body = call.json_object()
+    assigned, phase_name = body.get("assigned"), body.get("phaseName")
+    if assigned is False:
+        existing = _state(call, program["name"])
+        if existing is None:
+            raise conflict("PROGRAM_NOT_ASSIGNED", "PROGRAM", "The patient is not in this program")
+        row = {**existing, "assigned": False, "status": "CANCELLED"}
+        stamp = call.stamp()
+        touch(row, stamp, actor(call))
+        call.env.patient_programs.put(row["id"], row, stamp)
+        return json_reply(row)
+    current_state = _state(call, program["name"])
+    if assigned is True and (current_state is None or not current_state["assigned"]):
+        return json_reply(_assign(call, program, phase_name))
+    if phase_name is None:
+        raise bad_request("PHASE_REQUIRED", "PROGRAM", "Give phaseName or assigned", field="phaseName")
+    return json_reply(_move(call, program, phase_name))
+
+
+def move(call: Call) -> Reply:
+    patient(call)
+    return json_reply(_move(call, _program(call), call.json_object()["phaseName"]))
+
+
+_PATH = "/patients/{patient_id}/programs"
+_ONE = {200: ref("patient_program.json")}
+ROUTES = (
+    Route("GET", _PATH, list_programs, "List the tenant's programs with the patient's state",
+          RESOURCE, "read", responses={200: meta_shape(ref("patient_program.json"))},
+          query=PAGE_PARAMS),
+    Route("GET", _PATH + "/current/{program_name}", current, "The patient's state in a program",
+          RESOURCE, "read", responses=_ONE),
+    Route("GET", _PATH + "/history/{program_id}", history, "The phases a patient program went through",
+          RESOURCE, "read", responses={200: array(ref("program_phase.json"))}),
+    Route("PATCH", _PATH + "/{program_name}", update, "Assign, unassign or move phase",
+          RESOURCE, "update", request_body="program_update.json", responses=_ONE),
+    Route("PATCH", _PATH + "/{program_name}/phases", move, "Move the patient to another phase",
+          RESOURCE, "update", request_body="phase_change.json", responses=_ONE),
+)  # fmt: skip
