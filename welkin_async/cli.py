@@ -1,11 +1,13 @@
 """``welkin-async``: the command line.
 
-- ``codegen``: a tenant's CDT definitions -> an importable module of attrs classes.
+- ``codegen``: a tenant's CDT definitions -> an importable module of attrs classes;
+- ``emulator``: serve the local Welkin API emulator until interrupted.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import shlex
 import sys
@@ -59,6 +61,59 @@ def _codegen(args: argparse.Namespace) -> int:
     return 0
 
 
+async def _serve_emulator(args: argparse.Namespace) -> None:
+    from welkin_async.testing import ServerRateLimit, WelkinEmulator
+
+    rate = ServerRateLimit(args.rate, retry_after=args.retry_after) if args.rate else None
+    emulator = WelkinEmulator(
+        seed=args.seed,
+        patients=args.patients,
+        token_ttl=args.token_ttl,
+        rate_limit=rate,
+        faults=args.faults,
+        port=args.port,
+    )
+    async with emulator:
+        print(f"Welkin emulator serving at {emulator.url} (Ctrl-C stops it)")
+        print(f"  seeded {args.patients} patients per tenant in {emulator.seed_seconds:.1f} s")
+        print(f"  OpenAPI document: {emulator.url}/openapi.json")
+        for tenant in emulator.tenants.values():
+            for client in tenant.api_clients.values():
+                print(f"  tenant {tenant.name}, role {client.role.name}:")
+                print(f"    documented layout  {emulator.url}/v1/{tenant.name}/live/...")
+                print(f"      WELKIN_CLIENT_ID={client.client_id}")
+                print(f"      WELKIN_CLIENT_SECRET={client.secret}")
+                print(f"    live layout        {emulator.url}/{tenant.name}/live/...")
+                print(f"      WELKIN_API_CLIENT={client.name}")
+                print(f"      WELKIN_API_SECRET={client.secret}")
+        sys.stdout.flush()
+        await asyncio.Event().wait()  # until Ctrl-C cancels the run
+
+
+def _emulator(args: argparse.Namespace) -> int:
+    try:
+        import jsonschema  # noqa: F401 - only to say what to install
+    except ImportError:
+        print(
+            "welkin-async emulator needs the testing extra: pip install 'welkin-async[testing]'",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
+    if args.faults:
+        from welkin_async.testing import Faults
+
+        try:
+            Faults.parse(args.faults)
+        except ValueError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+    try:
+        asyncio.run(_serve_emulator(args))
+    except KeyboardInterrupt:
+        print("emulator stopped", file=sys.stderr)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="welkin-async", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -80,6 +135,30 @@ def build_parser() -> argparse.ArgumentParser:
         "--lenient", action="store_true", help="type fields of unknown types as Any, with a warning"
     )
     codegen.set_defaults(run=_codegen)
+
+    emulator = commands.add_parser(
+        "emulator",
+        help="serve the local Welkin API emulator",
+        description="Serve the emulator on 127.0.0.1 and print its URL and credentials. "
+        "The credentials are the emulator's own, for local use only.",
+    )
+    emulator.add_argument("--port", type=int, default=8080, help="0 picks a free port")
+    emulator.add_argument("--patients", type=int, default=1000, help="seeded per tenant")
+    emulator.add_argument("--seed", type=int, default=0, help="same seed, same data")
+    emulator.add_argument("--token-ttl", type=float, default=3600.0, metavar="SECONDS")
+    emulator.add_argument("--rate", type=float, default=None, help="requests/s per API client")
+    emulator.add_argument(
+        "--retry-after", choices=("seconds", "http-date"), default="seconds",
+        help="how 429s say when to retry",
+    )  # fmt: skip
+    emulator.add_argument(
+        "--faults",
+        default=None,
+        metavar="SPEC",
+        help="fault rules separated by ';', e.g. "
+        "'503@0.05; latency=20ms..80ms; reset-after@0.01 for PATCH /patients/{patient_id}'",
+    )
+    emulator.set_defaults(run=_emulator)
     return parser
 
 

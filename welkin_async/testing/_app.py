@@ -17,8 +17,8 @@ from welkin_async.testing._backend import Backend
 from welkin_async.testing._errors import ApiFailure
 from welkin_async.testing._faults import NO_FAULTS, FaultPlan
 from welkin_async.testing._ratelimit import retry_after_header
-from welkin_async.testing._schemas import validate
 from welkin_async.testing._routing import Call, Layout, Reply, Route, Scope
+from welkin_async.testing._schemas import validate
 from welkin_async.testing._tenants import ApiClient, Environment, Tenant
 
 logger = logging.getLogger("welkin_async.testing")
@@ -93,9 +93,13 @@ async def _answer(backend: Backend, route: Route, request: web.Request) -> Reply
         _throttle(backend, client)
     body = await request.read() if request.method in _BODY_METHODS else b""
     call = Call(backend, route, request, tenant, environment, client, body)
-    if client is not None and route.resource is not None:
-        if not client.role.allows(route.resource, route.action):
-            raise call.forbidden()
+    resource = route.resource
+    if (
+        client is not None
+        and resource is not None
+        and not client.role.allows(resource, route.action)
+    ):
+        raise call.forbidden()
     if isinstance(route.request_body, str) and route.request_media_type == _JSON and body.strip():
         validate(route.request_body, call.json())
     return route.handler(call)
@@ -133,10 +137,14 @@ async def _respond(
             await response.write(body[offset : offset + piece])
         await response.write_eof()
         return response
-    return web.Response(status=reply.status, body=body if reply.body is not None else None, headers=headers)
+    return web.Response(
+        status=reply.status, body=body if reply.body is not None else None, headers=headers
+    )
 
 
-def _pipeline(backend: Backend, route: Route) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
+def _pipeline(
+    backend: Backend, route: Route
+) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
     async def handle(request: web.Request) -> web.StreamResponse:
         backend.stats.requests[route.key] += 1
         plan = backend.faults.plan(route.key) if backend.faults is not None else NO_FAULTS
@@ -185,7 +193,9 @@ async def _unmatched_as_error_array(
         headers = {"Content-Type": _JSON}
         if isinstance(exc, web.HTTPMethodNotAllowed):
             headers["Allow"] = ", ".join(sorted(exc.allowed_methods))
-        return web.Response(status=exc.status, body=failure.body(backend.clock.now_ms()), headers=headers)
+        return web.Response(
+            status=exc.status, body=failure.body(backend.clock.now_ms()), headers=headers
+        )
 
 
 def full_path(route: Route, layout: Layout) -> str:
@@ -205,5 +215,7 @@ def build_app(
     for layout in (Layout.DOCUMENTED, Layout.LIVE):
         for route in ordered:
             if layout in route.layouts:
-                app.router.add_route(route.method, full_path(route, layout), _pipeline(backend, route))
+                app.router.add_route(
+                    route.method, full_path(route, layout), _pipeline(backend, route)
+                )
     return app

@@ -24,7 +24,7 @@ def _is_date(value: Any) -> bool:
         date.fromisoformat(value)
     except (TypeError, ValueError):
         return False
-    return len(value) == 10  # noqa: PLR2004 - YYYY-MM-DD exactly
+    return len(value) == 10
 
 
 def _is_datetime(value: Any) -> bool:
@@ -103,7 +103,7 @@ def _reason(field: Mapping[str, Any], value: Any) -> str | None:
 
 
 def check_values(cdt: Mapping[str, Any], values: Mapping[str, Any], *, creating: bool) -> None:
-    """Refuse unknown, server-owned or ill-typed fields, and (when creating) missing required ones."""
+    """Refuse unknown, server-owned or ill-typed fields; when creating, missing required ones."""
     name = str(cdt["name"])
     fields = {field["name"]: field for field in cdt["fields"]}
     for key, value in values.items():

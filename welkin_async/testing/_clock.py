@@ -11,11 +11,16 @@ from datetime import UTC, datetime
 
 import attrs
 
+_last_second: list[object] = [None, ""]  # consecutive stamps mostly share their second
+
 
 def iso_ms(epoch_ms: int) -> str:
     """``2025-01-01T00:00:00.000Z``: the millisecond UTC form every timestamp on the wire uses."""
-    moment = datetime.fromtimestamp(epoch_ms / 1000, UTC)
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{epoch_ms % 1000:03d}Z"
+    second, millis = divmod(epoch_ms, 1000)
+    if _last_second[0] != second:
+        moment = datetime.fromtimestamp(second, UTC)
+        _last_second[:] = [second, moment.strftime("%Y-%m-%dT%H:%M:%S.")]
+    return f"{_last_second[1]}{millis:03d}Z"
 
 
 def parse_iso_ms(text: str) -> int:

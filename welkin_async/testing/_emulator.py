@@ -18,7 +18,7 @@ from welkin_async.testing._config import example_tenants
 from welkin_async.testing._faults import Fault, Faults
 from welkin_async.testing._openapi import build_openapi
 from welkin_async.testing._ratelimit import RateLimiter, ServerRateLimit
-from welkin_async.testing._seed import seed_environment
+from welkin_async.testing._seed import bulk_allocation, seed_environment
 from welkin_async.testing._stats import EmulatorStats
 from welkin_async.testing._tenants import Tenant, load_tenant
 from welkin_async.testing._tokens import TokenService
@@ -28,6 +28,7 @@ from welkin_async.testing.routes import ROUTES
 CredentialsKind = Literal["client_credentials", "api_client"]
 DEFAULT_TENANT = "acme"
 DEFAULT_ROLE = "admin"
+DEFAULT_WEBHOOK_RETRY = WebhookRetry()
 
 
 class WelkinEmulator:
@@ -57,7 +58,7 @@ class WelkinEmulator:
         faults: Faults | Iterable[Fault] | str | None = None,
         tenants: Collection[str] | None = None,
         max_page_size: int = 1000,
-        webhook_retry: WebhookRetry = WebhookRetry(),
+        webhook_retry: WebhookRetry = DEFAULT_WEBHOOK_RETRY,
         port: int = 0,
     ) -> None:
         if patients < 0:
@@ -146,7 +147,7 @@ class WelkinEmulator:
         secret: str | None = None,
         events: Collection[str] | None = None,
     ) -> WebhookSubscription:
-        """Deliver ``tenant``'s events to ``url``; the subscription carries its ``whsec_`` secret."""
+        """Deliver ``tenant``'s events to ``url``, signed with the subscription's ``secret``."""
         self.tenant(tenant)
         return self.backend.webhooks.subscribe(tenant, url, secret=secret, events=events)
 
@@ -155,10 +156,11 @@ class WelkinEmulator:
         if self._seeded:
             return
         started = time.perf_counter()
-        for tenant in self.tenants.values():
-            live = tenant.environment("live")
-            if live is not None and self._patients:
-                seed_environment(tenant, live, self._patients, self.seed)
+        with bulk_allocation():
+            for tenant in self.tenants.values():
+                live = tenant.environment("live")
+                if live is not None and self._patients:
+                    seed_environment(tenant, live, self._patients, self.seed)
         self.seed_seconds = time.perf_counter() - started
         self._seeded = True
 
@@ -204,5 +206,3 @@ def _faults(value: Faults | Iterable[Fault] | str | None, seed: int) -> Faults |
     if isinstance(value, str):
         return Faults.parse(value, seed=seed)
     return Faults(rules=list(value), seed=seed)
-
-

@@ -61,7 +61,9 @@ class Fault:
     """One rule: inject ``kind`` with probability ``rate`` on ``route`` (or every route)."""
 
     kind: FaultKind = attrs.field(validator=attrs.validators.in_(FAULT_KINDS))
-    rate: float = attrs.field(default=1.0, validator=[attrs.validators.ge(0), attrs.validators.le(1)])
+    rate: float = attrs.field(
+        default=1.0, validator=[attrs.validators.ge(0), attrs.validators.le(1)]
+    )
     route: str | None = None
     status: int = attrs.field(default=503, validator=attrs.validators.in_(INJECTABLE_STATUSES))
     seconds: float = attrs.field(default=0.0, validator=attrs.validators.ge(0))
@@ -131,31 +133,43 @@ class Faults:
 
     def plan(self, route_key: str) -> FaultPlan:
         latency = 0.0
-        chosen: dict[str, object] = {}
+        status: int | None = None
+        storm: int | None = None
+        slow: float | None = None
+        flags: set[str] = set()
         for index, rule in enumerate(self.rules):
             if not rule.applies_to(route_key):
                 continue
             if rule.kind == "storm" and self._storms.get(index, 0) > 0:
                 self._storms[index] -= 1
-                chosen["storm_retry_after"] = rule.retry_after
+                storm = rule.retry_after
                 continue
             fired, stream = self._fires(index, rule, route_key)
             if not fired:
                 continue
             if rule.kind == "storm":
                 self._storms[index] = rule.length - 1
-                chosen["storm_retry_after"] = rule.retry_after
+                storm = rule.retry_after
             elif rule.kind == "latency":
                 latency += rule.draw_latency(stream)
             elif rule.kind == "status":
-                chosen["status"] = rule.status
+                status = rule.status
             elif rule.kind == "slow-body":
-                chosen["slow_body"] = rule.seconds or 0.5
+                slow = rule.seconds or 0.5
             else:
-                chosen[rule.kind.replace("-", "_")] = True
-        if not chosen and not latency:
+                flags.add(rule.kind)
+        if not (latency or flags) and status is None and storm is None and slow is None:
             return NO_FAULTS
-        return attrs.evolve(NO_FAULTS, latency=latency, **chosen)
+        return FaultPlan(
+            latency=latency,
+            status=status,
+            storm_retry_after=storm,
+            reset_before="reset-before" in flags,
+            reset_after="reset-after" in flags,
+            truncate="truncate" in flags,
+            malformed="malformed" in flags,
+            slow_body=slow,
+        )
 
     @classmethod
     def parse(cls, spec: str, *, seed: int = 0) -> Faults:
@@ -178,6 +192,22 @@ def _seconds(text: str, rule: str) -> float:
     return value / 1000 if match["unit"] == "ms" else value
 
 
+def _latency(rule: Fault, arg: str | None, text: str) -> Fault:
+    if arg is None:
+        raise ValueError(f"fault {text!r}: latency needs a duration, e.g. latency=50ms")
+    if ".." in arg:
+        low, high = arg.split("..", 1)
+        return attrs.evolve(
+            rule,
+            seconds=_seconds(low, text),
+            max_seconds=_seconds(high, text),
+            distribution="uniform",
+        )
+    if arg.startswith("~"):
+        return attrs.evolve(rule, seconds=_seconds(arg[1:], text), distribution="exponential")
+    return attrs.evolve(rule, seconds=_seconds(arg, text))
+
+
 def _parse_rule(text: str) -> Fault:
     match = _RULE.match(text)
     if match is None:
@@ -191,19 +221,7 @@ def _parse_rule(text: str) -> Fault:
     if kind.isdigit():
         return attrs.evolve(rule, kind="status", status=int(kind))
     if kind == "latency":
-        if arg is None:
-            raise ValueError(f"fault {text!r}: latency needs a duration, e.g. latency=50ms")
-        if ".." in arg:
-            low, high = arg.split("..", 1)
-            return attrs.evolve(
-                rule,
-                seconds=_seconds(low, text),
-                max_seconds=_seconds(high, text),
-                distribution="uniform",
-            )
-        if arg.startswith("~"):
-            return attrs.evolve(rule, seconds=_seconds(arg[1:], text), distribution="exponential")
-        return attrs.evolve(rule, seconds=_seconds(arg, text))
+        return _latency(rule, arg, text)
     if kind == "storm":
         return attrs.evolve(rule, kind="storm", length=int(arg) if arg else 10)
     if kind == "slow-body":

@@ -76,10 +76,15 @@ def _operation(route: Route, titles: Mapping[str, str]) -> dict[str, Any]:
         for name in _PATH_PARAM.findall(route.scope.value + route.path)
     ]
     parameters += [
-        {"name": p.name, "in": "query", "required": False, "schema": dict(p.schema),
-         "description": p.description}
+        {
+            "name": p.name,
+            "in": "query",
+            "required": False,
+            "schema": dict(p.schema),
+            "description": p.description,
+        }
         for p in route.query
-    ]  # fmt: skip
+    ]
     responses: dict[str, Any] = {}
     for status, description in _ERROR_STATUSES.items():
         responses[str(status)] = {"description": description, "content": _error_content()}
@@ -100,7 +105,9 @@ def _operation(route: Route, titles: Mapping[str, str]) -> dict[str, Any]:
         operation["security"] = []
     if route.request_body is not None:
         schema = (
-            {"$ref": route.request_body} if isinstance(route.request_body, str) else route.request_body
+            {"$ref": route.request_body}
+            if isinstance(route.request_body, str)
+            else route.request_body
         )
         operation["requestBody"] = {
             "required": route.body_required,
@@ -109,7 +116,9 @@ def _operation(route: Route, titles: Mapping[str, str]) -> dict[str, Any]:
     return operation
 
 
-def build_openapi(routes: Iterable[Route], layouts: Iterable[Layout] = tuple(Layout)) -> dict[str, Any]:
+def build_openapi(
+    routes: Iterable[Route], layouts: Iterable[Layout] = tuple(Layout)
+) -> dict[str, Any]:
     titles = _titles()
     paths: dict[str, dict[str, Any]] = {}
     for layout in layouts:
@@ -128,7 +137,9 @@ def build_openapi(routes: Iterable[Route], layouts: Iterable[Layout] = tuple(Lay
         "paths": paths,
         "components": {
             "schemas": _components(),
-            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}},
+            "securitySchemes": {
+                "bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}
+            },
         },
         "security": [{"bearer": []}],
     }

@@ -53,7 +53,9 @@ class RateLimiter:
         bucket = self._buckets.get(client_id)
         if bucket is None:
             bucket = self._buckets[client_id] = _Bucket(tokens=capacity, updated=now)
-        bucket.tokens = min(capacity, bucket.tokens + (now - bucket.updated) * self.limit.per_second)
+        bucket.tokens = min(
+            capacity, bucket.tokens + (now - bucket.updated) * self.limit.per_second
+        )
         bucket.updated = now
         if bucket.tokens >= 1.0:
             bucket.tokens -= 1.0

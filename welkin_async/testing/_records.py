@@ -11,18 +11,44 @@ from welkin_async.testing._clock import iso_ms
 from welkin_async.testing._store import Row
 
 PATIENT_FIELDS = (
-    "externalGuid", "externalId", "mrn", "firstName", "lastName", "middleName", "birthDate",
-    "gender", "maritalStatus", "primaryLanguage", "secondaryLanguage", "email", "secondaryEmail",
-    "phone", "secondaryPhone", "country", "state", "city", "zip", "addressLine1", "addressLine2",
+    "externalGuid",
+    "externalId",
+    "mrn",
+    "firstName",
+    "lastName",
+    "middleName",
+    "birthDate",
+    "gender",
+    "maritalStatus",
+    "primaryLanguage",
+    "secondaryLanguage",
+    "email",
+    "secondaryEmail",
+    "phone",
+    "secondaryPhone",
+    "country",
+    "state",
+    "city",
+    "zip",
+    "addressLine1",
+    "addressLine2",
     "timezone",
-)  # fmt: skip
+)
 # The system fields every CDT record carries in its jsonBody; the server owns them.
 CDT_SYSTEM_FIELDS = frozenset(
     {
-        "id", "created_at", "created_by", "created_by_name", "updated_at", "updated_by",
-        "updated_by_name", "source_id", "source_name", "source_type",
+        "id",
+        "created_at",
+        "created_by",
+        "created_by_name",
+        "updated_at",
+        "updated_by",
+        "updated_by_name",
+        "source_id",
+        "source_name",
+        "source_type",
     }
-)  # fmt: skip
+)
 ENCOUNTER_CDT_NAME = "encounter"
 
 

@@ -65,24 +65,28 @@ def _path(error: ValidationError) -> str:
     return path
 
 
+_REASONS = {
+    "type": "must be of type {expected}",
+    "enum": "must be one of {expected}",
+    "format": "must be a {expected}",
+    "anyOf": "matches none of the allowed shapes",
+    "minimum": "must be at least {expected}",
+    "maximum": "must be at most {expected}",
+}
+
+
 def _reason(error: ValidationError) -> str:
-    keyword, expected = error.validator, error.validator_value
-    if keyword == "type":
-        return f"must be of type {expected}"
-    if keyword == "enum":
-        return f"must be one of {expected}"
-    if keyword == "format":
-        return f"must be a {expected}"
+    keyword = error.validator
+    expected: Any = error.validator_value
+    instance: Any = error.instance
     if keyword == "required":
-        missing = [name for name in expected if name not in error.instance]
+        missing = [name for name in expected if name not in instance]
         return f"is missing required field(s) {missing}"
     if keyword == "additionalProperties":
-        known = set(error.schema.get("properties", {}))
-        extra = sorted(set(error.instance) - known)
+        schema: Any = error.schema
+        extra = sorted(set(instance) - set(schema.get("properties", {})))
         return f"has unknown field(s) {extra}"
-    if keyword == "anyOf":
-        return "matches none of the allowed shapes"
-    return f"fails '{keyword}'"
+    return _REASONS.get(str(keyword), f"fails '{keyword}'").format(expected=expected)
 
 
 def validate(schema_id: str, document: Any) -> None:

@@ -69,7 +69,7 @@ class Table:
         return cached
 
     def changed_since(self, start: int) -> Iterator[tuple[int, str]]:
-        """``(stamp, id)`` of live rows whose latest change is at or after ``start``, oldest first."""
+        """``(stamp, id)`` of rows whose latest change is at or after ``start``, oldest first."""
         index = bisect.bisect_left(self._log_stamps, start)
         stamps, ids, current = self._log_stamps, self._log_ids, self._stamps
         for position in range(index, len(stamps)):

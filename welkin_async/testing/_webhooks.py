@@ -74,6 +74,14 @@ class _Delivery:
     instance: str
 
 
+def _status_name(status: int | None) -> str | None:
+    """``OK``, ``INTERNAL_SERVER_ERROR``...: how the audit names a receiver's answer."""
+    try:
+        return HTTPStatus(status).name if status is not None else None
+    except ValueError:
+        return str(status)
+
+
 def make_secret(*parts: object) -> str:
     digest = hashlib.sha256(":".join(str(part) for part in parts).encode()).digest()
     return "whsec_" + base64.b64encode(digest[:24]).decode()
@@ -202,12 +210,14 @@ class WebhookDispatcher:
         status: int | None = None
         excerpt = ""
         try:
-            async with self._session.post(delivery.subscription.url, data=body, headers=headers) as resp:
+            async with self._session.post(
+                delivery.subscription.url, data=body, headers=headers
+            ) as resp:
                 status = resp.status
                 excerpt = (await resp.text(errors="replace"))[:_RESPONSE_EXCERPT]
         except (aiohttp.ClientError, TimeoutError) as exc:
             excerpt = type(exc).__name__
-        delivered = status is not None and 200 <= status < 300  # noqa: PLR2004
+        delivered = status is not None and 200 <= status < 300
         self.stats.webhooks["delivered" if delivered else "failed"] += 1
         self._record(delivery, status, excerpt, delivered)
         return delivered
@@ -216,14 +226,16 @@ class WebhookDispatcher:
         subscription = delivery.subscription
         self.audit.setdefault(subscription.tenant, []).append(
             {
-                "id": stable_uuid(self.seed, "audit", delivery.message_id, self.stats.webhooks["attempted"]),
+                "id": stable_uuid(
+                    self.seed, "audit", delivery.message_id, self.stats.webhooks["attempted"]
+                ),
                 "sentAt": iso_ms(self.clock.now_ms()),
                 "eventEntity": delivery.payload["eventEntity"],
                 "eventSubtype": delivery.payload["eventSubtype"],
                 "instance": delivery.instance,
                 "patientId": delivery.payload["patientId"],
                 "status": "DELIVERED" if ok else "FAILED",
-                "statusCode": HTTPStatus(status).name if status in HTTPStatus._value2member_map_ else None,
+                "statusCode": _status_name(status),
                 "response": excerpt,
                 "webhookId": delivery.message_id,
                 "record": {
@@ -250,4 +262,9 @@ class WebhookDispatcher:
                 },
             }
         )
-        logger.debug("webhook %s to subscription %s: %s", delivery.payload["eventSubtype"], subscription.id, status)
+        logger.debug(
+            "webhook %s to subscription %s: %s",
+            delivery.payload["eventSubtype"],
+            subscription.id,
+            status,
+        )

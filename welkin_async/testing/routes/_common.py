@@ -43,7 +43,7 @@ def render_one(table: Table, row_id: str, strip: Callable[[Row], Row] | None = N
 
 
 def emit(
-    call: Call, subtype: str, source_name: str, source_id: str, patient_id: str, path: str
+    call: Call, subtype: str, *, source_name: str, source_id: str, patient_id: str, path: str
 ) -> None:
     """Queue a webhook event of this call's tenant and environment (``path`` under it)."""
     call.backend.webhooks.emit(

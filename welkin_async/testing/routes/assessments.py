@@ -17,7 +17,8 @@ from welkin_async.testing._routing import NO_CONTENT, Call, Reply, Route, bytes_
 from welkin_async.testing._store import Row
 from welkin_async.testing._tenants import Environment
 from welkin_async.testing.routes._common import actor, emit, patient, render, render_one
-from welkin_async.testing.routes._shapes import PAGE_PARAMS, ref, spring_page as spring_shape
+from welkin_async.testing.routes._shapes import PAGE_PARAMS, ref
+from welkin_async.testing.routes._shapes import spring_page as spring_shape
 
 RESOURCE = "assessment-records"
 LOCKED = "LOCKED"
@@ -27,9 +28,11 @@ def _template(call: Call, name: str) -> dict[str, Any]:
     template = call.tenant.assessment_templates.get(name)
     if template is None:
         raise bad_request(
-            "ASSESSMENT_NOT_FOUND", "ASSESSMENT", "No such assessment in the formation",
+            "ASSESSMENT_NOT_FOUND",
+            "ASSESSMENT",
+            "No such assessment in the formation",
             field="assessmentName",
-        )  # fmt: skip
+        )
     return template
 
 
@@ -37,13 +40,19 @@ def _check_answers(template: Mapping[str, Any], answers: Mapping[str, Any]) -> N
     for key in answers:
         if key not in template["questions"]:
             raise bad_request(
-                "ASSESSMENT_ANSWER_INVALID", "ASSESSMENT",
-                f"'{key}' is not a question of assessment '{template['name']}'", field=key,
-            )  # fmt: skip
+                "ASSESSMENT_ANSWER_INVALID",
+                "ASSESSMENT",
+                f"'{key}' is not a question of assessment '{template['name']}'",
+                field=key,
+            )
 
 
 def new_assessment(
-    call: Call, patient_id: str, template: Mapping[str, Any], status: str, answers: Mapping[str, Any]
+    call: Call,
+    patient_id: str,
+    template: Mapping[str, Any],
+    status: str,
+    answers: Mapping[str, Any],
 ) -> Row:
     """Store a new assessment record and return it."""
     record_id = call.backend.new_id()
@@ -87,14 +96,22 @@ def lock(env: Environment, record_ids: list[str], stamp: int) -> None:
 def find(call: Call, record_id: str) -> Row:
     row = call.env.assessments.get(record_id)
     if row is None or row["patientId"] != call.params["patient_id"]:
-        raise not_found("ASSESSMENT_RECORD_NOT_FOUND", "ASSESSMENT", "Assessment record doesn't exist")
+        raise not_found(
+            "ASSESSMENT_RECORD_NOT_FOUND", "ASSESSMENT", "Assessment record doesn't exist"
+        )
     return row
 
 
-def change(call: Call, row: Row, *, status: str | None, answers: Mapping[str, Any], replace: bool) -> Reply:
+def change(
+    call: Call, row: Row, *, status: str | None, answers: Mapping[str, Any], replace: bool
+) -> Reply:
     """Apply new answers (merged, or replacing) and status; refuse a locked record."""
     if row["status"] == LOCKED:
-        raise conflict("ASSESSMENT_LOCKED", "ASSESSMENT", "The assessment is locked: its encounter is completed")
+        raise conflict(
+            "ASSESSMENT_LOCKED",
+            "ASSESSMENT",
+            "The assessment is locked: its encounter is completed",
+        )
     _check_answers(_template(call, row["assessmentName"]), answers)
     stamp = call.stamp()
     updated = {**row, "answers": dict(answers) if replace else {**row["answers"], **answers}}
@@ -103,8 +120,14 @@ def change(call: Call, row: Row, *, status: str | None, answers: Mapping[str, An
         updated["status"] = status
         if status == "COMPLETED" and row["status"] != "COMPLETED":
             updated["finalizedDate"] = iso_ms(stamp)
-            emit(call, "ASSESSMENT_COMPLETED", row["assessmentName"], row["id"], row["patientId"],
-                 f"patients/{row['patientId']}/assessment-records/{row['id']}")  # fmt: skip
+            emit(
+                call,
+                "ASSESSMENT_COMPLETED",
+                source_name=row["assessmentName"],
+                source_id=row["id"],
+                patient_id=row["patientId"],
+                path=f"patients/{row['patientId']}/assessment-records/{row['id']}",
+            )
     touch(updated, stamp, actor(call))
     call.env.assessments.put(row["id"], updated, stamp)
     return bytes_reply(render_one(call.env.assessments, row["id"]))
@@ -126,7 +149,12 @@ def create(call: Call) -> Reply:
     _check_answers(template, answers)
     status = body.get("status") or "DRAFT"
     if status == LOCKED:
-        raise bad_request("ASSESSMENT_STATUS_INVALID", "ASSESSMENT", "Only the server locks assessments", field="status")
+        raise bad_request(
+            "ASSESSMENT_STATUS_INVALID",
+            "ASSESSMENT",
+            "Only the server locks assessments",
+            field="status",
+        )
     row = new_assessment(call, owner["id"], template, status, answers)
     return bytes_reply(render_one(call.env.assessments, row["id"]), 201)
 
@@ -142,10 +170,22 @@ def replace(call: Call) -> Reply:
     row = find(call, call.params["record_id"])
     body = call.json_object()
     if body["assessmentName"] != row["assessmentName"]:
-        raise bad_request("ASSESSMENT_NAME_MISMATCH", "ASSESSMENT", "assessmentName cannot change", field="assessmentName")
+        raise bad_request(
+            "ASSESSMENT_NAME_MISMATCH",
+            "ASSESSMENT",
+            "assessmentName cannot change",
+            field="assessmentName",
+        )
     if body.get("status") == LOCKED:
-        raise bad_request("ASSESSMENT_STATUS_INVALID", "ASSESSMENT", "Only the server locks assessments", field="status")
-    return change(call, row, status=body.get("status"), answers=body.get("answers") or {}, replace=True)
+        raise bad_request(
+            "ASSESSMENT_STATUS_INVALID",
+            "ASSESSMENT",
+            "Only the server locks assessments",
+            field="status",
+        )
+    return change(
+        call, row, status=body.get("status"), answers=body.get("answers") or {}, replace=True
+    )
 
 
 def answer(call: Call) -> Reply:
@@ -158,7 +198,11 @@ def delete(call: Call) -> Reply:
     patient(call)
     row = find(call, call.params["record_id"])
     if row["status"] == LOCKED:
-        raise conflict("ASSESSMENT_LOCKED", "ASSESSMENT", "The assessment is locked: its encounter is completed")
+        raise conflict(
+            "ASSESSMENT_LOCKED",
+            "ASSESSMENT",
+            "The assessment is locked: its encounter is completed",
+        )
     call.env.assessments.delete(row["id"])
     call.env.assessments_of.remove(row["patientId"], row["id"])
     return NO_CONTENT
@@ -167,15 +211,62 @@ def delete(call: Call) -> Reply:
 _PATH = "/patients/{patient_id}/assessment-records"
 _ONE = {200: ref("assessment_record.json")}
 ROUTES = (
-    Route("GET", _PATH, list_records, "List a patient's assessment records", RESOURCE, "read",
-          responses={200: spring_shape(ref("assessment_record.json"))}, query=PAGE_PARAMS),
-    Route("POST", _PATH, create, "Create an assessment record", RESOURCE, "create",
-          request_body="assessment_record_write.json", responses={201: ref("assessment_record.json")}),
-    Route("GET", _PATH + "/{record_id}", get, "Get an assessment record", RESOURCE, "read", responses=_ONE),
-    Route("PUT", _PATH + "/{record_id}", replace, "Replace an assessment record's answers and status",
-          RESOURCE, "update", request_body="assessment_record_write.json", responses=_ONE),
-    Route("PUT", _PATH + "/{record_id}/answers", answer, "Record answers", RESOURCE, "update",
-          request_body={"type": "object", "additionalProperties": True}, responses=_ONE),
-    Route("DELETE", _PATH + "/{record_id}", delete, "Delete an assessment record", RESOURCE, "delete",
-          responses={204: None}),
-)  # fmt: skip
+    Route(
+        "GET",
+        _PATH,
+        list_records,
+        "List a patient's assessment records",
+        RESOURCE,
+        "read",
+        responses={200: spring_shape(ref("assessment_record.json"))},
+        query=PAGE_PARAMS,
+    ),
+    Route(
+        "POST",
+        _PATH,
+        create,
+        "Create an assessment record",
+        RESOURCE,
+        "create",
+        request_body="assessment_record_write.json",
+        responses={201: ref("assessment_record.json")},
+    ),
+    Route(
+        "GET",
+        _PATH + "/{record_id}",
+        get,
+        "Get an assessment record",
+        RESOURCE,
+        "read",
+        responses=_ONE,
+    ),
+    Route(
+        "PUT",
+        _PATH + "/{record_id}",
+        replace,
+        "Replace an assessment record's answers and status",
+        RESOURCE,
+        "update",
+        request_body="assessment_record_write.json",
+        responses=_ONE,
+    ),
+    Route(
+        "PUT",
+        _PATH + "/{record_id}/answers",
+        answer,
+        "Record answers",
+        RESOURCE,
+        "update",
+        request_body={"type": "object", "additionalProperties": True},
+        responses=_ONE,
+    ),
+    Route(
+        "DELETE",
+        _PATH + "/{record_id}",
+        delete,
+        "Delete an assessment record",
+        RESOURCE,
+        "delete",
+        responses={204: None},
+    ),
+)

@@ -58,7 +58,9 @@ def oauth_token(call: Call) -> Reply:
         return _oauth_error(401, "invalid_client", "client authentication is required", basic=True)
     client = call.backend.client_with_id(call.tenant, client_id)
     if client is None or not hmac.compare_digest(client.secret.encode(), secret.encode()):
-        return _oauth_error(401, "invalid_client", "client authentication failed", basic=bool(basic))
+        return _oauth_error(
+            401, "invalid_client", "client authentication failed", basic=bool(basic)
+        )
     token, lifetime = _issue(call, client)
     reply = json_reply({"access_token": token, "token_type": "Bearer", "expires_in": lifetime})
     return Reply(reply.status, reply.body, _NO_STORE)
@@ -86,14 +88,33 @@ _FORM = {
     "required": ["grant_type"],
 }
 ROUTES = (
-    Route("POST", "/oauth/token", oauth_token, "Get a bearer token (OAuth 2.0 client credentials)",
-          None, scope=Scope.TENANT, layouts=frozenset({Layout.DOCUMENTED}), authenticated=False,
-          request_body=_FORM, request_media_type="application/x-www-form-urlencoded",
-          responses={200: ref("oauth_token.json"), 400: ref("oauth_error.json"),
-                     401: ref("oauth_error.json")}),
-    Route("POST", "/api_clients/{client_name}", api_client_token,
-          "Exchange an API client's secret for a JWT", None, scope=Scope.ADMIN,
-          layouts=frozenset({Layout.LIVE}), authenticated=False,
-          request_body="api_client_token_request.json",
-          responses={200: ref("api_client_token.json")}),
-)  # fmt: skip
+    Route(
+        "POST",
+        "/oauth/token",
+        oauth_token,
+        "Get a bearer token (OAuth 2.0 client credentials)",
+        None,
+        scope=Scope.TENANT,
+        layouts=frozenset({Layout.DOCUMENTED}),
+        authenticated=False,
+        request_body=_FORM,
+        request_media_type="application/x-www-form-urlencoded",
+        responses={
+            200: ref("oauth_token.json"),
+            400: ref("oauth_error.json"),
+            401: ref("oauth_error.json"),
+        },
+    ),
+    Route(
+        "POST",
+        "/api_clients/{client_name}",
+        api_client_token,
+        "Exchange an API client's secret for a JWT",
+        None,
+        scope=Scope.ADMIN,
+        layouts=frozenset({Layout.LIVE}),
+        authenticated=False,
+        request_body="api_client_token_request.json",
+        responses={200: ref("api_client_token.json")},
+    ),
+)

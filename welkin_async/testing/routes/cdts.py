@@ -5,16 +5,32 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from welkin_async.testing import _json
 from welkin_async.testing._cdt_values import check_values
 from welkin_async.testing._clock import parse_iso_ms
 from welkin_async.testing._errors import ApiFailure, bad_request, conflict, not_found
 from welkin_async.testing._pagination import named_page, page_request, spring_page
 from welkin_async.testing._records import cdt_body, cdt_record_row, touch
-from welkin_async.testing._routing import NO_CONTENT, Call, QueryParam, Reply, Route, bytes_reply, json_reply
+from welkin_async.testing._routing import (
+    NO_CONTENT,
+    Call,
+    QueryParam,
+    Reply,
+    Route,
+    bytes_reply,
+    json_reply,
+)
 from welkin_async.testing._store import Row
 from welkin_async.testing.routes._common import actor, emit, patient, render, render_one
-from welkin_async.testing.routes._shapes import PAGE_PARAMS, named_page as named_shape, ref, spring_page as spring_shape
+from welkin_async.testing.routes._shapes import (
+    PAGE_PARAMS,
+    ref,
+)
+from welkin_async.testing.routes._shapes import (
+    named_page as named_shape,
+)
+from welkin_async.testing.routes._shapes import (
+    spring_page as spring_shape,
+)
 
 RESOURCE = "cdts"
 
@@ -30,7 +46,9 @@ def _scope(cdt: dict[str, Any]) -> str:
     return f"cdt:{cdt['name']}"
 
 
-def _strip(call: Call, cdt: dict[str, Any], fields: frozenset[str] | None = None) -> Callable[[Row], Row] | None:
+def _strip(
+    call: Call, cdt: dict[str, Any], fields: frozenset[str] | None = None
+) -> Callable[[Row], Row] | None:
     hidden = call.hidden(_scope(cdt))
     if not hidden and fields is None:
         return None
@@ -49,7 +67,11 @@ def _strip(call: Call, cdt: dict[str, Any], fields: frozenset[str] | None = None
 def _record(call: Call, cdt: dict[str, Any]) -> Row:
     patient(call)
     row = call.env.cdt_records.get(call.params["record_id"])
-    if row is None or row["patientId"] != call.params["patient_id"] or row["cdtName"] != cdt["name"]:
+    if (
+        row is None
+        or row["patientId"] != call.params["patient_id"]
+        or row["cdtName"] != cdt["name"]
+    ):
         raise not_found("CDT_RECORD_NOT_FOUND", "CDT", "CDT record doesn't exist")
     return row
 
@@ -80,7 +102,9 @@ def _between(call: Call, rows: dict[str, Row], ids: list[str]) -> list[str]:
         end = parse_iso_ms(call.query["dateEnd"]) if "dateEnd" in call.query else None
     except ValueError:
         raise bad_request(
-            "INVALID_DATE_RANGE", "CDT", "dateStart and dateEnd must be ISO date-times with an offset"
+            "INVALID_DATE_RANGE",
+            "CDT",
+            "dateStart and dateEnd must be ISO date-times with an offset",
         ) from None
     chosen = []
     for row_id in ids:
@@ -101,11 +125,19 @@ def create(call: Call) -> Reply:
         raise conflict("CDT_SINGLE_RECORD_EXISTS", "CDT", "This CDT holds one record per patient")
     record_id = call.backend.new_id()
     stamp = call.stamp()
-    row = cdt_record_row(record_id, patient_row["id"], cdt, cdt_body(record_id, values, stamp, actor(call)))
+    row = cdt_record_row(
+        record_id, patient_row["id"], cdt, cdt_body(record_id, values, stamp, actor(call))
+    )
     call.env.cdt_records.put(record_id, row, stamp)
     call.env.records_of.add(key, record_id)
-    emit(call, "CDT_CREATED", cdt["name"], record_id, patient_row["id"],
-         f"patients/{patient_row['id']}/cdts/{cdt['name']}/{record_id}")  # fmt: skip
+    emit(
+        call,
+        "CDT_CREATED",
+        source_name=cdt["name"],
+        source_id=record_id,
+        patient_id=patient_row["id"],
+        path=f"patients/{patient_row['id']}/cdts/{cdt['name']}/{record_id}",
+    )
     return bytes_reply(render_one(call.env.cdt_records, record_id, _strip(call, cdt)), 201)
 
 
@@ -156,33 +188,96 @@ def bulk_update(call: Call) -> Reply:
     results = []
     for item in rows:
         row = call.env.cdt_records.get(item["id"])
-        if row is None or row["patientId"] != call.params["patient_id"] or row["cdtName"] != cdt["name"]:
-            results.append({"id": item["id"], "jsonBody": None, "result": {"status": "NOT_FOUND", "content": None}})
+        if (
+            row is None
+            or row["patientId"] != call.params["patient_id"]
+            or row["cdtName"] != cdt["name"]
+        ):
+            results.append(
+                {
+                    "id": item["id"],
+                    "jsonBody": None,
+                    "result": {"status": "NOT_FOUND", "content": None},
+                }
+            )
             continue
         _apply(call, row, item["jsonBody"])
         stored = call.env.cdt_records.rows[item["id"]]
         body = (strip(stored) if strip else stored)["jsonBody"]
-        results.append({"id": item["id"], "jsonBody": body, "result": {"status": "OK", "content": None}})
+        results.append(
+            {"id": item["id"], "jsonBody": body, "result": {"status": "OK", "content": None}}
+        )
     return json_reply({"rows": results})
 
 
 _PATH = "/patients/{patient_id}/cdts/{cdt_name}"
 _RECORD = ref("cdt_record.json")
 ROUTES = (
-    Route("GET", _PATH, list_records, "List a patient's records of one CDT", RESOURCE, "read",
-          responses={200: named_shape(spring_shape(_RECORD))},
-          query=(*PAGE_PARAMS,
-                 QueryParam("fields", {"type": "string"}, "comma-separated fields to return"),
-                 QueryParam("dateStart", {"type": "string", "format": "date-time"}, "created at or after"),
-                 QueryParam("dateEnd", {"type": "string", "format": "date-time"}, "created at or before"))),
-    Route("POST", _PATH, create, "Create a CDT record", RESOURCE, "create",
-          request_body="cdt_record_write.json", responses={201: _RECORD}),
-    Route("PATCH", _PATH, bulk_update, "Update several records of one CDT", RESOURCE, "update",
-          request_body="cdt_bulk_update.json", responses={200: ref("cdt_bulk_result.json")}),
-    Route("GET", _PATH + "/{record_id}", get, "Get a CDT record", RESOURCE, "read",
-          responses={200: _RECORD}),
-    Route("PATCH", _PATH + "/{record_id}", update, "Change some fields of a CDT record",
-          RESOURCE, "update", request_body="cdt_record_write.json", responses={200: _RECORD}),
-    Route("DELETE", _PATH + "/{record_id}", delete, "Delete a CDT record", RESOURCE, "delete",
-          responses={204: None}),
-)  # fmt: skip
+    Route(
+        "GET",
+        _PATH,
+        list_records,
+        "List a patient's records of one CDT",
+        RESOURCE,
+        "read",
+        responses={200: named_shape(spring_shape(_RECORD))},
+        query=(
+            *PAGE_PARAMS,
+            QueryParam("fields", {"type": "string"}, "comma-separated fields to return"),
+            QueryParam(
+                "dateStart", {"type": "string", "format": "date-time"}, "created at or after"
+            ),
+            QueryParam(
+                "dateEnd", {"type": "string", "format": "date-time"}, "created at or before"
+            ),
+        ),
+    ),
+    Route(
+        "POST",
+        _PATH,
+        create,
+        "Create a CDT record",
+        RESOURCE,
+        "create",
+        request_body="cdt_record_write.json",
+        responses={201: _RECORD},
+    ),
+    Route(
+        "PATCH",
+        _PATH,
+        bulk_update,
+        "Update several records of one CDT",
+        RESOURCE,
+        "update",
+        request_body="cdt_bulk_update.json",
+        responses={200: ref("cdt_bulk_result.json")},
+    ),
+    Route(
+        "GET",
+        _PATH + "/{record_id}",
+        get,
+        "Get a CDT record",
+        RESOURCE,
+        "read",
+        responses={200: _RECORD},
+    ),
+    Route(
+        "PATCH",
+        _PATH + "/{record_id}",
+        update,
+        "Change some fields of a CDT record",
+        RESOURCE,
+        "update",
+        request_body="cdt_record_write.json",
+        responses={200: _RECORD},
+    ),
+    Route(
+        "DELETE",
+        _PATH + "/{record_id}",
+        delete,
+        "Delete a CDT record",
+        RESOURCE,
+        "delete",
+        responses={204: None},
+    ),
+)

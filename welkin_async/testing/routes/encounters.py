@@ -18,7 +18,14 @@ from welkin_async.testing._store import Row
 from welkin_async.testing._tenants import stable_uuid
 from welkin_async.testing.routes import assessments
 from welkin_async.testing.routes._common import actor, emit, patient, render, render_one
-from welkin_async.testing.routes._shapes import PAGE_PARAMS, array, meta_info_page as meta_shape, ref
+from welkin_async.testing.routes._shapes import (
+    PAGE_PARAMS,
+    array,
+    ref,
+)
+from welkin_async.testing.routes._shapes import (
+    meta_info_page as meta_shape,
+)
 
 RESOURCE = "encounters"
 _FINAL = frozenset({"COMPLETED", "DELETED"})
@@ -30,11 +37,16 @@ def appointment(call: Call, spec: dict[str, Any] | None, stamp: int, who: Actor)
         return None
     now = iso_ms(stamp)
     participants = [
-        {"id": call.backend.new_id(), "participantId": p.get("participantId"),
-         "participantRole": p.get("participantRole"), "participationStatus": "",
-         "attended": False, "deleted": False}
+        {
+            "id": call.backend.new_id(),
+            "participantId": p.get("participantId"),
+            "participantRole": p.get("participantRole"),
+            "participationStatus": "",
+            "attended": False,
+            "deleted": False,
+        }
         for p in spec.get("participants") or ()
-    ]  # fmt: skip
+    ]
     return {
         "id": call.backend.new_id(),
         "createdBy": who.id,
@@ -68,9 +80,11 @@ def _editable(row: Row) -> None:
     status = row["jsonBody"]["status"]
     if status in _FINAL:
         raise conflict(
-            "ENCOUNTER_LOCKED", "ENCOUNTER", f"The encounter is {status} and cannot change",
+            "ENCOUNTER_LOCKED",
+            "ENCOUNTER",
+            f"The encounter is {status} and cannot change",
             status=status,
-        )  # fmt: skip
+        )
 
 
 def list_encounters(call: Call) -> Reply:
@@ -92,12 +106,16 @@ def create(call: Call) -> Reply:
     template = call.tenant.encounter_templates.get(spec["templateName"])
     if template is None:
         raise bad_request(
-            "ENCOUNTER_TEMPLATE_NOT_FOUND", "ENCOUNTER", "No such encounter template",
+            "ENCOUNTER_TEMPLATE_NOT_FOUND",
+            "ENCOUNTER",
+            "No such encounter template",
             field="templateName",
-        )  # fmt: skip
+        )
     for name in template.get("assessments", ()):  # check before writing anything
         if name not in call.tenant.assessment_templates:
-            raise bad_request("ASSESSMENT_NOT_FOUND", "ENCOUNTER", "The template's assessment is missing")
+            raise bad_request(
+                "ASSESSMENT_NOT_FOUND", "ENCOUNTER", "The template's assessment is missing"
+            )
     who = actor(call)
     encounter_id = call.backend.new_id()
     stamp = call.stamp()
@@ -143,7 +161,9 @@ def _set(call: Call, row: Row, changes: dict[str, Any]) -> int:
     stamp = call.stamp()
     body = {**row["jsonBody"], **changes}
     touch(body, stamp, actor(call), snake=True)
-    call.env.encounters.put(row["id"], {**row, "jsonBody": body, "version": row["version"] + 1}, stamp)
+    call.env.encounters.put(
+        row["id"], {**row, "jsonBody": body, "version": row["version"] + 1}, stamp
+    )
     return stamp
 
 
@@ -156,8 +176,14 @@ def update(call: Call) -> Reply:
     stamp = _set(call, row, changes)
     if changes.get("status") == "COMPLETED":
         assessments.lock(call.env, call.env.encounter_assessments.of(row["id"]), stamp)
-        emit(call, "ENCOUNTER_COMPLETED", ENCOUNTER_CDT_NAME, row["id"], row["patientId"],
-             f"patients/{row['patientId']}/encounters/{row['id']}")  # fmt: skip
+        emit(
+            call,
+            "ENCOUNTER_COMPLETED",
+            source_name=ENCOUNTER_CDT_NAME,
+            source_id=row["id"],
+            patient_id=row["patientId"],
+            path=f"patients/{row['patientId']}/encounters/{row['id']}",
+        )
     return bytes_reply(render_one(call.env.encounters, row["id"]))
 
 
@@ -174,8 +200,14 @@ def full(call: Call) -> Reply:
     for record_id in call.env.encounter_assessments.of(row["id"]):
         record = call.env.assessments.rows.get(record_id)
         if record is not None:
-            links.append({"assessmentRecordId": record_id, "assessmentName": record["assessmentName"],
-                          "status": record["status"], "locked": record["status"] == assessments.LOCKED})  # fmt: skip
+            links.append(
+                {
+                    "assessmentRecordId": record_id,
+                    "assessmentName": record["assessmentName"],
+                    "status": record["status"],
+                    "locked": record["status"] == assessments.LOCKED,
+                }
+            )
     return json_reply(
         {
             "encounter": row,
@@ -199,12 +231,16 @@ def add_assessment(call: Call) -> Reply:
     body = call.json_object()
     template = call.tenant.assessment_templates.get(body["assessmentName"])
     if template is None:
-        raise bad_request("ASSESSMENT_NOT_FOUND", "ASSESSMENT", "No such assessment", field="assessmentName")
+        raise bad_request(
+            "ASSESSMENT_NOT_FOUND", "ASSESSMENT", "No such assessment", field="assessmentName"
+        )
     made = assessments.new_assessment(call, row["patientId"], template, "DRAFT", {})
     call.env.encounter_assessments.add(row["id"], made["id"])
     record = assessments.find(call, made["id"])
     if body.get("answers") or body.get("status"):
-        return assessments.change(call, record, status=body.get("status"), answers=body.get("answers") or {}, replace=True)
+        return assessments.change(
+            call, record, status=body.get("status"), answers=body.get("answers") or {}, replace=True
+        )
     return bytes_reply(render_one(call.env.assessments, made["id"]), 201)
 
 
@@ -212,7 +248,9 @@ def _linked(call: Call) -> Row:
     row = _find(call)
     record_id = call.params["record_id"]
     if record_id not in call.env.encounter_assessments.of(row["id"]):
-        raise not_found("ASSESSMENT_RECORD_NOT_FOUND", "ASSESSMENT", "Assessment record doesn't exist")
+        raise not_found(
+            "ASSESSMENT_RECORD_NOT_FOUND", "ASSESSMENT", "Assessment record doesn't exist"
+        )
     return assessments.find(call, record_id)
 
 
@@ -223,36 +261,108 @@ def get_assessment(call: Call) -> Reply:
 def put_assessment(call: Call) -> Reply:
     record = _linked(call)
     body = call.json_object()
-    return assessments.change(call, record, status=body.get("status"), answers=body.get("answers") or {}, replace=True)
+    return assessments.change(
+        call, record, status=body.get("status"), answers=body.get("answers") or {}, replace=True
+    )
 
 
 _PATH = "/patients/{patient_id}/encounters"
 _ENCOUNTER = ref("cdt_record.json")
 _ASSESSMENT = ref("assessment_record.json")
 ROUTES = (
-    Route("GET", _PATH, list_encounters, "List a patient's encounters", RESOURCE, "read",
-          responses={200: meta_shape(_ENCOUNTER)}, query=PAGE_PARAMS),
-    Route("POST", _PATH, create, "Create an encounter from a template", RESOURCE, "create",
-          request_body="encounter_create.json", responses={201: _ENCOUNTER}),
-    Route("GET", _PATH + "/{encounter_id}", get, "Get an encounter", RESOURCE, "read",
-          responses={200: _ENCOUNTER}),
-    Route("PATCH", _PATH + "/{encounter_id}", update, "Change an encounter or move its status",
-          RESOURCE, "update", request_body="encounter_update.json", responses={200: _ENCOUNTER}),
-    Route("DELETE", _PATH + "/{encounter_id}", delete, "Mark an encounter deleted", RESOURCE,
-          "delete", responses={204: None}),
-    Route("GET", "/patients/{patient_id}/full-encounters/{encounter_id}", full,
-          "Get an encounter with its disposition, calendar event and assessment links",
-          RESOURCE, "read", responses={200: ref("full_encounter.json")}),
-    Route("GET", _PATH + "/{encounter_id}/assessments", list_assessments,
-          "List the encounter's assessment records", RESOURCE, "read",
-          responses={200: array(_ASSESSMENT)}),
-    Route("POST", _PATH + "/{encounter_id}/assessments", add_assessment,
-          "Add an assessment record to the encounter", RESOURCE, "update",
-          request_body="assessment_record_write.json", responses={200: _ASSESSMENT, 201: _ASSESSMENT}),
-    Route("GET", _PATH + "/{encounter_id}/assessments/{record_id}", get_assessment,
-          "Get one of the encounter's assessment records", RESOURCE, "read",
-          responses={200: _ASSESSMENT}),
-    Route("PUT", _PATH + "/{encounter_id}/assessments/{record_id}", put_assessment,
-          "Replace one of the encounter's assessment records", RESOURCE, "update",
-          request_body="assessment_record_write.json", responses={200: _ASSESSMENT}),
-)  # fmt: skip
+    Route(
+        "GET",
+        _PATH,
+        list_encounters,
+        "List a patient's encounters",
+        RESOURCE,
+        "read",
+        responses={200: meta_shape(_ENCOUNTER)},
+        query=PAGE_PARAMS,
+    ),
+    Route(
+        "POST",
+        _PATH,
+        create,
+        "Create an encounter from a template",
+        RESOURCE,
+        "create",
+        request_body="encounter_create.json",
+        responses={201: _ENCOUNTER},
+    ),
+    Route(
+        "GET",
+        _PATH + "/{encounter_id}",
+        get,
+        "Get an encounter",
+        RESOURCE,
+        "read",
+        responses={200: _ENCOUNTER},
+    ),
+    Route(
+        "PATCH",
+        _PATH + "/{encounter_id}",
+        update,
+        "Change an encounter or move its status",
+        RESOURCE,
+        "update",
+        request_body="encounter_update.json",
+        responses={200: _ENCOUNTER},
+    ),
+    Route(
+        "DELETE",
+        _PATH + "/{encounter_id}",
+        delete,
+        "Mark an encounter deleted",
+        RESOURCE,
+        "delete",
+        responses={204: None},
+    ),
+    Route(
+        "GET",
+        "/patients/{patient_id}/full-encounters/{encounter_id}",
+        full,
+        "Get an encounter with its disposition, calendar event and assessment links",
+        RESOURCE,
+        "read",
+        responses={200: ref("full_encounter.json")},
+    ),
+    Route(
+        "GET",
+        _PATH + "/{encounter_id}/assessments",
+        list_assessments,
+        "List the encounter's assessment records",
+        RESOURCE,
+        "read",
+        responses={200: array(_ASSESSMENT)},
+    ),
+    Route(
+        "POST",
+        _PATH + "/{encounter_id}/assessments",
+        add_assessment,
+        "Add an assessment record to the encounter",
+        RESOURCE,
+        "update",
+        request_body="assessment_record_write.json",
+        responses={200: _ASSESSMENT, 201: _ASSESSMENT},
+    ),
+    Route(
+        "GET",
+        _PATH + "/{encounter_id}/assessments/{record_id}",
+        get_assessment,
+        "Get one of the encounter's assessment records",
+        RESOURCE,
+        "read",
+        responses={200: _ASSESSMENT},
+    ),
+    Route(
+        "PUT",
+        _PATH + "/{encounter_id}/assessments/{record_id}",
+        put_assessment,
+        "Replace one of the encounter's assessment records",
+        RESOURCE,
+        "update",
+        request_body="assessment_record_write.json",
+        responses={200: _ASSESSMENT},
+    ),
+)

@@ -58,17 +58,21 @@ def export(call: Call) -> Reply:
     export_type = call.params["export_type"].upper()
     if export_type not in TABLES:
         raise bad_request(
-            "EXPORT_TYPE_NOT_SUPPORTED", "EXPORT", f"Export types: {', '.join(TABLES)}",
+            "EXPORT_TYPE_NOT_SUPPORTED",
+            "EXPORT",
+            f"Export types: {', '.join(TABLES)}",
             parameter="export_type",
-        )  # fmt: skip
+        )
     start_text = call.query.get("start")
     try:
         start = parse_iso_ms(start_text) if start_text else 0
     except ValueError:
         raise bad_request(
-            "INVALID_EXPORT_START", "EXPORT", "start must be an ISO date-time with an offset",
+            "INVALID_EXPORT_START",
+            "EXPORT",
+            "start must be an ISO date-time with an offset",
             parameter="start",
-        ) from None  # fmt: skip
+        ) from None
     size = _page_size(call)
     pick = TABLES[export_type]
     if pick is None:
@@ -98,17 +102,30 @@ def _page_size(call: Call) -> int:
         size = 0
     if not 1 <= size <= call.backend.max_page_size:
         raise bad_request(
-            "INVALID_PAGE_REQUEST", "PAGINATION",
+            "INVALID_PAGE_REQUEST",
+            "PAGINATION",
             f"'pageSize' must be an integer between 1 and {call.backend.max_page_size}",
             parameter="pageSize",
-        )  # fmt: skip
+        )
     return size
 
 
 ROUTES = (
-    Route("GET", "/export/{export_type}", export, "Export records changed since a time",
-          "exports", "read", responses={200: cursor_shape({"type": "object"})},
-          query=(QueryParam("start", {"type": "string", "format": "date-time"},
-                            "changed at or after (default: everything)"),
-                 QueryParam("pageSize", {"type": "integer", "minimum": 1}, "records per page"))),
-)  # fmt: skip
+    Route(
+        "GET",
+        "/export/{export_type}",
+        export,
+        "Export records changed since a time",
+        "exports",
+        "read",
+        responses={200: cursor_shape({"type": "object"})},
+        query=(
+            QueryParam(
+                "start",
+                {"type": "string", "format": "date-time"},
+                "changed at or after (default: everything)",
+            ),
+            QueryParam("pageSize", {"type": "integer", "minimum": 1}, "records per page"),
+        ),
+    ),
+)

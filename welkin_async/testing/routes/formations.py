@@ -63,11 +63,23 @@ ROUTES = tuple(
     route
     for kind, schema in _SCHEMAS.items()
     for route in (
-        Route("GET", f"/formations/{{version}}/{kind}", _lister(kind),
-              f"List the formation's {kind}", RESOURCE, "read",
-              responses={200: array(ref(schema))}),
-        Route("GET", f"/formations/{{version}}/{kind}/{{name}}", _getter(kind),
-              f"Get one of the formation's {kind} by name", RESOURCE, "read",
-              responses={200: ref(schema)}),
+        Route(
+            "GET",
+            f"/formations/{{version}}/{kind}",
+            _lister(kind),
+            f"List the formation's {kind}",
+            RESOURCE,
+            "read",
+            responses={200: array(ref(schema))},
+        ),
+        Route(
+            "GET",
+            f"/formations/{{version}}/{kind}/{{name}}",
+            _getter(kind),
+            f"Get one of the formation's {kind} by name",
+            RESOURCE,
+            "read",
+            responses={200: ref(schema)},
+        ),
     )
-)  # fmt: skip
+)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from welkin_async.testing._clock import parse_iso_ms
@@ -25,7 +26,8 @@ from welkin_async.testing.routes._common import (
     render_one,
     without,
 )
-from welkin_async.testing.routes._shapes import PAGE_PARAMS, ref, spring_page as spring_shape
+from welkin_async.testing.routes._shapes import PAGE_PARAMS, ref
+from welkin_async.testing.routes._shapes import spring_page as spring_shape
 
 SCOPE = "patients"
 LOOKUP_TYPES = {"ID": None, "EID": "EID", "EGUID": "EGUID", "MRN": "MRN"}
@@ -60,7 +62,14 @@ def create(call: Call) -> Reply:
     row = patient_row(patient_id, fields, stamp, actor(call))
     call.env.patients.put(patient_id, row, stamp)
     call.env.index_patient(row)
-    emit(call, "PATIENT_CREATED", "patients", patient_id, patient_id, f"patients/{patient_id}")
+    emit(
+        call,
+        "PATIENT_CREATED",
+        source_name="patients",
+        source_id=patient_id,
+        patient_id=patient_id,
+        path=f"patients/{patient_id}",
+    )
     return _reply(call, patient_id, 201)
 
 
@@ -68,7 +77,10 @@ def get(call: Call) -> Reply:
     kind = call.query.get("type", "ID").upper()
     if kind not in LOOKUP_TYPES:
         raise bad_request(
-            "INVALID_LOOKUP_TYPE", "PATIENT", "type must be one of ID, EID, EGUID, MRN", parameter="type"
+            "INVALID_LOOKUP_TYPE",
+            "PATIENT",
+            "type must be one of ID, EID, EGUID, MRN",
+            parameter="type",
         )
     key = call.params["patient_id"]
     lookup = LOOKUP_TYPES[kind]
@@ -89,7 +101,14 @@ def update(call: Call) -> Reply:
     touch(updated, stamp, actor(call))
     call.env.patients.put(row["id"], updated, stamp)
     call.env.index_patient(updated)
-    emit(call, "PATIENT_UPDATED", "patients", row["id"], row["id"], f"patients/{row['id']}")
+    emit(
+        call,
+        "PATIENT_UPDATED",
+        source_name="patients",
+        source_id=row["id"],
+        patient_id=row["id"],
+        path=f"patients/{row['id']}",
+    )
     return _reply(call, row["id"])
 
 
@@ -112,7 +131,7 @@ def delete(call: Call) -> Reply:
 
 
 def _matches(row: Row, conditions: dict[str, Any]) -> bool:
-    checks = {
+    checks: dict[str, Callable[[Any], bool]] = {
         "ids": lambda v: row["id"] in v,
         "externalIds": lambda v: row.get("externalId") in v,
         "mrns": lambda v: row.get("mrn") in v,
@@ -140,17 +159,61 @@ def by_filter(call: Call) -> Reply:
 
 _ONE = {200: ref("patient.json")}
 ROUTES = (
-    Route("POST", "/patients", create, "Create a patient", SCOPE, "create",
-          request_body="patient_create.json", responses={201: ref("patient.json")}),
-    Route("GET", "/patients/{patient_id}", get, "Get a patient by id, external id, GUID or MRN",
-          SCOPE, "read", responses=_ONE,
-          query=(QueryParam("type", {"type": "string", "enum": list(LOOKUP_TYPES)},
-                            "what {patient_id} is: ID (default), EID, EGUID or MRN"),)),
-    Route("PATCH", "/patients/{patient_id}", update, "Change some of a patient's fields",
-          SCOPE, "update", request_body="patient_create.json", responses=_ONE),
-    Route("DELETE", "/patients/{patient_id}", delete, "Delete a patient and their records",
-          SCOPE, "delete", responses={204: None}),
-    Route("POST", "/by-filter/patients", by_filter, "List patients matching a filter",
-          SCOPE, "read", request_body="patient_filter.json", body_required=False,
-          responses={200: spring_shape(ref("patient.json"))}, query=PAGE_PARAMS),
-)  # fmt: skip
+    Route(
+        "POST",
+        "/patients",
+        create,
+        "Create a patient",
+        SCOPE,
+        "create",
+        request_body="patient_create.json",
+        responses={201: ref("patient.json")},
+    ),
+    Route(
+        "GET",
+        "/patients/{patient_id}",
+        get,
+        "Get a patient by id, external id, GUID or MRN",
+        SCOPE,
+        "read",
+        responses=_ONE,
+        query=(
+            QueryParam(
+                "type",
+                {"type": "string", "enum": list(LOOKUP_TYPES)},
+                "what {patient_id} is: ID (default), EID, EGUID or MRN",
+            ),
+        ),
+    ),
+    Route(
+        "PATCH",
+        "/patients/{patient_id}",
+        update,
+        "Change some of a patient's fields",
+        SCOPE,
+        "update",
+        request_body="patient_create.json",
+        responses=_ONE,
+    ),
+    Route(
+        "DELETE",
+        "/patients/{patient_id}",
+        delete,
+        "Delete a patient and their records",
+        SCOPE,
+        "delete",
+        responses={204: None},
+    ),
+    Route(
+        "POST",
+        "/by-filter/patients",
+        by_filter,
+        "List patients matching a filter",
+        SCOPE,
+        "read",
+        request_body="patient_filter.json",
+        body_required=False,
+        responses={200: spring_shape(ref("patient.json"))},
+        query=PAGE_PARAMS,
+    ),
+)

@@ -15,29 +15,38 @@ from welkin_async.testing._records import program_phase, touch, unassigned_progr
 from welkin_async.testing._routing import Call, Reply, Route, bytes_reply, json_reply
 from welkin_async.testing._store import Row
 from welkin_async.testing.routes._common import actor, emit, patient
-from welkin_async.testing.routes._shapes import PAGE_PARAMS, array, meta_info_page as meta_shape, ref
+from welkin_async.testing.routes._shapes import (
+    PAGE_PARAMS,
+    array,
+    ref,
+)
+from welkin_async.testing.routes._shapes import (
+    meta_info_page as meta_shape,
+)
 
 RESOURCE = "programs"
 
 
 def _program(call: Call) -> dict[str, Any]:
-    program = call.tenant.programs.get(call.params["program_name"])
+    program: dict[str, Any] | None = call.tenant.programs.get(call.params["program_name"])
     if program is None:
         raise not_found("PROGRAM_NOT_FOUND", "PROGRAM", "No such program")
     return program
 
 
 def _phase(program: dict[str, Any], name: str | None) -> dict[str, Any]:
-    phases = program["phases"]
+    phases: list[dict[str, Any]] = program["phases"]
     if name is None:
         return next((p for p in phases if p.get("type") == "START"), phases[0])
     for phase in phases:
         if phase["name"] == name:
             return phase
     raise bad_request(
-        "PHASE_NOT_FOUND", "PROGRAM", f"Phase '{name}' is not in program '{program['name']}'",
+        "PHASE_NOT_FOUND",
+        "PROGRAM",
+        f"Phase '{name}' is not in program '{program['name']}'",
         field="phaseName",
-    )  # fmt: skip
+    )
 
 
 def _state(call: Call, program_name: str) -> Row | None:
@@ -112,8 +121,14 @@ def _move(call: Call, program: dict[str, Any], phase_name: str) -> Row:
     }
     touch(row, stamp, who)
     call.env.patient_programs.put(row["id"], row, stamp)
-    emit(call, "PROGRAM_PHASE_CHANGED", program["name"], row["id"], row["patientId"],
-         f"patients/{row['patientId']}/programs/current/{program['name']}")  # fmt: skip
+    emit(
+        call,
+        "PROGRAM_PHASE_CHANGED",
+        source_name=program["name"],
+        source_id=row["id"],
+        patient_id=row["patientId"],
+        path=f"patients/{row['patientId']}/programs/current/{program['name']}",
+    )
     return row
 
 
@@ -135,7 +150,9 @@ def update(call: Call) -> Reply:
     if assigned is True and (current_state is None or not current_state["assigned"]):
         return json_reply(_assign(call, program, phase_name))
     if phase_name is None:
-        raise bad_request("PHASE_REQUIRED", "PROGRAM", "Give phaseName or assigned", field="phaseName")
+        raise bad_request(
+            "PHASE_REQUIRED", "PROGRAM", "Give phaseName or assigned", field="phaseName"
+        )
     return json_reply(_move(call, program, phase_name))
 
 
@@ -147,15 +164,52 @@ def move(call: Call) -> Reply:
 _PATH = "/patients/{patient_id}/programs"
 _ONE = {200: ref("patient_program.json")}
 ROUTES = (
-    Route("GET", _PATH, list_programs, "List the tenant's programs with the patient's state",
-          RESOURCE, "read", responses={200: meta_shape(ref("patient_program.json"))},
-          query=PAGE_PARAMS),
-    Route("GET", _PATH + "/current/{program_name}", current, "The patient's state in a program",
-          RESOURCE, "read", responses=_ONE),
-    Route("GET", _PATH + "/history/{program_id}", history, "The phases a patient program went through",
-          RESOURCE, "read", responses={200: array(ref("program_phase.json"))}),
-    Route("PATCH", _PATH + "/{program_name}", update, "Assign, unassign or move phase",
-          RESOURCE, "update", request_body="program_update.json", responses=_ONE),
-    Route("PATCH", _PATH + "/{program_name}/phases", move, "Move the patient to another phase",
-          RESOURCE, "update", request_body="phase_change.json", responses=_ONE),
-)  # fmt: skip
+    Route(
+        "GET",
+        _PATH,
+        list_programs,
+        "List the tenant's programs with the patient's state",
+        RESOURCE,
+        "read",
+        responses={200: meta_shape(ref("patient_program.json"))},
+        query=PAGE_PARAMS,
+    ),
+    Route(
+        "GET",
+        _PATH + "/current/{program_name}",
+        current,
+        "The patient's state in a program",
+        RESOURCE,
+        "read",
+        responses=_ONE,
+    ),
+    Route(
+        "GET",
+        _PATH + "/history/{program_id}",
+        history,
+        "The phases a patient program went through",
+        RESOURCE,
+        "read",
+        responses={200: array(ref("program_phase.json"))},
+    ),
+    Route(
+        "PATCH",
+        _PATH + "/{program_name}",
+        update,
+        "Assign, unassign or move phase",
+        RESOURCE,
+        "update",
+        request_body="program_update.json",
+        responses=_ONE,
+    ),
+    Route(
+        "PATCH",
+        _PATH + "/{program_name}/phases",
+        move,
+        "Move the patient to another phase",
+        RESOURCE,
+        "update",
+        request_body="phase_change.json",
+        responses=_ONE,
+    ),
+)
