@@ -1,0 +1,116 @@
+"""Fixtures for the emulator's tests: they speak plain aiohttp to it, never the SDK, so the
+emulator is verified independently of the client it will test."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from typing import Any
+
+import aiohttp
+import attrs
+import pytest
+
+from welkin_async.testing import WelkinEmulator
+
+
+@attrs.frozen
+class Answer:
+    status: int
+    body: Any
+    headers: Mapping[str, str]
+
+    @property
+    def error(self) -> dict[str, Any]:
+        """The single item of a live-style error array."""
+        assert isinstance(self.body, list), self.body
+        assert len(self.body) == 1
+        item: dict[str, Any] = self.body[0]
+        assert set(item) == {"errorCode", "componentType", "message", "details", "date"}
+        return item
+
+
+@attrs.define
+class Api:
+    """Requests under one tenant and environment (live layout), with a bearer token."""
+
+    session: aiohttp.ClientSession
+    url: str
+    tenant: str
+    environment: str
+    token: str | None = None
+
+    @property
+    def prefix(self) -> str:
+        return f"{self.url}/{self.tenant}/{self.environment}"
+
+    async def send(
+        self,
+        method: str,
+        url: str,
+        *,
+        json_body: Any = None,
+        params: Mapping[str, str] | None = None,
+        headers: Mapping[str, str] | None = None,
+        data: Any = None,
+    ) -> Answer:
+        sent = dict(headers or {})
+        if self.token is not None and "Authorization" not in sent:
+            sent["Authorization"] = f"Bearer {self.token}"
+        async with self.session.request(
+            method, url, json=json_body, params=params, headers=sent, data=data
+        ) as response:
+            raw = await response.read()
+            body = json.loads(raw) if raw and response.content_type == "application/json" else raw
+            return Answer(response.status, body, dict(response.headers))
+
+    async def call(self, method: str, path: str, **kwargs: Any) -> Answer:
+        return await self.send(method, f"{self.prefix}/{path}", **kwargs)
+
+    async def admin(self, method: str, path: str, **kwargs: Any) -> Answer:
+        return await self.send(method, f"{self.url}/{self.tenant}/admin/{path}", **kwargs)
+
+
+ApiFactory = Callable[..., Awaitable[Api]]
+
+
+@pytest.fixture
+async def emulator() -> AsyncIterator[WelkinEmulator]:
+    async with WelkinEmulator(seed=7, patients=25) as running:
+        yield running
+
+
+@pytest.fixture
+async def session() -> AsyncIterator[aiohttp.ClientSession]:
+    async with aiohttp.ClientSession() as opened:
+        yield opened
+
+
+async def live_token(
+    session: aiohttp.ClientSession, emulator: WelkinEmulator, tenant: str, role: str
+) -> str:
+    credentials = emulator.credentials(tenant, role, kind="api_client")
+    async with session.post(
+        f"{emulator.url}/{tenant}/admin/api_clients/{credentials.client_name}",
+        json={"secret": credentials.secret},
+    ) as response:
+        assert response.status == 200
+        token: str = (await response.json())["token"]
+        return token
+
+
+@pytest.fixture
+def api_for(emulator: WelkinEmulator, session: aiohttp.ClientSession) -> ApiFactory:
+    """Make an :class:`Api` for a tenant, environment and role, with a fresh token."""
+
+    async def make(tenant: str = "acme", environment: str = "live", role: str = "admin") -> Api:
+        token = await live_token(session, emulator, tenant, role)
+        return Api(session, emulator.url, tenant, environment, token)
+
+    return make
+
+
+@pytest.fixture
+async def api(api_for: ApiFactory) -> Api:
+    """The acme tenant's live environment as its admin API client."""
+    return await api_for()
