@@ -178,6 +178,16 @@ class Faults:
         return cls(rules=rules, seed=seed)
 
 
+def _parse_rule(text: str) -> Fault:
+    try:
+        return _rule_from_text(text)
+    except ValueError as exc:
+        if str(exc.args[0]).startswith("fault "):
+            raise
+        # attrs validators say which attribute is wrong; say which rule too
+        raise ValueError(f"fault {text!r}: {exc.args[0]}") from None
+
+
 _RULE = re.compile(
     r"(?P<kind>[a-z0-9-]+)(?:=(?P<arg>[^@\s]+))?(?:@(?P<rate>[0-9.]+))?(?:\s+for\s+(?P<route>.+))?\Z"
 )
@@ -208,7 +218,7 @@ def _latency(rule: Fault, arg: str | None, text: str) -> Fault:
     return attrs.evolve(rule, seconds=_seconds(arg, text))
 
 
-def _parse_rule(text: str) -> Fault:
+def _rule_from_text(text: str) -> Fault:
     match = _RULE.match(text)
     if match is None:
         raise ValueError(f"fault {text!r}: expected KIND[=ARG][@RATE][ for METHOD /path]")
