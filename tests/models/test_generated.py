@@ -58,7 +58,8 @@ def strategy_for(tp: Any) -> st.SearchStrategy[Any]:  # noqa: PLR0911 - a branch
     if origin is list:
         return st.lists(strategy_for(args[0]), max_size=3)
     if origin is dict:
-        return st.dictionaries(st.text(max_size=6), JSON_VALUES, max_size=3)
+        values = strategy_for(args[1]) if args else JSON_VALUES
+        return st.dictionaries(st.text(max_size=6), values, max_size=3)
     if tp is Any:
         return JSON_VALUES
     if isinstance(tp, type) and issubclass(tp, OpenStrEnum):

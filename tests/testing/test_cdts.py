@@ -40,7 +40,9 @@ async def test_list_is_a_named_spring_page(api: Api, emulator: WelkinEmulator) -
     patient_id = _patient(emulator)
     await _make(api, patient_id, {"jsonBody": {"cdtf-alone-time": "No"}})
     await _make(api, patient_id, {"jsonBody": {"cdtf-alone-time": "Sometimes"}})
-    listed = await api.call("GET", f"patients/{patient_id}/cdts/cdt-self-care", params={"size": "1"})
+    listed = await api.call(
+        "GET", f"patients/{patient_id}/cdts/cdt-self-care", params={"size": "1"}
+    )
     assert listed.body["name"] == "cdt-self-care"
     page = listed.body["data"]
     assert page["size"] == 1
@@ -112,7 +114,9 @@ async def test_valid_values_of_every_type_are_accepted(api: Api, emulator: Welki
     answer = await api.call(
         "POST",
         f"patients/{_patient(emulator)}/cdts/blood_pressure",
-        json_body={"jsonBody": {"systolic": 120, "diastolic": 80, "measured_at": "2025-03-01T10:00:00Z"}},
+        json_body={
+            "jsonBody": {"systolic": 120, "diastolic": 80, "measured_at": "2025-03-01T10:00:00Z"}
+        },
     )
     assert answer.status == 201
     assert answer.body["jsonBody"]["systolic"] == 120
@@ -172,7 +176,9 @@ async def test_single_record_cdt_holds_one_record(api: Api, emulator: WelkinEmul
     live = emulator.tenant().environments["live"]
     existing = live.records_of.of((patient_id, "preferred_contact"))
     if not existing:
-        assert (await api.call("POST", path, json_body={"jsonBody": {"best_time": "am"}})).status == 201
+        assert (
+            await api.call("POST", path, json_body={"jsonBody": {"best_time": "am"}})
+        ).status == 201
     answer = await api.call("POST", path, json_body={"jsonBody": {"best_time": "pm"}})
     assert (answer.status, answer.error["errorCode"]) == (409, "CDT_SINGLE_RECORD_EXISTS")
 

@@ -60,7 +60,9 @@ async def test_list_is_a_meta_info_page_without_deleted(api: Api, emulator: Welk
     patient_id = _patient(emulator)
     kept = await _encounter(api, patient_id)
     dropped = await _encounter(api, patient_id)
-    assert (await api.call("DELETE", f"patients/{patient_id}/encounters/{dropped['id']}")).status == 204
+    assert (
+        await api.call("DELETE", f"patients/{patient_id}/encounters/{dropped['id']}")
+    ).status == 204
     listed = (await api.call("GET", f"patients/{patient_id}/encounters")).body
     ids = [e["id"] for e in listed["data"]]
     assert kept["id"] in ids
@@ -113,11 +115,16 @@ async def test_assessment_record_crud_and_answers(api: Api, emulator: WelkinEmul
     made = await api.call(
         "POST",
         base,
-        json_body={"assessmentName": "asm-self-care-check", "answers": {"cdt-self-care__cdtf-unwind": "tea"}},
+        json_body={
+            "assessmentName": "asm-self-care-check",
+            "answers": {"cdt-self-care__cdtf-unwind": "tea"},
+        },
     )
     assert (made.status, made.body["status"]) == (201, "DRAFT")
     answered = await api.call(
-        "PUT", f"{base}/{made.body['id']}/answers", json_body={"cdt-self-care__cdtf-alone-time": "Yes"}
+        "PUT",
+        f"{base}/{made.body['id']}/answers",
+        json_body={"cdt-self-care__cdtf-alone-time": "Yes"},
     )
     assert answered.body["answers"] == {
         "cdt-self-care__cdtf-unwind": "tea",

@@ -26,7 +26,9 @@ async def _api(emulator: WelkinEmulator, session: aiohttp.ClientSession) -> Api:
 
 
 @pytest.mark.parametrize("faulty", [[Fault("status", status=503, route=PROGRAMS)]], indirect=True)
-async def test_status_fault_on_one_route(faulty: WelkinEmulator, session: aiohttp.ClientSession) -> None:
+async def test_status_fault_on_one_route(
+    faulty: WelkinEmulator, session: aiohttp.ClientSession
+) -> None:
     """A status rule for one route answers that status there, and only there."""
     api = await _api(faulty, session)
     answer = await api.call("GET", "formations/current/programs")
@@ -37,7 +39,9 @@ async def test_status_fault_on_one_route(faulty: WelkinEmulator, session: aiohtt
 
 
 @pytest.mark.parametrize("faulty", ["502 for " + PROGRAMS], indirect=True)
-async def test_gateway_statuses_answer_html(faulty: WelkinEmulator, session: aiohttp.ClientSession) -> None:
+async def test_gateway_statuses_answer_html(
+    faulty: WelkinEmulator, session: aiohttp.ClientSession
+) -> None:
     """502 and 504 come back as a gateway's HTML page, not the API's error array."""
     api = await _api(faulty, session)
     answer = await api.call("GET", "formations/current/programs")
@@ -45,8 +49,12 @@ async def test_gateway_statuses_answer_html(faulty: WelkinEmulator, session: aio
     assert answer.headers["Content-Type"].startswith("text/html")
 
 
-@pytest.mark.parametrize("faulty", [[Fault("storm", length=3, route=PROGRAMS, retry_after=2)]], indirect=True)
-async def test_429_storm_lasts_its_length(faulty: WelkinEmulator, session: aiohttp.ClientSession) -> None:
+@pytest.mark.parametrize(
+    "faulty", [[Fault("storm", length=3, route=PROGRAMS, retry_after=2)]], indirect=True
+)
+async def test_429_storm_lasts_its_length(
+    faulty: WelkinEmulator, session: aiohttp.ClientSession
+) -> None:
     """A storm of length 3 answers three 429s with Retry-After, then lets requests through."""
     api = await _api(faulty, session)
     answers = [await api.call("GET", "formations/current/programs") for _ in range(3)]
@@ -57,7 +65,9 @@ async def test_429_storm_lasts_its_length(faulty: WelkinEmulator, session: aioht
 
 
 @pytest.mark.parametrize("faulty", ["reset-before for POST /patients"], indirect=True)
-async def test_reset_before_applies_nothing(faulty: WelkinEmulator, session: aiohttp.ClientSession) -> None:
+async def test_reset_before_applies_nothing(
+    faulty: WelkinEmulator, session: aiohttp.ClientSession
+) -> None:
     """A reset before the body is read drops the connection and stores nothing."""
     api = await _api(faulty, session)
     patients = faulty.tenant().environments["live"].patients
@@ -68,7 +78,9 @@ async def test_reset_before_applies_nothing(faulty: WelkinEmulator, session: aio
 
 
 @pytest.mark.parametrize("faulty", ["reset-after for POST /patients"], indirect=True)
-async def test_reset_after_applies_the_write(faulty: WelkinEmulator, session: aiohttp.ClientSession) -> None:
+async def test_reset_after_applies_the_write(
+    faulty: WelkinEmulator, session: aiohttp.ClientSession
+) -> None:
     """A reset after the write drops the connection, but the patient was stored."""
     api = await _api(faulty, session)
     patients = faulty.tenant().environments["live"].patients
@@ -78,7 +90,9 @@ async def test_reset_after_applies_the_write(faulty: WelkinEmulator, session: ai
 
 
 @pytest.mark.parametrize("faulty", ["truncate for " + PROGRAMS], indirect=True)
-async def test_truncated_body_fails_the_read(faulty: WelkinEmulator, session: aiohttp.ClientSession) -> None:
+async def test_truncated_body_fails_the_read(
+    faulty: WelkinEmulator, session: aiohttp.ClientSession
+) -> None:
     """A truncated body announces its full length, then stops: the read fails."""
     api = await _api(faulty, session)
     with pytest.raises(aiohttp.ClientPayloadError):
@@ -86,7 +100,9 @@ async def test_truncated_body_fails_the_read(faulty: WelkinEmulator, session: ai
 
 
 @pytest.mark.parametrize("faulty", ["malformed for " + PROGRAMS], indirect=True)
-async def test_malformed_body_is_not_json(faulty: WelkinEmulator, session: aiohttp.ClientSession) -> None:
+async def test_malformed_body_is_not_json(
+    faulty: WelkinEmulator, session: aiohttp.ClientSession
+) -> None:
     """A malformed body keeps its status and content type but is not valid JSON."""
     token = await live_token(session, faulty, "acme", "admin")
     async with session.get(
@@ -107,14 +123,17 @@ async def test_slow_body_and_latency_still_deliver_intact(
     api = await _api(faulty, session)
     slow = await api.call("GET", "formations/current/programs")
     assert slow.status == 200
-    assert [p["name"] for p in slow.body][0] == "prog-diabetes"
+    assert next(p["name"] for p in slow.body) == "prog-diabetes"
     assert faulty.stats.faults["slow-body"] >= 1
     assert faulty.stats.faults["latency"] == 1
 
 
 def test_fault_draws_repeat_for_a_seed() -> None:
     """The same seed and rules give the same faults for the same sequence of requests."""
-    rules = [Fault("status", rate=0.3), Fault("latency", seconds=0.01, max_seconds=0.05, distribution="uniform")]
+    rules = [
+        Fault("status", rate=0.3),
+        Fault("latency", seconds=0.01, max_seconds=0.05, distribution="uniform"),
+    ]
     runs = []
     for _ in range(2):
         faults = Faults(rules, seed=4)

@@ -11,7 +11,7 @@ from welkin_async.testing import WelkinEmulator
 async def test_documented_layout_serves_the_same_resources(
     emulator: WelkinEmulator, session: aiohttp.ClientSession, api: Api
 ) -> None:
-    """/v1/{tenant}/{environment}/... with an OAuth token reaches the same data as the live layout."""
+    """/v1/{tenant}/{environment}/... with an OAuth token serves what the live layout serves."""
     credentials = emulator.credentials("acme", "admin")
     async with session.post(
         f"{emulator.url}/v1/acme/oauth/token",

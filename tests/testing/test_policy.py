@@ -15,7 +15,10 @@ async def test_forbidden_action_is_403_with_live_details(
     answer = await coordinator.call("DELETE", f"patients/{patient_id}")
     assert answer.status == 403
     error = answer.error
-    assert (error["errorCode"], error["componentType"]) == ("ACCESS_FOR_API_CLIENT_RESTRICTED", "AUTH")
+    assert (error["errorCode"], error["componentType"]) == (
+        "ACCESS_FOR_API_CLIENT_RESTRICTED",
+        "AUTH",
+    )
     client = emulator.tenant().client_for_role("care-coordinator")
     assert error["details"] == {
         "clientId": client.client_id,

@@ -31,8 +31,13 @@ async def test_assign_then_move_phase_records_history(api: Api, emulator: Welkin
         "PATCH", f"{base}/prog-diabetes", json_body={"assigned": True, "phaseName": "intake"}
     )
     assert assigned.status == 200
-    assert (assigned.body["status"], assigned.body["currentPhase"]["name"]) == ("IN_PROGRESS", "intake")
-    moved = await api.call("PATCH", f"{base}/prog-diabetes/phases", json_body={"phaseName": "active-care"})
+    assert (assigned.body["status"], assigned.body["currentPhase"]["name"]) == (
+        "IN_PROGRESS",
+        "intake",
+    )
+    moved = await api.call(
+        "PATCH", f"{base}/prog-diabetes/phases", json_body={"phaseName": "active-care"}
+    )
     assert [p["name"] for p in moved.body["pathHistory"]] == ["intake", "active-care"]
     current = await api.call("GET", f"{base}/current/prog-diabetes")
     assert current.body["currentPhase"]["name"] == "active-care"
@@ -45,9 +50,14 @@ async def test_phase_not_in_program_is_refused(api: Api, emulator: WelkinEmulato
     patient_id = _fresh_patient(emulator)
     base = f"patients/{patient_id}/programs"
     await api.call("PATCH", f"{base}/prog-onboarding", json_body={"assigned": True})
-    answer = await api.call("PATCH", f"{base}/prog-onboarding/phases", json_body={"phaseName": "intake"})
+    answer = await api.call(
+        "PATCH", f"{base}/prog-onboarding/phases", json_body={"phaseName": "intake"}
+    )
     assert answer.status == 400
-    assert (answer.error["errorCode"], answer.error["details"]) == ("PHASE_NOT_FOUND", {"field": "phaseName"})
+    assert (answer.error["errorCode"], answer.error["details"]) == (
+        "PHASE_NOT_FOUND",
+        {"field": "phaseName"},
+    )
     current = await api.call("GET", f"{base}/current/prog-onboarding")
     assert current.body["currentPhase"]["name"] == "start"
 
@@ -56,7 +66,9 @@ async def test_moving_an_unassigned_program_conflicts(api: Api, emulator: Welkin
     """Moving phase in a program the patient is not in answers 409 PROGRAM_NOT_ASSIGNED."""
     patient_id = _fresh_patient(emulator)
     answer = await api.call(
-        "PATCH", f"patients/{patient_id}/programs/prog-diabetes/phases", json_body={"phaseName": "intake"}
+        "PATCH",
+        f"patients/{patient_id}/programs/prog-diabetes/phases",
+        json_body={"phaseName": "intake"},
     )
     assert (answer.status, answer.error["errorCode"]) == (409, "PROGRAM_NOT_ASSIGNED")
 

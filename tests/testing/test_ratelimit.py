@@ -10,11 +10,12 @@ import pytest
 
 from tests.testing.conftest import Api, live_token
 from welkin_async.testing import ServerRateLimit, WelkinEmulator
+from welkin_async.testing._ratelimit import RetryAfterFormat
 
 
 @pytest.fixture
 async def limited(request: pytest.FixtureRequest) -> AsyncIterator[WelkinEmulator]:
-    style = getattr(request, "param", "seconds")
+    style: RetryAfterFormat = getattr(request, "param", "seconds")
     limit = ServerRateLimit(per_second=2, burst=3, retry_after=style)
     async with WelkinEmulator(rate_limit=limit) as emulator:
         yield emulator
