@@ -32,6 +32,16 @@ def _unauthorized(code: str, message: str) -> ApiFailure:
     return ApiFailure(401, code, "AUTH", message)
 
 
+def _blocked(seconds: float) -> ApiFailure:
+    return ApiFailure(
+        429,
+        "API_CLIENT_BLOCKED",
+        "AUTH",
+        "Too many token requests: the API client is blocked",
+        headers={"Retry-After": str(math.ceil(seconds))},
+    )
+
+
 @attrs.frozen
 class Claims:
     tenant: str
@@ -97,13 +107,7 @@ class TokenService:
         now = self.clock.monotonic()
         blocked_until = self._blocked_until.get(client_id, 0.0)
         if now < blocked_until:
-            raise ApiFailure(
-                429,
-                "API_CLIENT_BLOCKED",
-                "AUTH",
-                "Too many token requests: the API client is blocked",
-                headers={"Retry-After": str(math.ceil(blocked_until - now))},
-            )
+            raise _blocked(blocked_until - now)
         window = self._requests.setdefault(client_id, deque())
         while window and window[0] <= now - ABUSE_WINDOW:
             window.popleft()
@@ -111,10 +115,4 @@ class TokenService:
         if len(window) > ABUSE_LIMIT:
             self._blocked_until[client_id] = now + ABUSE_BLOCK
             window.clear()
-            raise ApiFailure(
-                429,
-                "API_CLIENT_BLOCKED",
-                "AUTH",
-                "Too many token requests: the API client is blocked",
-                headers={"Retry-After": str(math.ceil(ABUSE_BLOCK))},
-            )
+            raise _blocked(ABUSE_BLOCK)
