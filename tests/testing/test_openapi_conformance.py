@@ -1,12 +1,18 @@
-"""A bounded schemathesis run against the emulator's own ``/openapi.json``.
+"""A bounded schemathesis run against the emulator's ``/openapi.json``.
 
 The emulator runs in a thread with its own event loop and is reached over real loopback HTTP,
-as any client would; schemathesis loads the document from it, generates requests for every
-live-layout operation (and the documented OAuth token endpoint), sends them with a real bearer
-token and checks each answer against the document: no 5xx, a documented status code, the
-documented content type, and a body that matches the documented schema.
+as any client would. Schemathesis generates requests for every live-layout operation of the
+document (and for the documented OAuth token endpoint), sends them with a real bearer token and
+checks each answer against the document: no 5xx, a documented status code, the documented
+content type, and a body that matches the documented schema.
 
-Bounded and repeatable: derandomized Hypothesis with a few examples per operation, no example
+Schemathesis needs the document when pytest collects the tests, before any emulator runs (its
+lazy ``schemathesis.pytest.from_fixture`` loader reads ``request.node._nodeid``, which pytest 9
+no longer has). So the tests are generated from ``build_openapi(ROUTES)``, the function the
+emulator serves ``/openapi.json`` from, and every test first proves that the running emulator
+serves exactly that document.
+
+Bounded and repeatable: derandomized Hypothesis, a few examples per operation, no example
 database, and a fresh emulator with the same seed on every run.
 """
 
@@ -24,8 +30,9 @@ from typing import Any
 
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, settings
+from hypothesis import settings
 from schemathesis.checks import not_a_server_error
+from schemathesis.core.result import Ok
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     response_schema_conformance,
@@ -33,7 +40,9 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from welkin_async.testing import WelkinEmulator
+from welkin_async.testing._app import full_path
 from welkin_async.testing._openapi import build_openapi
+from welkin_async.testing._routing import Layout
 from welkin_async.testing.routes import ROUTES
 from welkin_async.testing.routes.exports import TABLES as EXPORT_TYPES
 
@@ -109,8 +118,7 @@ def oauth_token(emulator: WelkinEmulator) -> str:
 @pytest.fixture(scope="module")
 def conformance_emulator() -> Iterator[WelkinEmulator]:
     with EmulatorThread(seed=SEED, patients=PATIENTS) as emulator:
-        live = emulator.tenant(TENANT).environments[ENVIRONMENT]
-        assert live.patients.ids() == KNOWN["patient_id"]
+        assert known_values(emulator) == KNOWN  # read before any request changes the data
         yield emulator
 
 
@@ -119,14 +127,12 @@ def bearer(conformance_emulator: WelkinEmulator) -> dict[str, str]:
     return {"Authorization": f"Bearer {oauth_token(conformance_emulator)}"}
 
 
-def known_values() -> dict[str, list[str]]:
-    """Names and ids that exist in the emulator the run starts (same seed, same data).
+def known_values(emulator: WelkinEmulator) -> dict[str, list[str]]:
+    """Names and ids that exist in a seeded emulator, by the path parameter they fill.
 
     Path parameters draw from these half of the time, so generated requests reach real
     patients, records and definitions rather than only 404s.
     """
-    emulator = WelkinEmulator(seed=SEED, patients=PATIENTS)
-    emulator.seed_data()
     tenant = emulator.tenant(TENANT)
     live = tenant.environments[ENVIRONMENT]
     definitions = [
@@ -150,10 +156,14 @@ def known_values() -> dict[str, list[str]]:
     }
 
 
-KNOWN = known_values()
-# The document /openapi.json serves, built the way the emulator builds it. Collection needs the
-# schema before any server runs (schemathesis' lazy `from_fixture` loader does not work with
-# pytest 9), so the `served_document` fixture proves that the running emulator serves exactly it.
+def _seeded() -> WelkinEmulator:
+    emulator = WelkinEmulator(seed=SEED, patients=PATIENTS)
+    emulator.seed_data()  # the data the running emulator starts with: same seed, same ids
+    return emulator
+
+
+KNOWN = known_values(_seeded())
+# What /openapi.json serves (see the module docstring); `served_document` checks it.
 DOCUMENT = build_openapi(ROUTES)
 schema = schemathesis.openapi.from_dict(
     copy.deepcopy(DOCUMENT),
@@ -184,16 +194,28 @@ def served_document(conformance_emulator: WelkinEmulator) -> dict[str, Any]:
     return served
 
 
+def test_the_run_covers_every_live_route_and_the_oauth_token() -> None:
+    live = {
+        (route.method, full_path(route, Layout.LIVE))
+        for route in ROUTES
+        if Layout.LIVE in route.layouts
+    }
+    results = list(schema.get_all_operations())
+    operations = [result.ok() for result in results if isinstance(result, Ok)]
+    assert len(operations) == len(results), "the document has an invalid operation"
+    selected = {(operation.method.upper(), operation.path) for operation in operations}
+    assert selected == live | {("POST", f"{Layout.DOCUMENTED.value}/{{tenant}}/oauth/token")}
+
+
 @schema.parametrize()
 @settings(
-    max_examples=8,
+    max_examples=15,
     derandomize=True,
     database=None,
     deadline=None,
-    suppress_health_check=list(HealthCheck),
 )
 def test_emulator_conforms_to_its_openapi_document(
-    case: schemathesis.Case,
+    case: schemathesis.Case[Any],
     conformance_emulator: WelkinEmulator,
     served_document: dict[str, Any],
     bearer: dict[str, str],

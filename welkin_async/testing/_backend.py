@@ -6,6 +6,7 @@ import attrs
 
 from welkin_async.testing._clock import Clock
 from welkin_async.testing._faults import Faults
+from welkin_async.testing._pagination import DEFAULT_MAX_PAGE_SIZE
 from welkin_async.testing._ratelimit import RateLimiter
 from welkin_async.testing._stats import EmulatorStats
 from welkin_async.testing._tenants import ApiClient, Tenant, stable_uuid
@@ -22,7 +23,7 @@ class Backend:
     tokens: TokenService
     stats: EmulatorStats
     webhooks: WebhookDispatcher
-    max_page_size: int = 1000
+    max_page_size: int = DEFAULT_MAX_PAGE_SIZE
     limiter: RateLimiter | None = None
     faults: Faults | None = None
     seed: int = 0

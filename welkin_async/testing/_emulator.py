@@ -17,6 +17,7 @@ from welkin_async.testing._clock import Clock
 from welkin_async.testing._config import example_tenants
 from welkin_async.testing._faults import Fault, Faults
 from welkin_async.testing._openapi import build_openapi
+from welkin_async.testing._pagination import DEFAULT_MAX_PAGE_SIZE
 from welkin_async.testing._ratelimit import RateLimiter, ServerRateLimit
 from welkin_async.testing._seed import bulk_allocation, seed_environment
 from welkin_async.testing._stats import EmulatorStats
@@ -57,7 +58,7 @@ class WelkinEmulator:
         rate_limit: ServerRateLimit | float | None = None,
         faults: Faults | Iterable[Fault] | str | None = None,
         tenants: Collection[str] | None = None,
-        max_page_size: int = 1000,
+        max_page_size: int = DEFAULT_MAX_PAGE_SIZE,
         webhook_retry: WebhookRetry = DEFAULT_WEBHOOK_RETRY,
         port: int = 0,
     ) -> None:
@@ -168,7 +169,7 @@ class WelkinEmulator:
         if self._runner is not None:
             raise RuntimeError("this emulator is already running")
         self.seed_data()
-        document = _json.dumps(build_openapi(ROUTES))
+        document = _json.dumps(build_openapi(ROUTES, max_page_size=self.backend.max_page_size))
 
         async def openapi(_request: web.Request) -> web.Response:
             return web.Response(body=document, content_type="application/json")

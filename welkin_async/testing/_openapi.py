@@ -12,7 +12,8 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from welkin_async.testing._app import full_path
-from welkin_async.testing._routing import Layout, Route
+from welkin_async.testing._pagination import DEFAULT_MAX_PAGE_SIZE
+from welkin_async.testing._routing import Layout, QueryParam, Route
 from welkin_async.testing._schemas import core_schemas
 
 _PATH_PARAM = re.compile(r"{([^}]+)}")
@@ -25,6 +26,7 @@ _ERROR_STATUSES = {
     429: "Rate limited; see Retry-After",
 }
 _DROPPED_KEYS = ("$schema", "$id", "$defs")
+_PAGE_SIZE_PARAMS = frozenset({"size", "pageSize"})
 
 
 def _titles() -> dict[str, str]:
@@ -70,9 +72,21 @@ def _error_content() -> dict[str, Any]:
     return {"application/json": {"schema": {"type": "array", "items": items}}}
 
 
-def _operation(route: Route, titles: Mapping[str, str]) -> dict[str, Any]:
+def _query_schema(param: QueryParam, max_page_size: int) -> dict[str, Any]:
+    schema = dict(param.schema)
+    if param.name in _PAGE_SIZE_PARAMS:
+        schema["maximum"] = max_page_size
+    return schema
+
+
+def _operation(route: Route, titles: Mapping[str, str], max_page_size: int) -> dict[str, Any]:
     parameters = [
-        {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
+        {
+            "name": name,
+            "in": "path",
+            "required": True,
+            "schema": dict(route.path_params.get(name, {"type": "string"})),
+        }
         for name in _PATH_PARAM.findall(route.scope.value + route.path)
     ]
     parameters += [
@@ -117,14 +131,18 @@ def _operation(route: Route, titles: Mapping[str, str]) -> dict[str, Any]:
 
 
 def build_openapi(
-    routes: Iterable[Route], layouts: Iterable[Layout] = tuple(Layout)
+    routes: Iterable[Route],
+    layouts: Iterable[Layout] = tuple(Layout),
+    *,
+    max_page_size: int = DEFAULT_MAX_PAGE_SIZE,
 ) -> dict[str, Any]:
+    """The document for ``routes``; page sizes are bounded by the emulator's ``max_page_size``."""
     titles = _titles()
     paths: dict[str, dict[str, Any]] = {}
     for layout in layouts:
         for route in routes:
             if layout in route.layouts:
-                operation = _operation(route, titles)
+                operation = _operation(route, titles, max_page_size)
                 operation["operationId"] += f"_{layout.name.lower()}"
                 paths.setdefault(full_path(route, layout), {})[route.method.lower()] = operation
     return {

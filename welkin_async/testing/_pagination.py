@@ -18,6 +18,8 @@ from welkin_async.testing import _json
 from welkin_async.testing._errors import bad_request
 
 DEFAULT_PAGE_SIZE = 20
+DEFAULT_MAX_PAGE_SIZE = 1000
+MAX_PAGE_NUMBER = 10_000_000
 
 
 @attrs.frozen
@@ -58,7 +60,7 @@ def page_request(
 ) -> PageRequest:
     """``page``/``size`` from a query string; an invalid value is a 400 naming the parameter."""
     return PageRequest(
-        number=_integer(query, "page", 0, 0, 10_000_000),
+        number=_integer(query, "page", 0, 0, MAX_PAGE_NUMBER),
         size=_integer(query, size_name, DEFAULT_PAGE_SIZE, 1, max_size),
     )
 

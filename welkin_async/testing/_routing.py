@@ -85,6 +85,8 @@ class Route:
     body_required: bool = True
     responses: Mapping[int, Schema | None] = attrs.field(factory=dict)
     query: tuple[QueryParam, ...] = ()
+    # Schemas of path parameters that are narrower than any string (e.g. an enum).
+    path_params: Mapping[str, Schema] = attrs.field(factory=dict)
 
     @property
     def key(self) -> str:

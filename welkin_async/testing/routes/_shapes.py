@@ -6,6 +6,7 @@ into ``#/components/schemas/...``. Envelopes narrow their item type with ``allOf
 
 from __future__ import annotations
 
+from welkin_async.testing._pagination import MAX_PAGE_NUMBER
 from welkin_async.testing._routing import QueryParam, Schema
 
 
@@ -34,6 +35,8 @@ def cursor_page(item: Schema) -> Schema:
 
 
 PAGE_PARAMS = (
-    QueryParam("page", {"type": "integer", "minimum": 0}, "0-based page number"),
+    QueryParam(
+        "page", {"type": "integer", "minimum": 0, "maximum": MAX_PAGE_NUMBER}, "0-based page number"
+    ),
     QueryParam("size", {"type": "integer", "minimum": 1}, "page size (default 20)"),
 )

@@ -119,6 +119,7 @@ ROUTES = (
         "exports",
         "read",
         responses={200: cursor_shape({"type": "object"})},
+        path_params={"export_type": {"type": "string", "enum": list(TABLES)}},
         query=(
             QueryParam(
                 "start",
