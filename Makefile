@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 SOURCES := pyproject.toml $(shell find welkin_async codegen schemas -type f \
 	-not -path '*/__pycache__/*' -not -path '*/_generated/*' 2>/dev/null)
 
-.PHONY: setup generate generate-check lint typecheck test clean
+.PHONY: setup generate generate-check lint typecheck test bench-emulator clean
 
 $(BIN)/python:
 	@$(PYTHON) -m venv --help >/dev/null 2>&1 || { apt-get update && apt-get install -y python3-venv; }
@@ -36,6 +36,11 @@ typecheck: setup
 
 test: lint typecheck generate-check
 	$(BIN)/pytest
+
+# Pages/s of 100 patients the emulator serves from one process on one core (about 30 s);
+# `make bench-emulator BENCH_ARGS=--quick` for a short run.
+bench-emulator: setup
+	$(BIN)/python bench/emulator_pages.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) build dist .mypy_cache .pytest_cache .ruff_cache .hypothesis
