@@ -52,12 +52,15 @@ async def test_export_of_cdt_records(api: Api, emulator: WelkinEmulator) -> None
     assert {"id", "patientId", "cdtName", "jsonBody"} <= set(records[0])
 
 
-async def test_unknown_export_type_and_bad_start_are_refused(api: Api) -> None:
-    """An export type that does not exist, or a start that is not a date-time, answers 400."""
+async def test_unknown_export_type_bad_start_and_bad_size_are_refused(api: Api) -> None:
+    """An unknown export type, a start that is not a date-time or a page size out of range
+    answers 400 naming it."""
     answer = await api.call("GET", "export/WIDGET")
     assert (answer.status, answer.error["errorCode"]) == (400, "EXPORT_TYPE_NOT_SUPPORTED")
     answer = await api.call("GET", "export/PATIENT", params={"start": "yesterday"})
     assert (answer.status, answer.error["details"]) == (400, {"parameter": "start"})
+    answer = await api.call("GET", "export/PATIENT", params={"pageSize": "0"})
+    assert (answer.status, answer.error["details"]) == (400, {"parameter": "pageSize"})
 
 
 async def test_types_not_stored_export_empty(api: Api) -> None:

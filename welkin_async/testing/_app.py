@@ -112,9 +112,7 @@ def _drop_connection(request: web.Request) -> web.StreamResponse:
     return web.Response(status=499)  # never written: the transport is gone
 
 
-async def _respond(
-    request: web.Request, reply: Reply, plan: FaultPlan, backend: Backend
-) -> web.StreamResponse:
+async def _respond(request: web.Request, reply: Reply, plan: FaultPlan) -> web.StreamResponse:
     body = reply.body or b""
     headers = dict(reply.headers)
     if reply.body is not None and "Content-Type" not in headers:
@@ -174,7 +172,7 @@ def _pipeline(
         if plan.reset_after:
             return _drop_connection(request)
         logger.debug("%s -> %d", route.key, reply.status)
-        return await _respond(request, reply, plan, backend)
+        return await _respond(request, reply, plan)
 
     return handle
 

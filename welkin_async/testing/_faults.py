@@ -28,7 +28,7 @@ from __future__ import annotations
 import random
 import re
 from collections.abc import Sequence
-from typing import Literal
+from typing import Literal, get_args
 
 import attrs
 
@@ -42,16 +42,7 @@ FaultKind = Literal[
     "malformed",
     "slow-body",
 ]
-FAULT_KINDS: tuple[FaultKind, ...] = (
-    "status",
-    "storm",
-    "latency",
-    "reset-before",
-    "reset-after",
-    "truncate",
-    "malformed",
-    "slow-body",
-)
+FAULT_KINDS: tuple[FaultKind, ...] = get_args(FaultKind)
 Distribution = Literal["fixed", "uniform", "exponential"]
 INJECTABLE_STATUSES = (500, 502, 503, 504)
 

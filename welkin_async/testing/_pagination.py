@@ -55,14 +55,17 @@ def _integer(query: Mapping[str, str], name: str, default: int, low: int, high: 
     return value
 
 
-def page_request(
-    query: Mapping[str, str], max_size: int, *, size_name: str = "size"
-) -> PageRequest:
+def page_request(query: Mapping[str, str], max_size: int) -> PageRequest:
     """``page``/``size`` from a query string; an invalid value is a 400 naming the parameter."""
     return PageRequest(
         number=_integer(query, "page", 0, 0, MAX_PAGE_NUMBER),
-        size=_integer(query, size_name, DEFAULT_PAGE_SIZE, 1, max_size),
+        size=page_size(query, "size", DEFAULT_PAGE_SIZE, max_size),
     )
+
+
+def page_size(query: Mapping[str, str], name: str, default: int, max_size: int) -> int:
+    """A page-size parameter (``size``, or the export cursor's ``pageSize``), 1 to max_size."""
+    return _integer(query, name, default, 1, max_size)
 
 
 def _join(rows: Sequence[bytes]) -> bytes:

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from welkin_async.testing import _json
 from welkin_async.testing._clock import iso_ms, parse_iso_ms
 from welkin_async.testing._errors import bad_request
-from welkin_async.testing._pagination import cursor_page
+from welkin_async.testing._pagination import cursor_page, page_size
 from welkin_async.testing._routing import Call, QueryParam, Reply, Route, bytes_reply
 from welkin_async.testing._store import Row, Table
 from welkin_async.testing._tenants import Environment
@@ -73,7 +73,7 @@ def export(call: Call) -> Reply:
             "start must be an ISO date-time with an offset",
             parameter="start",
         ) from None
-    size = _page_size(call)
+    size = page_size(call.query, "pageSize", DEFAULT_PAGE_SIZE, call.backend.max_page_size)
     pick = TABLES[export_type]
     if pick is None:
         return bytes_reply(cursor_page([], start_text, start_text, has_next=False))
@@ -90,24 +90,6 @@ def export(call: Call) -> Reply:
         last_stamp = stamp
     end = iso_ms(last_stamp + 1) if last_stamp is not None else start_text
     return bytes_reply(cursor_page(rows, start_text, end, has_next=has_next))
-
-
-def _page_size(call: Call) -> int:
-    text = call.query.get("pageSize")
-    if text is None:
-        return DEFAULT_PAGE_SIZE
-    try:
-        size = int(text)
-    except ValueError:
-        size = 0
-    if not 1 <= size <= call.backend.max_page_size:
-        raise bad_request(
-            "INVALID_PAGE_REQUEST",
-            "PAGINATION",
-            f"'pageSize' must be an integer between 1 and {call.backend.max_page_size}",
-            parameter="pageSize",
-        )
-    return size
 
 
 ROUTES = (
