@@ -165,3 +165,15 @@ def test_bad_spec_is_refused(spec: str) -> None:
     """A spec with an unknown kind, status or duration raises ValueError naming the rule."""
     with pytest.raises(ValueError, match=f"^fault '{spec}': "):
         Faults.parse(spec)
+
+
+async def test_faults_can_be_switched_on_while_running(
+    emulator: WelkinEmulator, session: aiohttp.ClientSession
+) -> None:
+    """Setting emulator.faults on a running emulator applies the new rules to later requests."""
+    api = await _api(emulator, session)
+    assert (await api.call("GET", "formations/current/programs")).status == 200
+    emulator.faults = "503 for " + PROGRAMS
+    assert (await api.call("GET", "formations/current/programs")).status == 503
+    emulator.faults = None
+    assert (await api.call("GET", "formations/current/programs")).status == 200

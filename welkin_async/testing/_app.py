@@ -57,19 +57,24 @@ def _authenticate(backend: Backend, request: web.Request, tenant: Tenant) -> Api
     return client
 
 
+def _too_many_requests(retry_after: str) -> ApiFailure:
+    """The 429 of both the rate limiter and an injected storm: clients cannot tell them apart."""
+    return ApiFailure(
+        429,
+        "TOO_MANY_REQUESTS",
+        "RATE_LIMIT",
+        "Rate limit exceeded for the API client",
+        headers={"Retry-After": retry_after},
+    )
+
+
 def _throttle(backend: Backend, client: ApiClient) -> None:
     if backend.limiter is None:
         return
     wait = backend.limiter.acquire(client.client_id)
     if wait is not None:
-        header = retry_after_header(wait, backend.clock, backend.limiter.limit.retry_after)
-        raise ApiFailure(
-            429,
-            "TOO_MANY_REQUESTS",
-            "RATE_LIMIT",
-            "Rate limit exceeded for the API client",
-            headers={"Retry-After": header},
-        )
+        limit = backend.limiter.limit
+        raise _too_many_requests(retry_after_header(wait, backend.clock, limit.retry_after))
 
 
 def _resolve(request: web.Request, backend: Backend) -> tuple[Tenant, Environment | None]:
@@ -112,6 +117,16 @@ def _drop_connection(request: web.Request) -> web.StreamResponse:
     return web.Response(status=499)  # never written: the transport is gone
 
 
+async def _start_stream(
+    request: web.Request, reply: Reply, headers: dict[str, str], length: int
+) -> web.StreamResponse:
+    """Send the status line and headers, announcing the full body length, for a faulty body."""
+    response = web.StreamResponse(status=reply.status, headers=headers)
+    response.content_length = length
+    await response.prepare(request)
+    return response
+
+
 async def _respond(request: web.Request, reply: Reply, plan: FaultPlan) -> web.StreamResponse:
     body = reply.body or b""
     headers = dict(reply.headers)
@@ -120,15 +135,11 @@ async def _respond(request: web.Request, reply: Reply, plan: FaultPlan) -> web.S
     if plan.malformed and body:
         body = body[: max(1, len(body) // 2)] + b"\x00}{"
     if plan.truncate and len(body) > 1:
-        response = web.StreamResponse(status=reply.status, headers=headers)
-        response.content_length = len(body)
-        await response.prepare(request)
+        response = await _start_stream(request, reply, headers, len(body))
         await response.write(body[: len(body) // 2])
         return _drop_connection(request)
     if plan.slow_body is not None and body:
-        response = web.StreamResponse(status=reply.status, headers=headers)
-        response.content_length = len(body)
-        await response.prepare(request)
+        response = await _start_stream(request, reply, headers, len(body))
         piece = -(-len(body) // _SLOW_PIECES)
         for offset in range(0, len(body), piece):
             await asyncio.sleep(plan.slow_body / _SLOW_PIECES)
@@ -156,13 +167,7 @@ def _pipeline(
             if plan.status is not None:
                 reply = _injected_status(backend, plan.status)
             elif plan.storm_retry_after is not None:
-                raise ApiFailure(
-                    429,
-                    "TOO_MANY_REQUESTS",
-                    "RATE_LIMIT",
-                    "Rate limit exceeded for the API client",
-                    headers={"Retry-After": str(plan.storm_retry_after)},
-                )
+                raise _too_many_requests(str(plan.storm_retry_after))
             else:
                 reply = await _answer(backend, route, request)
         except ApiFailure as failure:

@@ -59,7 +59,6 @@ class TokenService:
     _verified: dict[str, Claims] = attrs.field(factory=dict, repr=False)
     _requests: dict[str, deque[float]] = attrs.field(factory=dict)
     _blocked_until: dict[str, float] = attrs.field(factory=dict)
-    issued: int = 0
 
     def issue(self, client: ApiClient) -> tuple[str, int]:
         """A new token for ``client`` and its lifetime in whole seconds (at least 1)."""
@@ -74,7 +73,6 @@ class TokenService:
             "exp": int(now) + lifetime,
             "jti": secrets.token_hex(8),
         }
-        self.issued += 1
         return jwt.encode(claims, self._key, algorithm="HS256"), lifetime
 
     def verify(self, token: str) -> Claims:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
 from welkin_async.testing import _json
 from welkin_async.testing._errors import not_found
+from welkin_async.testing._pagination import meta_info_page, page_request
 from welkin_async.testing._records import Actor
-from welkin_async.testing._routing import Call
+from welkin_async.testing._routing import Call, Reply, bytes_reply
 from welkin_async.testing._store import Row, Table
 
 
@@ -40,6 +42,15 @@ def render(
 
 def render_one(table: Table, row_id: str, strip: Callable[[Row], Row] | None = None) -> bytes:
     return render(table, (row_id,), strip)[0]
+
+
+def meta_info_list(
+    call: Call, items: Sequence[Any], render: Callable[[Any], bytes] = _json.dumps
+) -> Reply:
+    """One metaInfo page of an in-memory list (users, audit entries, programs)."""
+    page = page_request(call.query, call.backend.max_page_size)
+    rows = [render(items[index]) for index in page.slice(len(items))]
+    return bytes_reply(meta_info_page(rows, len(items), page))
 
 
 def emit(

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from welkin_async.testing import _json
 from welkin_async.testing._errors import bad_request, not_found
-from welkin_async.testing._pagination import meta_info_page, page_request
 from welkin_async.testing._routing import (
     Call,
     QueryParam,
     Reply,
     Route,
     Scope,
-    bytes_reply,
     json_reply,
 )
+from welkin_async.testing.routes._common import meta_info_list
 from welkin_async.testing.routes._shapes import PAGE_PARAMS, ref
 from welkin_async.testing.routes._shapes import meta_info_page as meta_shape
 
@@ -21,10 +19,7 @@ _USER_KEYS = {"ID": "id", "USERNAME": "username", "EMAIL": "email"}
 
 
 def list_users(call: Call) -> Reply:
-    page = page_request(call.query, call.backend.max_page_size)
-    users = call.tenant.users
-    rows = [_json.dumps(users[index]) for index in page.slice(len(users))]
-    return bytes_reply(meta_info_page(rows, len(users), page))
+    return meta_info_list(call, call.tenant.users)
 
 
 def get_user(call: Call) -> Reply:
@@ -42,11 +37,8 @@ def get_user(call: Call) -> Reply:
 
 
 def audit_webhooks(call: Call) -> Reply:
-    page = page_request(call.query, call.backend.max_page_size)
     entries = call.backend.webhooks.audit.get(call.tenant.name, [])
-    newest_first = entries[::-1]
-    rows = [_json.dumps(newest_first[index]) for index in page.slice(len(entries))]
-    return bytes_reply(meta_info_page(rows, len(entries), page))
+    return meta_info_list(call, entries[::-1])
 
 
 ROUTES = (

@@ -10,11 +10,10 @@ from typing import Any
 
 from welkin_async.testing import _json
 from welkin_async.testing._errors import bad_request, conflict, not_found
-from welkin_async.testing._pagination import meta_info_page, page_request
 from welkin_async.testing._records import program_phase, touch, unassigned_program
-from welkin_async.testing._routing import Call, Reply, Route, bytes_reply, json_reply
+from welkin_async.testing._routing import Call, Reply, Route, json_reply
 from welkin_async.testing._store import Row
-from welkin_async.testing.routes._common import actor, emit, patient
+from welkin_async.testing.routes._common import actor, emit, meta_info_list, patient
 from welkin_async.testing.routes._shapes import (
     PAGE_PARAMS,
     array,
@@ -57,11 +56,11 @@ def _state(call: Call, program_name: str) -> Row | None:
 
 def list_programs(call: Call) -> Reply:
     patient(call)
-    page = page_request(call.query, call.backend.max_page_size)
-    programs = list(call.tenant.programs.values())
-    chosen = [programs[index] for index in page.slice(len(programs))]
-    rows = [_json.dumps(_state(call, p["name"]) or unassigned_program(p)) for p in chosen]
-    return bytes_reply(meta_info_page(rows, len(programs), page))
+    return meta_info_list(
+        call,
+        list(call.tenant.programs.values()),
+        lambda program: _json.dumps(_state(call, program["name"]) or unassigned_program(program)),
+    )
 
 
 def current(call: Call) -> Reply:
