@@ -148,7 +148,7 @@ def build_parser() -> argparse.ArgumentParser:
     emulator.add_argument("--token-ttl", type=float, default=3600.0, metavar="SECONDS")
     emulator.add_argument("--rate", type=float, default=None, help="requests/s per API client")
     emulator.add_argument(
-        "--retry-after", choices=("seconds", "http-date"), default="seconds",
+        "--retry-after", choices=("seconds", "http-date", "none"), default="seconds",
         help="how 429s say when to retry",
     )  # fmt: skip
     emulator.add_argument(

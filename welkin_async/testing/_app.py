@@ -57,14 +57,14 @@ def _authenticate(backend: Backend, request: web.Request, tenant: Tenant) -> Api
     return client
 
 
-def _too_many_requests(retry_after: str) -> ApiFailure:
+def _too_many_requests(retry_after: str | None) -> ApiFailure:
     """The 429 of both the rate limiter and an injected storm: clients cannot tell them apart."""
     return ApiFailure(
         429,
         "TOO_MANY_REQUESTS",
         "RATE_LIMIT",
         "Rate limit exceeded for the API client",
-        headers={"Retry-After": retry_after},
+        headers={} if retry_after is None else {"Retry-After": retry_after},
     )
 
 

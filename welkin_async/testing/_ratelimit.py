@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import math
 from email.utils import formatdate
-from typing import Literal
+from typing import Literal, get_args
 
 import attrs
 
 from welkin_async.testing._clock import Clock
 
-RetryAfterFormat = Literal["seconds", "http-date"]
+RetryAfterFormat = Literal["seconds", "http-date", "none"]
 
 
 @attrs.frozen
@@ -18,13 +18,14 @@ class ServerRateLimit:
     """The emulator's limit per API client: ``per_second`` sustained, ``burst`` at once.
 
     ``retry_after`` picks how 429s say when to come back: delta-seconds (``"seconds"``) or an
-    HTTP-date (``"http-date"``), both allowed by RFC 9110 section 10.2.3.
+    HTTP-date (``"http-date"``), both allowed by RFC 9110 section 10.2.3, or not at all
+    (``"none"``), as in the live API's recorded traffic.
     """
 
     per_second: float = attrs.field(validator=attrs.validators.gt(0))
     burst: int | None = None
     retry_after: RetryAfterFormat = attrs.field(
-        default="seconds", validator=attrs.validators.in_(("seconds", "http-date"))
+        default="seconds", validator=attrs.validators.in_(get_args(RetryAfterFormat))
     )
 
     @property
@@ -63,8 +64,10 @@ class RateLimiter:
         return (1.0 - bucket.tokens) / self.limit.per_second
 
 
-def retry_after_header(wait: float, clock: Clock, style: RetryAfterFormat) -> str:
+def retry_after_header(wait: float, clock: Clock, style: RetryAfterFormat) -> str | None:
     """``Retry-After`` for a wait of ``wait`` seconds: whole seconds, rounded up, at least 1."""
+    if style == "none":
+        return None
     seconds = max(1, math.ceil(wait))
     if style == "http-date":
         return formatdate(math.ceil(clock.time()) + seconds, usegmt=True)

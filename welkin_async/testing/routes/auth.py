@@ -6,7 +6,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hmac
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, unquote_plus
 
 from welkin_async.testing._errors import ApiFailure
 from welkin_async.testing._routing import Call, Layout, Reply, Route, Scope, json_reply
@@ -42,7 +42,7 @@ def _basic(header: str) -> tuple[str, str] | None:
         user, _, password = base64.b64decode(encoded, validate=True).decode().partition(":")
     except (binascii.Error, UnicodeDecodeError):
         return None
-    return user, password
+    return unquote_plus(user), unquote_plus(password)  # form-encoded first: RFC 6749 2.3.1
 
 
 def oauth_token(call: Call) -> Reply:

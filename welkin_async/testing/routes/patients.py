@@ -143,6 +143,9 @@ def _matches(row: Row, conditions: dict[str, Any]) -> bool:
     return all(checks[key](value) for key, value in conditions.items())
 
 
+SORTS = ("createdAt,asc", "createdAt,desc")
+
+
 def by_filter(call: Call) -> Reply:
     page = page_request(call.query, call.backend.max_page_size)
     conditions = dict(call.json_object()) if call.body.strip() else {}
@@ -151,6 +154,13 @@ def by_filter(call: Call) -> Reply:
             conditions[key] = parse_iso_ms(conditions[key])
     table = call.env.patients
     ids = table.ids()
+    order = call.query.get("sort", SORTS[0])
+    if order not in SORTS:
+        raise bad_request(
+            "INVALID_PAGE_REQUEST", "PAGINATION", f"sort must be one of {SORTS}", parameter="sort"
+        )
+    if order == "createdAt,desc":
+        ids = ids[::-1]  # newest first: a patient created during a scan shifts every page
     if conditions:
         ids = [row_id for row_id in ids if _matches(table.rows[row_id], conditions)]
     chosen = [ids[index] for index in page.slice(len(ids))]
@@ -214,6 +224,11 @@ ROUTES = (
         request_body="patient_filter.json",
         body_required=False,
         responses={200: spring_shape(ref("patient.json"))},
-        query=PAGE_PARAMS,
+        query=(
+            *PAGE_PARAMS,
+            QueryParam(
+                "sort", {"type": "string", "enum": list(SORTS)}, "creation order (default asc)"
+            ),
+        ),
     ),
 )
