@@ -1,19 +1,24 @@
-"""Shared fixtures: synthetic response bodies and a generated example-tenant module."""
+"""Shared fixtures: synthetic response bodies, a generated example-tenant module, clients of the
+emulator, and a leak guard that reads every SDK log line of every test."""
 
 from __future__ import annotations
 
 import importlib.util
 import json
+import logging
+import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import Any, Literal
 
 import pytest
 from hypothesis import settings
 
+from welkin_async import WelkinClient
 from welkin_async.cli import main as cli_main
+from welkin_async.testing import WelkinEmulator
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -65,3 +70,79 @@ def acme_module_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def acme(acme_module_path: Path) -> ModuleType:
     """The acme example tenant's generated module, imported."""
     return import_generated(acme_module_path)
+
+
+# --- clients of the emulator ---------------------------------------------------------------------
+
+Connect = Callable[..., WelkinClient]
+Kind = Literal["client_credentials", "api_client"]
+KINDS: list[Kind] = ["client_credentials", "api_client"]
+
+
+@pytest.fixture
+def connect(welkin_emulator: WelkinEmulator) -> Connect:
+    """Makes (unopened) clients of the test's emulator: acme/live admin, OAuth unless told.
+
+    ``connect(kind="api_client", role="analyst", **client_options)``.
+    """
+
+    def make(
+        *, kind: Kind = "client_credentials", role: str = "admin", **options: object
+    ) -> WelkinClient:
+        credentials = welkin_emulator.credentials(role=role, kind=kind)
+        options.setdefault("tenant", "acme")
+        options.setdefault("environment", "live")
+        return WelkinClient(
+            credentials=credentials,
+            base_url=welkin_emulator.url,
+            **options,  # type: ignore[arg-type]
+        )
+
+    return make
+
+
+# --- the leak guard ------------------------------------------------------------------------------
+
+_JWT = re.compile(r"eyJ[\w-]{4,}\.[\w-]{4,}\.[\w-]{4,}")
+
+
+class _Lines(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(logging.Formatter().format(record))  # message, and any traceback
+
+
+def secrets_and_ids(emulator: WelkinEmulator) -> set[str]:
+    """What must never appear in a log: every API client secret, patient id, external id, MRN."""
+    found: set[str] = set()
+    for tenant in emulator.tenants.values():
+        found.update(client.secret for client in tenant.api_clients.values())
+        for environment in tenant.environments.values():
+            for row in environment.patients.rows.values():
+                found.update(str(row[key]) for key in ("id", "externalId", "mrn") if row.get(key))
+    return found
+
+
+@pytest.fixture(autouse=True)
+def leak_guard(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Every welkin_async log line at DEBUG, checked after the test: no bearer token anywhere,
+    and, where the test ran the ``welkin_emulator`` fixture, no secret or patient identifier."""
+    logger = logging.getLogger("welkin_async")
+    handler, level = _Lines(), logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+    text = "\n".join(handler.lines)
+    assert not _JWT.search(text), "a bearer token reached the log"
+    emulator = request.node.funcargs.get("welkin_emulator")
+    if isinstance(emulator, WelkinEmulator):
+        words = set(re.findall(r"[\w-]+", text))
+        leaked = secrets_and_ids(emulator) & words
+        assert not leaked, f"{len(leaked)} secrets or patient identifiers reached the log"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import welkin_async
 import welkin_async.models
 import welkin_async.testing
+from welkin_async import errors
 
 
 def test_package_exports() -> None:
@@ -12,15 +13,50 @@ def test_package_exports() -> None:
     assert sorted(welkin_async.__all__) == [
         "ApiClientSecret",
         "ClientCredentials",
+        "ClientStats",
         "DecodeError",
         "DecodeProblem",
+        "Layout",
+        "Page",
+        "Paginator",
+        "RateLimit",
+        "RequestEvent",
+        "ResponseEvent",
+        "RetryEvent",
+        "RetryPolicy",
+        "Timeouts",
         "UNSET",
         "UnsetType",
+        "WelkinClient",
         "WelkinError",
         "loads",
         "structure",
         "unstructure",
     ]
+
+
+def test_error_tree() -> None:
+    """welkin_async.errors holds the error tree that the client-core issue names."""
+    tree = {
+        errors.TransportError: errors.WelkinError,
+        errors.ConnectError: errors.TransportError,
+        errors.TimeoutError: errors.TransportError,
+        errors.APIError: errors.WelkinError,
+        errors.DecodeError: errors.WelkinError,
+    }
+    for api_error in (
+        errors.BadRequest,
+        errors.AuthenticationError,
+        errors.PermissionDenied,
+        errors.NotFound,
+        errors.Conflict,
+        errors.UnprocessableEntity,
+        errors.RateLimited,
+        errors.ServerError,
+    ):
+        tree[api_error] = errors.APIError
+    for child, parent in tree.items():
+        assert issubclass(child, parent), (child, parent)
 
 
 def test_model_exports_include_the_contract() -> None:

@@ -1,7 +1,12 @@
 """welkin_async: an asyncio client SDK for the Welkin Health care-management API."""
 
+from welkin_async._client import WelkinClient
+from welkin_async._config import Layout, RateLimit, RetryPolicy, Timeouts
 from welkin_async._credentials import ApiClientSecret, ClientCredentials
+from welkin_async._events import RequestEvent, ResponseEvent, RetryEvent
+from welkin_async._pagination import Page, Paginator
 from welkin_async._serde import loads, structure, unstructure
+from welkin_async._stats import ClientStats
 from welkin_async._unset import UNSET, UnsetType
 from welkin_async.errors import DecodeError, DecodeProblem, WelkinError
 
@@ -9,9 +14,20 @@ __all__ = [
     "UNSET",
     "ApiClientSecret",
     "ClientCredentials",
+    "ClientStats",
     "DecodeError",
     "DecodeProblem",
+    "Layout",
+    "Page",
+    "Paginator",
+    "RateLimit",
+    "RequestEvent",
+    "ResponseEvent",
+    "RetryEvent",
+    "RetryPolicy",
+    "Timeouts",
     "UnsetType",
+    "WelkinClient",
     "WelkinError",
     "loads",
     "structure",

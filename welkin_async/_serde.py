@@ -33,15 +33,10 @@ from cattrs.errors import (
 )
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
+from welkin_async._json import loads as _json_loads
 from welkin_async._unset import UnsetType
 from welkin_async.errors import DecodeError, DecodeProblem
 from welkin_async.models._base import _NO_EXTRA, OpenIntEnum, OpenStrEnum, WelkinModel, wire_name
-
-_json_loads: Callable[[bytes | str], Any]
-try:  # The `speedups` extra: orjson parses about twice as fast as the standard library.
-    from orjson import loads as _json_loads
-except ImportError:  # pragma: no cover - exercised where orjson is not installed
-    _json_loads = json.loads
 
 T = TypeVar("T")
 
@@ -121,8 +116,8 @@ def _structure_datetime(value: Any, _: type) -> datetime:
     try:
         parsed = datetime.fromisoformat(value)
     except ValueError:
-        raise _WireTypeError("ISO-8601 date-time string", _MALFORMED) from None
-    if "T" not in value and " " not in value:  # a bare date is not a date-time
+        parsed = None  # raised below, outside the handler: its context would quote the value
+    if parsed is None or ("T" not in value and " " not in value):  # a bare date is no date-time
         raise _WireTypeError("ISO-8601 date-time string", _MALFORMED)
     if parsed.tzinfo is UTC and value[-1] != "Z":
         parsed = parsed.replace(tzinfo=_EXPLICIT_ZERO_OFFSET)
@@ -143,7 +138,8 @@ def _structure_date(value: Any, _: type) -> date:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise _WireTypeError("ISO-8601 date string", _MALFORMED) from None
+        pass  # raised below, outside the handler: the ValueError's text quotes the value
+    raise _WireTypeError("ISO-8601 date string", _MALFORMED)
 
 
 def _structure_uuid(value: Any, _: type) -> UUID:
@@ -152,7 +148,8 @@ def _structure_uuid(value: Any, _: type) -> UUID:
     try:
         return UUID(value)
     except ValueError:
-        raise _WireTypeError("UUID string", _MALFORMED) from None
+        pass  # raised below, outside the handler, so that no context carries the value
+    raise _WireTypeError("UUID string", _MALFORMED)
 
 
 # --- hook factories for containers, unions, enums and models ------------------------------------
@@ -370,8 +367,9 @@ def structure(data: Any, cls: type[T]) -> T:
         return converter.structure(data, cls)
     except cattrs.StructureHandlerNotFoundError:
         raise  # a programming error (a type the converter cannot handle), not bad data
-    except Exception:  # noqa: BLE001 - any failure is re-diagnosed and raised as DecodeError
-        raise _decode_error(data, cls) from None
+    except Exception:  # noqa: BLE001, S110 - any failure is re-diagnosed as DecodeError below
+        pass  # outside the handler, so that no exception context carries a value from the data
+    raise _decode_error(data, cls)
 
 
 def unstructure(obj: Any) -> Any:
@@ -384,11 +382,11 @@ def loads(data: bytes | str, cls: type[T]) -> T:
     try:
         decoded = _json_loads(data)
     except json.JSONDecodeError as exc:
-        problem = DecodeProblem(
-            "$", "JSON document", f"malformed JSON at line {exc.lineno} column {exc.colno}"
-        )
-        raise DecodeError(describe(cls), [problem]) from None
-    return structure(decoded, cls)
+        where = f"malformed JSON at line {exc.lineno} column {exc.colno}"
+    else:
+        return structure(decoded, cls)
+    # Raised outside the handler: the JSONDecodeError holds the whole document in ``.doc``.
+    raise DecodeError(describe(cls), [DecodeProblem("$", "JSON document", where)])
 
 
 # --- turning a failed structure into paths ------------------------------------------------------

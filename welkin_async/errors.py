@@ -7,6 +7,7 @@ patient data, tokens or secrets, and exception messages end up in logs.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import attrs
 
@@ -46,3 +47,131 @@ class DecodeError(WelkinError):
     def path(self) -> str:
         """The JSONPath of the first problem."""
         return self.problems[0].path if self.problems else "$"
+
+
+class ConfigurationError(WelkinError, ValueError):
+    """A client was configured wrongly: a missing environment variable, a plain-http remote URL."""
+
+
+class ClientClosedError(WelkinError, RuntimeError):
+    """A client was used outside ``async with`` (before it was opened, or after it was closed)."""
+
+
+class TransportError(WelkinError):
+    """No HTTP answer was received: the connection failed, timed out or broke.
+
+    ``request_sent`` is False only when the request provably never left this process (the
+    connection was never made), which is what makes a retry safe for POST and PATCH.
+    """
+
+    request_sent: bool = True
+
+    def __init__(self, method: str, path: str, reason: str) -> None:
+        self.method = method
+        self.path = path  # the path template, never the filled path
+        self.reason = reason
+        super().__init__(f"{method} {path}: {reason}")
+
+
+class ConnectError(TransportError):
+    """The connection could not be made; the request was never sent."""
+
+    request_sent = False
+
+
+class TimeoutError(TransportError):
+    """A connect, read or total timeout from :class:`~welkin_async.Timeouts` expired."""
+
+    def __init__(self, method: str, path: str, reason: str, *, request_sent: bool) -> None:
+        super().__init__(method, path, reason)
+        self.request_sent = request_sent
+
+
+class ReadError(TransportError):
+    """The connection broke after the request was sent (reset, closed or truncated answer)."""
+
+
+# Detail keys that name schema items (a field, a query parameter, a JSON path), never values;
+# only these reach an error's message. Every detail stays available on ``APIError.details``.
+_NAMING_DETAILS = ("cdtName", "field", "parameter", "path", "row")
+
+
+class APIError(WelkinError):
+    """The API answered with an error status.
+
+    ``error_code``, ``component_type``, ``message`` and ``details`` come from the live error array
+    (``[{"errorCode", "componentType", "message", "details"}]``) or from an OAuth error body
+    (``{"error", "error_description"}``); they are ``None``/empty when the body had neither (an
+    HTML 502 from a proxy). The exception's text shows the method, the path template, the status,
+    the code and the detail keys that name a field or parameter; never the server's message,
+    which may quote submitted values.
+    """
+
+    def __init__(
+        self,
+        status: int,
+        *,
+        method: str,
+        path: str,
+        error_code: str | None = None,
+        component_type: str | None = None,
+        message: str | None = None,
+        details: dict[str, object] | None = None,
+    ) -> None:
+        self.status = status
+        self.method = method
+        self.path = path
+        self.error_code = error_code
+        self.component_type = component_type
+        self.message = message
+        self.details = dict(details or {})
+        super().__init__(self._describe())
+
+    def _describe(self) -> str:
+        text = f"{self.method} {self.path}: HTTP {self.status}"
+        if self.error_code:
+            text += f" {self.error_code}"
+        if self.component_type:
+            text += f" ({self.component_type})"
+        named = [
+            f"{key}={self.details[key]!s}"
+            for key in _NAMING_DETAILS
+            if isinstance(self.details.get(key), str | int)
+        ]
+        return f"{text} [{', '.join(named)}]" if named else text
+
+
+class BadRequest(APIError):
+    """400: the request was malformed or failed validation (``details`` names the field)."""
+
+
+class AuthenticationError(APIError):
+    """401, or any failure of the token endpoint (with the endpoint's own error code)."""
+
+
+class PermissionDenied(APIError):
+    """403: the API client's role or a field-level security policy refuses this."""
+
+
+class NotFound(APIError):
+    """404: no such record (or, under some security policies, one the client may not see)."""
+
+
+class Conflict(APIError):
+    """409: a duplicate key, or a record locked by its state (a completed encounter)."""
+
+
+class UnprocessableEntity(APIError):
+    """422: well-formed but semantically refused."""
+
+
+class RateLimited(APIError):
+    """429 after the retry policy gave up; ``retry_after`` is the server's wait in seconds."""
+
+    def __init__(self, status: int, *, retry_after: float | None = None, **fields: Any) -> None:
+        self.retry_after = retry_after
+        super().__init__(status, **fields)
+
+
+class ServerError(APIError):
+    """5xx after the retry policy gave up (or at once, where retrying is unsafe)."""

@@ -1,0 +1,199 @@
+"""Bearer tokens against the emulator: single flight, refresh ahead of expiry, 401 replay, and a
+token endpoint that is down or refuses."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+
+import pytest
+
+import welkin_async._auth
+from tests.conftest import KINDS, Connect, Kind
+from welkin_async import ApiClientSecret, ClientCredentials, RetryPolicy, WelkinClient
+from welkin_async.errors import AuthenticationError
+from welkin_async.testing import Fault, WelkinEmulator
+
+PATIENTS = pytest.mark.welkin_emulator(patients=5)
+
+
+def a_patient(emulator: WelkinEmulator) -> str:
+    return emulator.tenant("acme").environments["live"].patients.ids()[0]
+
+
+async def get_patient(client: WelkinClient, patient_id: str) -> str:
+    patient = await client.request("GET", "patients/{id}", path_params={"id": patient_id})
+    return str(patient["id"])
+
+
+class ShiftedClock:
+    """The token cache's monotonic clock, moved forward by the test instead of waited for."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.offset = 0.0
+        monkeypatch.setattr(welkin_async._auth, "monotonic", lambda: time.monotonic() + self.offset)
+
+
+@pytest.fixture
+def shifted_clock(monkeypatch: pytest.MonkeyPatch) -> ShiftedClock:
+    return ShiftedClock(monkeypatch)
+
+
+@PATIENTS
+@pytest.mark.parametrize("kind", KINDS)
+async def test_a_thousand_concurrent_first_calls_make_one_token_request(
+    welkin_emulator: WelkinEmulator, connect: Connect, kind: Kind
+) -> None:
+    """1,000 tasks started together on a client with no token cause exactly one token request."""
+    patient_id = a_patient(welkin_emulator)
+    async with connect(kind=kind) as client:
+        got = await asyncio.gather(*(get_patient(client, patient_id) for _ in range(1000)))
+    assert got == [patient_id] * 1000
+    assert welkin_emulator.stats.tokens_issued == 1
+    assert client.stats.token_requests == 1
+
+
+@PATIENTS
+@pytest.mark.parametrize("kind", KINDS)
+async def test_a_thousand_tasks_with_an_expired_token_refresh_once(
+    welkin_emulator: WelkinEmulator, connect: Connect, kind: Kind
+) -> None:
+    """1,000 tasks whose cached token the server has expired cause one refresh, and all succeed."""
+    patient_id = a_patient(welkin_emulator)
+    async with connect(kind=kind) as client:
+        await get_patient(client, patient_id)
+        welkin_emulator.clock.advance(3600)  # the server now refuses the cached token
+        got = await asyncio.gather(*(get_patient(client, patient_id) for _ in range(1000)))
+    assert got == [patient_id] * 1000
+    assert welkin_emulator.stats.tokens_issued == 2
+    assert 1 <= client.stats.replays <= 1000
+
+
+@PATIENTS
+async def test_two_hundred_stale_401s_refresh_once_and_replay_each_request_once(
+    welkin_emulator: WelkinEmulator, connect: Connect
+) -> None:
+    """200 concurrent 401s for the same stale token: one refresh, each request replayed at most
+    once (a 401 for an already replaced token replays with the new one, without refreshing)."""
+    patient_id = a_patient(welkin_emulator)
+    async with connect(max_concurrency=200) as client:
+        await get_patient(client, patient_id)
+        welkin_emulator.clock.advance(3600)
+        welkin_emulator.stats.reset()
+        await asyncio.gather(*(get_patient(client, patient_id) for _ in range(200)))
+    served = welkin_emulator.stats.requests["GET /patients/{patient_id}"]
+    assert welkin_emulator.stats.tokens_issued == 1
+    assert client.stats.replays == served - 200  # every extra request is one replay
+    assert 1 <= client.stats.replays <= 200
+
+
+@PATIENTS
+@pytest.mark.parametrize("kind", KINDS)
+async def test_the_token_is_refreshed_ahead_of_expiry_without_a_401(
+    welkin_emulator: WelkinEmulator, connect: Connect, kind: Kind, shifted_clock: ShiftedClock
+) -> None:
+    """Within the last minute of its lifetime (from expires_in, or the JWT exp claim) a token
+    is replaced before the server ever refuses it."""
+    patient_id = a_patient(welkin_emulator)
+    async with connect(kind=kind) as client:
+        await get_patient(client, patient_id)
+        shifted_clock.offset = 3600 - 30  # 30 s left: inside the refresh window
+        await get_patient(client, patient_id)
+        await get_patient(client, patient_id)
+    assert welkin_emulator.stats.tokens_issued == 2
+    assert client.stats.responses[401] == 0
+
+
+@PATIENTS
+async def test_a_token_is_kept_until_its_refresh_window(
+    welkin_emulator: WelkinEmulator, connect: Connect, shifted_clock: ShiftedClock
+) -> None:
+    """Before the refresh window (at least 60 s plus jitter before expiry) no new token is asked."""
+    patient_id = a_patient(welkin_emulator)
+    async with connect() as client:
+        await get_patient(client, patient_id)
+        shifted_clock.offset = 3600 - 91  # later than skew + jitter allows: still fresh
+        await get_patient(client, patient_id)
+    assert welkin_emulator.stats.tokens_issued == 1
+
+
+@pytest.mark.welkin_emulator(patients=5, token_ttl=20)
+async def test_a_short_lived_token_is_refreshed_at_half_its_life(
+    welkin_emulator: WelkinEmulator, connect: Connect, shifted_clock: ShiftedClock
+) -> None:
+    """A lifetime shorter than the skew is refreshed at half-life, not on every call."""
+    patient_id = a_patient(welkin_emulator)
+    async with connect() as client:
+        await get_patient(client, patient_id)
+        await get_patient(client, patient_id)
+        assert welkin_emulator.stats.tokens_issued == 1
+        shifted_clock.offset = 10.5
+        await get_patient(client, patient_id)
+    assert welkin_emulator.stats.tokens_issued == 2
+
+
+@PATIENTS
+async def test_a_down_token_endpoint_is_tolerated_while_the_token_is_valid(
+    welkin_emulator: WelkinEmulator, connect: Connect, shifted_clock: ShiftedClock
+) -> None:
+    """With the token endpoint answering 503 and the old token valid, calls keep working and the
+    endpoint is tried at most once per 30 s."""
+    patient_id = a_patient(welkin_emulator)
+    async with connect() as client:
+        await get_patient(client, patient_id)
+        welkin_emulator.faults = [Fault("status", status=503, route="POST /oauth/token")]
+        shifted_clock.offset = 3600 - 30
+        got = await asyncio.gather(*(get_patient(client, patient_id) for _ in range(50)))
+        assert got == [patient_id] * 50
+        assert welkin_emulator.stats.requests["POST /oauth/token"] == 2  # the first, one refresh
+        shifted_clock.offset += 29
+        await get_patient(client, patient_id)
+        assert welkin_emulator.stats.requests["POST /oauth/token"] == 2
+        shifted_clock.offset += 2  # 31 s after the failed attempt: one more try
+        welkin_emulator.faults = []
+        await get_patient(client, patient_id)
+    assert welkin_emulator.stats.requests["POST /oauth/token"] == 3
+    assert client.stats.token_failures == 1
+    assert client.stats.responses[401] == 0
+
+
+Wrong = Callable[[ClientCredentials | ApiClientSecret], ClientCredentials | ApiClientSecret]
+
+
+@PATIENTS
+@pytest.mark.parametrize(
+    ("kind", "code"),
+    [("client_credentials", "invalid_client"), ("api_client", "API_CLIENT_AUTHENTICATION_FAILED")],
+)
+async def test_a_refused_secret_raises_authentication_error_with_the_endpoint_code(
+    welkin_emulator: WelkinEmulator, kind: Kind, code: str
+) -> None:
+    """A wrong secret raises AuthenticationError carrying the token endpoint's own error code."""
+    right = welkin_emulator.credentials(kind=kind)
+    wrong: ClientCredentials | ApiClientSecret = (
+        ClientCredentials(right.client_id, "not-the-secret")
+        if isinstance(right, ClientCredentials)
+        else ApiClientSecret(right.client_name, "not-the-secret")
+    )
+    async with WelkinClient(
+        tenant="acme", environment="live", credentials=wrong, base_url=welkin_emulator.url
+    ) as client:
+        with pytest.raises(AuthenticationError) as caught:
+            await get_patient(client, a_patient(welkin_emulator))
+    assert (caught.value.status, caught.value.error_code) == (401, code)
+    assert welkin_emulator.stats.requests["GET /patients/{patient_id}"] == 0
+
+
+@PATIENTS
+async def test_a_down_token_endpoint_without_a_token_raises_after_retries(
+    welkin_emulator: WelkinEmulator, connect: Connect
+) -> None:
+    """With no token to fall back on, the token request is retried by the policy, then raises."""
+    welkin_emulator.faults = [Fault("status", status=503, route="POST /oauth/token")]
+    policy = RetryPolicy(max_tries=3, initial_delay=0.001, max_delay=0.002)
+    async with connect(retry=policy) as client:
+        with pytest.raises(AuthenticationError) as caught:
+            await get_patient(client, a_patient(welkin_emulator))
+    assert caught.value.status == 503
+    assert welkin_emulator.stats.requests["POST /oauth/token"] == 3

@@ -1,0 +1,427 @@
+"""Paging through lists: the four envelope styles end to end, fan-out with bounded buffering,
+offset drift, early exit without stray tasks, and decode errors that name their JSONPath."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import gc
+import logging
+from collections import Counter
+from collections.abc import AsyncGenerator, Iterable
+from typing import Any, cast
+
+import pytest
+
+from tests.conftest import Connect
+from welkin_async import (
+    ClientCredentials,
+    DecodeError,
+    Paginator,
+    RequestEvent,
+    ResponseEvent,
+    WelkinClient,
+)
+from welkin_async._pagination import Params, Style
+from welkin_async.models import Patient
+from welkin_async.testing import WelkinEmulator
+from welkin_async.testing._tenants import Environment
+
+SIZE = 7
+PAGES = "by-filter/patients"  # the template the client's hooks report for a page of patients
+PAGES_ROUTE = "POST /by-filter/patients"  # the emulator's route key for it
+SLOW_PAGES = f"latency=20ms for {PAGES_ROUTE}"
+CDT = "body_weight"  # a MULTI_RECORD CDT of the acme tenant
+
+# The emulator serves in the test's event loop: these tasks are its own, not the SDK's.
+EMULATOR_TASKS = frozenset({"RequestHandler.start", "WebhookDispatcher._run"})
+
+
+# --- helpers -------------------------------------------------------------------------------------
+
+
+def live(emulator: WelkinEmulator) -> Environment:
+    return emulator.tenant("acme").environments["live"]
+
+
+def patient_ids(emulator: WelkinEmulator) -> list[str]:
+    """The acme/live patients, in creation order (the emulator's default list order)."""
+    return list(live(emulator).patients.ids())
+
+
+def ids(items: Iterable[Any]) -> list[str]:
+    return [str(item["id"]) for item in items]
+
+
+async def collect(paginator: Paginator[Any]) -> list[Any]:
+    return [item async for item in paginator]
+
+
+def patients(client: WelkinClient, **options: Any) -> Paginator[Any]:
+    """A scan of ``by-filter/patients``, ``SIZE`` to a page unless told."""
+    options.setdefault("size", SIZE)
+    return client.paginate("POST", PAGES, **options)
+
+
+async def create_patient(client: WelkinClient, name: str) -> str:
+    created = await client.request(
+        "POST", "patients", json={"firstName": name, "lastName": "Drift"}
+    )
+    return str(created["id"])
+
+
+async def get_patient(client: WelkinClient, patient_id: str) -> None:
+    await client.request("GET", "patients/{id}", path_params={"id": patient_id})
+
+
+def stray_tasks() -> set[asyncio.Task[Any]]:
+    """Tasks still alive besides this test's own and the in-loop emulator's server tasks."""
+
+    def emulators(task: asyncio.Task[Any]) -> bool:
+        code = getattr(task.get_coro(), "cr_code", None)
+        return code is not None and code.co_qualname in EMULATOR_TASKS
+
+    current = asyncio.current_task()
+    return {task for task in asyncio.all_tasks() if task is not current and not emulators(task)}
+
+
+class InFlight:
+    """``on_request``/``on_response`` hooks counting page requests between the two."""
+
+    def __init__(self) -> None:
+        self.now = 0
+        self.peak = 0
+
+    def on_request(self, event: RequestEvent) -> None:
+        if event.path == PAGES:
+            self.now += 1
+            self.peak = max(self.peak, self.now)
+
+    def on_response(self, event: ResponseEvent) -> None:
+        if event.path == PAGES:
+            self.now -= 1
+
+
+class HoldPages:
+    """An ``on_request`` hook that lets the first ``answered`` page requests go and holds every
+    later one before it is sent: those stay in flight until something cancels them."""
+
+    def __init__(self, answered: int) -> None:
+        self.answered = answered
+        self.seen = 0
+        self._never = asyncio.Event()
+
+    async def __call__(self, event: RequestEvent) -> None:
+        if event.path == PAGES:
+            self.seen += 1
+            if self.seen > self.answered:
+                await self._never.wait()
+
+
+class Served:
+    """A fake fetch function: serves ``documents`` in turn and records the params of each call."""
+
+    def __init__(self, *documents: Any) -> None:
+        self.documents = list(documents)
+        self.sent: list[Params] = []
+
+    async def __call__(self, params: Params) -> Any:
+        self.sent.append(params)
+        return self.documents[len(self.sent) - 1]
+
+
+def paginator(
+    fetch: Served, style: Style, *, size: int | None = None, item_type: type[Any] | None = None
+) -> Paginator[Any]:
+    return Paginator(
+        fetch,
+        style,
+        params={},
+        size=size,
+        concurrency=1,
+        ordered=True,
+        item_type=item_type,
+    )
+
+
+def a_patient_id(number: int) -> str:
+    return f"00000000-0000-4000-8000-{number:012d}"
+
+
+# --- each style, end to end ----------------------------------------------------------------------
+
+
+@pytest.mark.welkin_emulator(patients=50)
+async def test_spring_pages_return_every_patient(
+    welkin_emulator: WelkinEmulator, connect: Connect
+) -> None:
+    """A spring scan of by-filter/patients, 7 to a page, yields the emulator's patients in order."""
+    async with connect() as client:
+        got = ids(await collect(patients(client)))
+    assert got == patient_ids(welkin_emulator)
+    assert welkin_emulator.stats.requests[PAGES_ROUTE] == 8  # ceil(50 / 7)
+
+
+@pytest.mark.welkin_emulator(patients=3)
+async def test_wrapped_spring_pages_return_every_cdt_record(
+    welkin_emulator: WelkinEmulator, connect: Connect
+) -> None:
+    """A patient's CDT list, spring pages wrapped in {name, data}, yields each of their records."""
+    patient_id = patient_ids(welkin_emulator)[0]
+    where = {"pid": patient_id, "cdt": CDT}
+    async with connect() as client:
+        for weight in range(150, 155):
+            await client.request(
+                "POST",
+                "patients/{pid}/cdts/{cdt}",
+                path_params=where,
+                json={"jsonBody": {"weight_lbs": weight}},
+            )
+        pages = client.paginate("GET", "patients/{pid}/cdts/{cdt}", path_params=where, size=2)
+        got = ids(await collect(pages))
+    expected = live(welkin_emulator).records_of.of((patient_id, CDT))
+    assert len(expected) >= 5
+    assert got == expected
+
+
+@pytest.mark.welkin_emulator(patients=1)
+async def test_meta_info_pages_return_every_user(
+    welkin_emulator: WelkinEmulator, connect: Connect
+) -> None:
+    """A meta-info scan of admin/users, one to a page, yields each of the tenant's users."""
+    async with connect() as client:
+        got = ids(await collect(client.paginate("GET", "admin/users", size=1)))
+    expected = ids(welkin_emulator.tenant("acme").users)
+    assert len(expected) > 1
+    assert got == expected
+
+
+@pytest.mark.welkin_emulator(patients=50)
+async def test_cursor_pages_return_every_exported_patient(
+    welkin_emulator: WelkinEmulator, connect: Connect
+) -> None:
+    """A cursor scan of export/PATIENT, pageSize 7, yields each patient once, oldest first."""
+    async with connect() as client:
+        export = client.paginate("GET", "export/{type}", path_params={"type": "PATIENT"}, size=SIZE)
+        got = ids(await collect(export))
+    assert got == patient_ids(welkin_emulator)
+    assert welkin_emulator.stats.requests["GET /export/{export_type}"] == 8
+
+
+async def test_token_pages_send_the_token_alone_after_the_first() -> None:
+    """The token style sends pageSize on the first page only, then pageToken without pageSize."""
+    fetch = Served(
+        {"content": [{"id": "a"}, {"id": "b"}], "meta": {"nextPageToken": "t1"}},
+        {"content": [{"id": "c"}, {"id": "d"}], "meta": {"nextPageToken": "t2"}},
+        {"content": [{"id": "e"}], "meta": {"nextPageToken": None}},
+    )
+    got = ids(await collect(paginator(fetch, "token", size=2)))
+    assert got == ["a", "b", "c", "d", "e"]
+    assert fetch.sent == [{"pageSize": "2"}, {"pageToken": "t1"}, {"pageToken": "t2"}]
+
+
+# --- fan-out -------------------------------------------------------------------------------------
+
+
+@pytest.mark.welkin_emulator(patients=50, faults=SLOW_PAGES)
+async def test_fan_out_keeps_order_fetches_each_page_once_and_caps_requests_in_flight(
+    welkin_emulator: WelkinEmulator, connect: Connect
+) -> None:
+    """concurrency=4 yields what a sequential scan yields, in order, fetching each page once,
+    with four page requests in flight at most, and four at some point."""
+    flight = InFlight()
+    async with connect(on_request=flight.on_request, on_response=flight.on_response) as client:
+        sequential = ids(await collect(patients(client)))
+        welkin_emulator.stats.reset()
+        flight.peak = 0
+        fanned = ids(await collect(patients(client, concurrency=4)))
+    assert fanned == sequential == patient_ids(welkin_emulator)
+    assert welkin_emulator.stats.requests[PAGES_ROUTE] == 8
+    assert flight.peak == 4
+
+
+@pytest.mark.parametrize(
+    "latency",
+    [
+        pytest.param(SLOW_PAGES, id="pages-finish-together"),
+        pytest.param(f"latency=1ms..40ms for {PAGES_ROUTE}", id="pages-finish-out-of-order"),
+    ],
+)
+@pytest.mark.welkin_emulator(patients=50)
+async def test_unordered_fan_out_yields_each_patient_once(
+    welkin_emulator: WelkinEmulator, connect: Connect, latency: str
+) -> None:
+    """ordered=False yields the patients the emulator holds, each exactly once, whether the
+    pages in flight finish together or out of order."""
+    welkin_emulator.faults = latency
+    async with connect() as client:
+        got = ids(await collect(patients(client, concurrency=4, ordered=False)))
+    assert Counter(got) == Counter(patient_ids(welkin_emulator))
+
+
+@pytest.mark.welkin_emulator(patients=50, faults="latency=20ms for GET /patients/{patient_id}")
+async def test_a_slow_consumer_bounds_the_pages_fetched_ahead(
+    welkin_emulator: WelkinEmulator, connect: Connect
+) -> None:
+    """With concurrency=N and a consumer slower than the server, page requests never run more
+    than N + 1 pages ahead of the pages the consumer has received."""
+    concurrency = 3
+    received = requested = 0
+    ahead: list[int] = []
+
+    def on_request(event: RequestEvent) -> None:
+        nonlocal requested
+        if event.path == PAGES:
+            requested += 1
+            ahead.append(requested - received)
+
+    async with connect(on_request=on_request) as client:
+        async for page in patients(client, size=5, concurrency=concurrency).pages():
+            received += 1
+            await get_patient(client, page.items[0]["id"])  # the consumer's own slow work
+    assert received == requested == 10
+    assert concurrency <= max(ahead) <= concurrency + 1
+
+
+# --- lists that change during a scan -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("concurrency", [1, 4])
+@pytest.mark.welkin_emulator(patients=49)
+async def test_offset_drift_yields_each_patient_once(
+    welkin_emulator: WelkinEmulator, connect: Connect, concurrency: int
+) -> None:
+    """Newest first, a patient created after the first page shifts every later page by one: each
+    patient is still yielded once, and none of the original ones is lost."""
+    original = patient_ids(welkin_emulator)  # 49: exactly 7 full pages, until one more arrives
+    got: list[str] = []
+    async with connect() as client:
+        scan = patients(client, params={"sort": "createdAt,desc"}, concurrency=concurrency)
+        async for item in scan:
+            got.append(item["id"])
+            if len(got) == SIZE:  # the whole first page has been consumed
+                await create_patient(client, "Newest")
+    assert len(got) == len(set(got))
+    assert set(original) <= set(got)
+
+
+@pytest.mark.welkin_emulator(patients=20)
+async def test_pages_that_appear_during_a_fan_out_scan_are_fetched(
+    welkin_emulator: WelkinEmulator, connect: Connect
+) -> None:
+    """Patients created after the first page (which announced 4 pages) are still yielded: the
+    scan goes on past the pages the first one announced."""
+    async with connect() as client:
+        got: list[str] = []
+        async for item in patients(client, size=5, concurrency=3):
+            got.append(item["id"])
+            if len(got) == 5:
+                for number in range(7):
+                    await create_patient(client, f"Late{number}")
+    assert len(patient_ids(welkin_emulator)) == 27
+    assert got == patient_ids(welkin_emulator)
+
+
+@pytest.mark.welkin_emulator(patients=20)
+async def test_item_type_structures_each_item(
+    welkin_emulator: WelkinEmulator, connect: Connect
+) -> None:
+    """item_type=Patient yields Patient models, one per patient."""
+    async with connect() as client:
+        got = [patient async for patient in patients(client, item_type=Patient)]
+    assert all(isinstance(patient, Patient) for patient in got)
+    assert [str(patient.id) for patient in got] == patient_ids(welkin_emulator)
+
+
+# --- leaving early -------------------------------------------------------------------------------
+
+
+@pytest.mark.welkin_emulator(patients=50)
+async def test_closing_the_items_early_cancels_the_pages_in_flight(
+    welkin_emulator: WelkinEmulator, connect: Connect
+) -> None:
+    """Closing the item iterator (aclosing) in the middle of a concurrency=8 fan-out leaves no
+    task behind once aclose returns."""
+    hold = HoldPages(answered=2)
+    async with connect(on_request=hold) as client:
+        items = cast(AsyncGenerator[Any, None], aiter(patients(client, concurrency=8)))
+        async with contextlib.aclosing(items):
+            for _ in range(SIZE + 1):  # the first page, and the first item of the second
+                await anext(items)
+            assert stray_tasks()  # the fan-out is in flight: pages 2 to 8 are held
+        assert stray_tasks() == set()
+
+
+@pytest.mark.welkin_emulator(patients=50)
+async def test_breaking_out_of_the_loop_leaves_nothing_pending(
+    welkin_emulator: WelkinEmulator, connect: Connect, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A plain break out of a concurrency=8 fan-out leaves, once the iterator is finalised, no
+    pending task and nothing logged by asyncio (no task destroyed while pending)."""
+    caplog.set_level(logging.WARNING, logger="asyncio")
+    hold = HoldPages(answered=2)
+    async with connect(on_request=hold) as client:
+        seen = 0
+        async for _ in patients(client, concurrency=8):
+            seen += 1
+            if seen == SIZE + 1:  # the first item of the second page: the fan-out is in flight
+                assert stray_tasks()
+                break
+        gc.collect()
+        for _ in range(10):  # let the loop run the async generators' finalisers
+            await asyncio.sleep(0)
+        assert stray_tasks() == set()
+    assert [record.getMessage() for record in caplog.records if record.name == "asyncio"] == []
+
+
+# --- errors --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("style", "document", "path"),
+    [
+        pytest.param("spring", [], "$", id="spring-not-an-object"),
+        pytest.param("spring", {"content": {"id": "a"}}, "$.content", id="spring-content"),
+        pytest.param(
+            "spring", {"name": CDT, "data": {"content": None}}, "$.data.content", id="cdt-content"
+        ),
+        pytest.param("meta-info", {"data": []}, "$.metaInfo", id="meta-info-meta"),
+        pytest.param("meta-info", {"metaInfo": {}, "data": 3}, "$.data", id="meta-info-data"),
+        pytest.param("token", {"content": [], "meta": "x"}, "$.meta", id="token-meta"),
+        pytest.param(
+            "cursor", {"data": [], "cursor": {"hasNext": True}}, "$.cursor.end", id="cursor-end"
+        ),
+    ],
+)
+async def test_a_wrong_envelope_raises_decode_error_naming_its_path(
+    style: Style, document: Any, path: str
+) -> None:
+    """A page whose envelope does not fit its style raises DecodeError with the JSONPath, into
+    the document as received, of what is wrong."""
+    with pytest.raises(DecodeError) as raised:
+        await collect(paginator(Served(document), style))
+    assert raised.value.path == path
+
+
+async def test_an_item_that_does_not_fit_item_type_names_its_path_in_the_page() -> None:
+    """An item that does not fit item_type raises DecodeError whose JSONPath points into the page
+    as received ($.content[1].id), not into a bare list of items."""
+    page = {
+        "content": [{"id": a_patient_id(1)}, {"id": 5}],
+        "number": 0,
+        "totalPages": 1,
+        "last": True,
+    }
+    with pytest.raises(DecodeError) as raised:
+        await collect(paginator(Served(page), "spring", item_type=Patient))
+    assert raised.value.path == "$.content[1].id"
+
+
+def test_an_unknown_endpoint_without_style_names_its_template() -> None:
+    """paginate() on an endpoint with no known envelope style, and no style=, raises ValueError
+    naming the path template."""
+    client = WelkinClient(
+        tenant="acme", environment="live", credentials=ClientCredentials("id", "secret")
+    )
+    with pytest.raises(ValueError, match=r"'patients/\{id\}/notes'"):
+        client.paginate("GET", "patients/{id}/notes", path_params={"id": "p"})

@@ -1,0 +1,180 @@
+"""Bearer tokens: how each credentials kind gets one, and the in-memory cache that refreshes it.
+
+Tokens are held in memory only, by :class:`TokenCache`, and never logged or shown in a repr.
+
+- **Ahead of expiry.** A token is refreshed from ``skew`` (60 s) plus up to ``jitter`` (30 s)
+  before it expires, or at half its lifetime if that is sooner. The lifetime comes from
+  ``expires_in``, else from the JWT's ``exp`` claim (decoded, not verified: the server verifies).
+- **Single flight.** One lock: whoever finds the token stale refreshes it; everyone else waits
+  for that refresh (or, while the old token is still valid, keeps using it).
+- **401.** The client calls :meth:`TokenCache.invalidate` with the token the failed request used.
+  Only if that is still the cached token is it dropped; a request that used an older token just
+  replays with the current one.
+- **Token endpoint down.** While the old token is valid a failed refresh is logged and the old
+  token used; the next attempt is made 30 s later at the earliest.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import logging
+import random
+import time
+from collections.abc import Awaitable, Callable
+from time import monotonic
+from typing import Any
+from urllib.parse import quote
+
+import attrs
+import jwt
+
+from welkin_async import _json
+from welkin_async._credentials import ClientCredentials, Credentials
+from welkin_async.errors import AuthenticationError, WelkinError
+
+logger = logging.getLogger("welkin_async")
+
+SKEW = 60.0
+JITTER = 30.0
+FAILED_REFRESH_COOLDOWN = 30.0
+
+
+@attrs.frozen
+class TokenRequest:
+    """The exchange of credentials for a token, as the client sends it."""
+
+    url: str
+    template: str
+    headers: dict[str, str] = attrs.field(repr=False)
+    body: bytes = attrs.field(repr=False)
+
+
+@attrs.frozen
+class IssuedToken:
+    value: str = attrs.field(repr=False)
+    lifetime: float | None  # seconds; None when the server gave no way to tell
+
+
+def token_request(credentials: Credentials, tenant_root: str) -> TokenRequest:
+    """OAuth client credentials (documented layout) or the live layout's secret exchange."""
+    if isinstance(credentials, ClientCredentials):
+        pair = (  # each part form-encoded before Basic encoding, as RFC 6749 section 2.3.1 says
+            f"{quote(credentials.client_id, safe='')}:{quote(credentials.client_secret, safe='')}"
+        )
+        return TokenRequest(
+            url=f"{tenant_root}oauth/token",
+            template="oauth/token",
+            headers={
+                "Authorization": f"Basic {base64.b64encode(pair.encode()).decode()}",
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Accept": "application/json",
+            },
+            body=b"grant_type=client_credentials",
+        )
+    return TokenRequest(
+        url=f"{tenant_root}admin/api_clients/{quote(credentials.client_name, safe='')}",
+        template="admin/api_clients/{client_name}",
+        headers={"Content-Type": "application/json", "Accept": "application/json"},
+        body=_json.dumps({"secret": credentials.secret}),
+    )
+
+
+def read_token(body: bytes, credentials: Credentials, status: int) -> IssuedToken:
+    """The token in a 2xx answer of the token endpoint, with its lifetime if it can be known."""
+    key = "access_token" if isinstance(credentials, ClientCredentials) else "token"
+    template = "oauth/token" if key == "access_token" else "admin/api_clients/{client_name}"
+    try:
+        document = _json.loads(body)
+    except ValueError:
+        document = None
+    value = document.get(key) if isinstance(document, dict) else None
+    if not isinstance(value, str) or not value:
+        raise AuthenticationError(
+            status,
+            method="POST",
+            path=template,
+            error_code="INVALID_TOKEN_RESPONSE",
+            message=f"the token endpoint's answer has no {key!r}",
+        )
+    expires_in = document.get("expires_in") if isinstance(document, dict) else None
+    if isinstance(expires_in, int | float) and not isinstance(expires_in, bool):
+        return IssuedToken(value, float(expires_in))
+    return IssuedToken(value, _jwt_lifetime(value))
+
+
+def _jwt_lifetime(token: str) -> float | None:
+    """``exp - iat`` (both server clock), else ``exp`` against our clock; None if not a JWT."""
+    try:
+        claims: dict[str, Any] = jwt.decode(token, options={"verify_signature": False})
+    except jwt.InvalidTokenError:
+        return None
+    exp, iat = claims.get("exp"), claims.get("iat")
+    if not isinstance(exp, int | float):
+        return None
+    return float(exp - iat) if isinstance(iat, int | float) else exp - time.time()
+
+
+@attrs.define
+class _Cached:
+    value: str = attrs.field(repr=False)
+    refresh_at: float  # monotonic
+    expires_at: float  # monotonic
+
+
+class TokenCache:
+    """The client's one token; ``fetch(retry)`` asks the token endpoint for a new one."""
+
+    def __init__(self, fetch: Callable[[bool], Awaitable[IssuedToken]]) -> None:
+        self._fetch = fetch
+        self._token: _Cached | None = None
+        self._lock = asyncio.Lock()
+        self._next_attempt = 0.0
+
+    def __repr__(self) -> str:
+        return f"<TokenCache {'empty' if self._token is None else 'holding a token'}>"
+
+    async def get(self) -> str:
+        cached = self._token
+        if cached is not None:
+            now = monotonic()
+            if now < cached.refresh_at:
+                return cached.value
+            if now < cached.expires_at and (self._lock.locked() or now < self._next_attempt):
+                return cached.value  # being refreshed, or the endpoint failed lately
+        return await self._refresh(cached)
+
+    def invalidate(self, used: str | None) -> None:
+        """The server refused ``used``: drop it if it is still the cached token."""
+        if self._token is not None and self._token.value == used:
+            self._token = None
+
+    async def _refresh(self, seen: _Cached | None) -> str:
+        async with self._lock:
+            current, now = self._token, monotonic()
+            if current is not None and current is not seen and now < current.refresh_at:
+                return current.value  # refreshed by another task while we waited
+            still_valid = current is not None and now < current.expires_at
+            if current is not None and still_valid and now < self._next_attempt:
+                return current.value
+            try:
+                issued = await self._fetch(not still_valid)
+            except WelkinError as exc:
+                if current is None or not still_valid:
+                    raise
+                self._next_attempt = now + FAILED_REFRESH_COOLDOWN
+                logger.warning(
+                    "token refresh failed (%s); using the current token until it expires",
+                    type(exc).__name__,
+                )
+                return current.value
+            self._token = _cache(issued, now)
+            return issued.value
+
+
+def _cache(issued: IssuedToken, fetched_at: float) -> _Cached:
+    if issued.lifetime is None:  # unknown: keep it until the server refuses it
+        return _Cached(issued.value, float("inf"), float("inf"))
+    lifetime = max(0.0, issued.lifetime)
+    lead = min(SKEW + random.uniform(0, JITTER), lifetime / 2)  # noqa: S311 - jitter, not crypto
+    return _Cached(issued.value, fetched_at + lifetime - lead, fetched_at + lifetime)

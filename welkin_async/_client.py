@@ -1,0 +1,531 @@
+"""WelkinClient: one aiohttp session, a token cache, a limiter and a retry loop, per client.
+
+One call, end to end::
+
+    request(method, template, ...)  ->  _Call (URL, headers, body; built once)
+      -> token (cached; single-flight refresh)  ->  limiter.acquire (slot, pause, bucket)
+      -> transport.send  ->  2xx: return | 401: replay once | else: typed error
+      -> retryable and within policy and budget? back off and go again : raise
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import re
+from collections.abc import Mapping
+from time import monotonic
+from types import TracebackType
+from typing import Any, Literal, TypeVar, overload
+from urllib.parse import quote, urlencode
+
+import attrs
+
+from welkin_async import _json
+from welkin_async._auth import IssuedToken, TokenCache, read_token, token_request
+from welkin_async._config import Layout, RateLimit, RetryPolicy, Timeouts, checked_base_url
+from welkin_async._credentials import ApiClientSecret, ClientCredentials, Credentials
+from welkin_async._events import Hook, RequestEvent, ResponseEvent, RetryEvent, fire
+from welkin_async._limits import Limiter
+from welkin_async._pagination import Paginator, Params, Style, style_for
+from welkin_async._responses import api_error, decode_json
+from welkin_async._retry import (
+    IDEMPOTENT_METHODS,
+    RetryBudget,
+    RetryState,
+    may_retry_error,
+    may_retry_status,
+    parse_retry_after,
+)
+from welkin_async._serde import unstructure
+from welkin_async._stats import ClientStats
+from welkin_async._transport import AiohttpTransport, RawResponse, Transport
+from welkin_async.errors import (
+    ClientClosedError,
+    ConfigurationError,
+    TransportError,
+    WelkinError,
+)
+
+logger = logging.getLogger("welkin_async")
+
+T = TypeVar("T")
+QueryValue = str | int | float | bool
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+_JSON_HEADERS = {"Accept": "application/json"}
+_JSON_BODY_HEADERS = {"Accept": "application/json", "Content-Type": "application/json"}
+
+
+@attrs.frozen
+class _Call:
+    """One logical call, ready to send as many times as the policy allows."""
+
+    method: str
+    url: str = attrs.field(repr=False)  # the filled URL may hold patient ids
+    template: str
+    headers: Mapping[str, str] = attrs.field(repr=False)
+    body: bytes | None = attrs.field(repr=False)
+    idempotent: bool
+    authenticated: bool = True  # False only for the token endpoint itself
+    max_tries: int | None = None  # None: the client's RetryPolicy
+
+
+class WelkinClient:
+    """An asyncio client for one tenant and environment of the Welkin API.
+
+    Use it as an async context manager; the aiohttp session is made on entry and closed on exit::
+
+        async with WelkinClient(tenant="acme", environment="live",
+                                credentials=ClientCredentials(client_id, secret)) as client:
+            patient = await client.request("GET", "patients/{id}", path_params={"id": pid})
+
+    - ``layout`` follows the credentials: :class:`ClientCredentials` use the documented
+      ``/v1/{tenant}/...`` layout and OAuth; :class:`ApiClientSecret` the live layout and its
+      secret exchange. ``base_url`` is the host root (``https://...``; plain ``http`` only to a
+      loopback address, such as the emulator's ``emulator.url``).
+    - ``max_concurrency`` bounds requests in flight (and sizes the connection pool);
+      ``rate_limit`` adds a client-side token bucket. A 429 with ``Retry-After`` pauses every
+      task of the client; 429s slow the client down on their own, and successes speed it up.
+    - ``retry`` and ``timeouts`` are policies (:class:`RetryPolicy`, :class:`Timeouts`).
+    - ``on_request``, ``on_response``, ``on_retry`` are hooks for metrics and tracing.
+    - ``transport`` replaces the aiohttp transport (for narrow tests).
+    """
+
+    def __init__(
+        self,
+        *,
+        tenant: str,
+        environment: str,
+        credentials: Credentials,
+        base_url: str | None = None,
+        layout: Layout | None = None,
+        max_concurrency: int = 32,
+        rate_limit: RateLimit | None = None,
+        retry: RetryPolicy | None = None,
+        timeouts: Timeouts | None = None,
+        on_request: Hook[RequestEvent] | None = None,
+        on_response: Hook[ResponseEvent] | None = None,
+        on_retry: Hook[RetryEvent] | None = None,
+        transport: Transport | None = None,
+    ) -> None:
+        if not isinstance(credentials, ClientCredentials | ApiClientSecret):
+            raise ConfigurationError("credentials must be ClientCredentials or ApiClientSecret")
+        natural = Layout.DOCUMENTED if isinstance(credentials, ClientCredentials) else Layout.LIVE
+        if layout is not None and layout is not natural:
+            raise ConfigurationError(
+                f"{type(credentials).__name__} authenticate on the {natural.value} layout only"
+            )
+        if max_concurrency < 1:
+            raise ConfigurationError("max_concurrency must be at least 1")
+        for name, value in (("tenant", tenant), ("environment", environment)):
+            if not value or "/" in value:
+                raise ConfigurationError(f"{name} must be a non-empty name without '/'")
+        self.tenant = tenant
+        self.environment = environment
+        self.credentials = credentials
+        self.layout = natural
+        self.base_url = checked_base_url(base_url or natural.default_base_url)
+        self.max_concurrency = max_concurrency
+        self.rate_limit = rate_limit
+        self.retry = retry or RetryPolicy()
+        self.timeouts = timeouts or Timeouts()
+        self.stats = ClientStats()
+        self._hooks = (on_request, on_response, on_retry)
+        self._tenant_root = natural.tenant_root(self.base_url, quote(tenant, safe=""))
+        self._env_root = f"{self._tenant_root}{quote(environment, safe='')}/"
+        self._transport = transport
+        self._state: Literal["new", "open", "closed"] = "new"
+        self._tokens = TokenCache(self._fetch_token)
+        self._limiter: Limiter | None = None
+        self._budget = RetryBudget(self.retry)
+
+    @classmethod
+    def from_env(cls, **options: Any) -> WelkinClient:
+        """A client configured from ``WELKIN_*`` environment variables (``options`` override).
+
+        ``WELKIN_TENANT``, ``WELKIN_ENVIRONMENT`` (default ``live``), ``WELKIN_BASE_URL``, and
+        one pair of credentials: ``WELKIN_CLIENT_ID``/``WELKIN_CLIENT_SECRET`` (OAuth) or
+        ``WELKIN_API_CLIENT``/``WELKIN_API_SECRET`` (the live secret exchange).
+        """
+        env = os.environ
+        oauth = (env.get("WELKIN_CLIENT_ID"), env.get("WELKIN_CLIENT_SECRET"))
+        live = (env.get("WELKIN_API_CLIENT"), env.get("WELKIN_API_SECRET"))
+        if "credentials" not in options:
+            if (all(oauth) and any(live)) or (all(live) and any(oauth)):
+                raise ConfigurationError(
+                    "set either WELKIN_CLIENT_ID/WELKIN_CLIENT_SECRET or "
+                    "WELKIN_API_CLIENT/WELKIN_API_SECRET, not both"
+                )
+            if oauth[0] and oauth[1]:
+                options["credentials"] = ClientCredentials(oauth[0], oauth[1])
+            elif live[0] and live[1]:
+                options["credentials"] = ApiClientSecret(live[0], live[1])
+            else:
+                raise ConfigurationError(
+                    "no credentials: set WELKIN_CLIENT_ID and WELKIN_CLIENT_SECRET, "
+                    "or WELKIN_API_CLIENT and WELKIN_API_SECRET"
+                )
+        if "tenant" not in options:
+            if not env.get("WELKIN_TENANT"):
+                raise ConfigurationError("WELKIN_TENANT is not set")
+            options["tenant"] = env["WELKIN_TENANT"]
+        options.setdefault("environment", env.get("WELKIN_ENVIRONMENT") or "live")
+        options.setdefault("base_url", env.get("WELKIN_BASE_URL") or None)
+        return cls(**options)
+
+    def __repr__(self) -> str:
+        return (
+            f"WelkinClient(tenant={self.tenant!r}, environment={self.environment!r}, "
+            f"layout={self.layout.value!r}, base_url={self.base_url!r}, "
+            f"credentials={self.credentials!r}, state={self._state!r})"
+        )
+
+    # --- lifecycle -------------------------------------------------------------------------------
+
+    async def __aenter__(self) -> WelkinClient:
+        if self._state != "new":
+            raise ClientClosedError("a WelkinClient opens once; make a new one")
+        if self._transport is None:
+            self._transport = AiohttpTransport(
+                max_connections=self.max_concurrency, timeouts=self.timeouts
+            )
+        self._limiter = Limiter(self.max_concurrency, self.rate_limit, self.stats)
+        self._state = "open"
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Close the session; closing again does nothing."""
+        if self._state == "open" and self._transport is not None:
+            self._state = "closed"
+            await self._transport.aclose()
+        self._state = "closed"
+
+    # --- calls -----------------------------------------------------------------------------------
+
+    async def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        path_params: Mapping[str, object] | None = None,
+        params: Mapping[str, QueryValue] | None = None,
+        json: Any = None,
+        idempotent: bool | None = None,
+    ) -> Any:
+        """Send one call and return its decoded JSON (``None`` for an empty answer).
+
+        ``path`` is a template relative to the environment (``patients/{id}``) or, for
+        ``admin/...``, to the tenant; ``path_params`` fill it, percent-encoded. ``json`` may be
+        a model or plain data. ``idempotent`` marks a POST that only reads (it may be retried).
+        """
+        response = await self._send(
+            method, path, path_params=path_params, params=params, json=json, idempotent=idempotent
+        )
+        return decode_json(response, method.upper(), path.strip("/"))
+
+    async def _send(
+        self,
+        method: str,
+        path: str,
+        *,
+        path_params: Mapping[str, object] | None = None,
+        params: Mapping[str, QueryValue] | None = None,
+        json: Any = None,
+        idempotent: bool | None = None,
+    ) -> RawResponse:
+        """:meth:`request` without decoding: the answer's status, headers and body bytes."""
+        method = method.upper()
+        template = path.strip("/")
+        body = None if json is None else _json.dumps(unstructure(json))
+        call = _Call(
+            method=method,
+            url=self._url(template, path_params, params),
+            template=template,
+            headers=_JSON_HEADERS if body is None else _JSON_BODY_HEADERS,
+            body=body,
+            idempotent=method in IDEMPOTENT_METHODS if idempotent is None else idempotent,
+        )
+        return await self._execute(call)
+
+    @overload
+    def paginate(
+        self,
+        method: str,
+        path: str,
+        *,
+        path_params: Mapping[str, object] | None = ...,
+        params: Mapping[str, QueryValue] | None = ...,
+        json: Any = ...,
+        size: int | None = ...,
+        style: Style | None = ...,
+        concurrency: int = ...,
+        ordered: bool = ...,
+        item_type: None = ...,
+    ) -> Paginator[Any]: ...
+    @overload
+    def paginate(
+        self,
+        method: str,
+        path: str,
+        *,
+        path_params: Mapping[str, object] | None = ...,
+        params: Mapping[str, QueryValue] | None = ...,
+        json: Any = ...,
+        size: int | None = ...,
+        style: Style | None = ...,
+        concurrency: int = ...,
+        ordered: bool = ...,
+        item_type: type[T],
+    ) -> Paginator[T]: ...
+    def paginate(
+        self,
+        method: str,
+        path: str,
+        *,
+        path_params: Mapping[str, object] | None = None,
+        params: Mapping[str, QueryValue] | None = None,
+        json: Any = None,
+        size: int | None = None,
+        style: Style | None = None,
+        concurrency: int = 1,
+        ordered: bool = True,
+        item_type: type[T] | None = None,
+    ) -> Paginator[Any]:
+        """Iterate over a list endpoint's items (``async for``) or pages (``.pages()``).
+
+        The envelope style follows the endpoint unless ``style`` is given. ``concurrency=N``
+        fetches up to N pages at once after the first; items still come in page order unless
+        ``ordered=False``. ``item_type`` structures each item into that model. Pages are reads,
+        so they are retried like GETs even when sent as POST (``by-filter/patients``).
+        """
+        method = method.upper()
+        template = path.strip("/")
+        chosen = style or style_for(template)
+        fixed = {key: _query_value(value) for key, value in (params or {}).items()}
+        body = None if json is None else _json.dumps(unstructure(json))
+        headers = _JSON_HEADERS if body is None else _JSON_BODY_HEADERS
+
+        async def fetch(page_params: Params) -> Any:
+            call = _Call(
+                method=method,
+                url=self._url(template, path_params, page_params),
+                template=template,
+                headers=headers,
+                body=body,
+                idempotent=True,
+            )
+            return decode_json(await self._execute(call), method, template)
+
+        return Paginator(
+            fetch,
+            chosen,
+            params=fixed,
+            size=size,
+            concurrency=concurrency,
+            ordered=ordered,
+            item_type=item_type,
+        )
+
+    # --- the pipeline ----------------------------------------------------------------------------
+
+    def _url(
+        self,
+        template: str,
+        path_params: Mapping[str, object] | None,
+        params: Mapping[str, QueryValue] | None,
+    ) -> str:
+        values = path_params or {}
+        used: set[str] = set()
+
+        def fill(match: re.Match[str]) -> str:
+            name = match[1]
+            if name not in values:
+                raise ValueError(f"path_params has no value for {{{name}}} in {template!r}")
+            used.add(name)
+            return quote(str(values[name]), safe="")
+
+        path = _PLACEHOLDER.sub(fill, template)
+        if unused := set(values) - used:
+            raise ValueError(f"path_params {sorted(unused)} do not appear in {template!r}")
+        root = self._tenant_root if template.startswith("admin/") else self._env_root
+        url = root + path
+        if params:
+            url += "?" + urlencode({key: _query_value(value) for key, value in params.items()})
+        return url
+
+    async def _execute(self, call: _Call) -> RawResponse:
+        """Send ``call`` until it succeeds or the policy gives up; raise a typed error then."""
+        limiter = self._open_limiter()
+        if call.authenticated:
+            self.stats.requests += 1
+        retry = RetryState(self.retry, call.max_tries or self.retry.max_tries)
+        replayed = False
+        while True:
+            token = await self._tokens.get() if call.authenticated else None
+            retry.attempts += 1
+            retry_after: float | None = None
+            try:
+                response, sent_at = await self._attempt(call, retry.attempts, token, limiter)
+            except TransportError as exc:
+                if not may_retry_error(exc, idempotent=call.idempotent):
+                    raise
+                failure: WelkinError = exc
+            else:
+                if response.status < 400:
+                    self._succeeded(call, limiter)
+                    return response
+                if response.status == 401 and call.authenticated and not replayed:
+                    replayed = True  # a stale token: refresh (once, for everyone) and replay
+                    self._tokens.invalidate(token)
+                    self.stats.replays += 1
+                    continue
+                if response.status == 429:
+                    retry_after = parse_retry_after(response.headers.get("Retry-After"))
+                    self._throttled(call, retry_after, sent_at, limiter)
+                failure = api_error(
+                    response,
+                    call.method,
+                    call.template,
+                    retry_after=retry_after,
+                    token_endpoint=not call.authenticated,
+                )
+                if not self._may_retry(call, response.status, retry_after):
+                    raise failure
+            delay = retry.next_delay(retry_after, paused_by_limiter=call.authenticated)
+            if not retry.allows(delay):
+                raise failure
+            if not self._budget.withdraw():
+                self.stats.retry_budget_exhausted += 1
+                raise failure
+            await self._announce_retry(call, retry.attempts, failure, delay)
+            if delay > 0:
+                await asyncio.sleep(delay)
+
+    def _succeeded(self, call: _Call, limiter: Limiter) -> None:
+        self._budget.deposit()
+        if call.authenticated:
+            limiter.on_success()
+
+    def _may_retry(self, call: _Call, status: int, retry_after: float | None) -> bool:
+        if retry_after is not None and retry_after > self.retry.max_retry_after:
+            return False  # too long to wait out: fail this call now
+        return may_retry_status(status, idempotent=call.idempotent)
+
+    async def _announce_retry(
+        self, call: _Call, attempt: int, failure: WelkinError, delay: float
+    ) -> None:
+        self.stats.retries += 1
+        status = getattr(failure, "status", None)
+        reason = f"HTTP {status}" if status is not None else type(failure).__name__
+        logger.debug(
+            "retrying %s %s after %s in %.3f s (attempt %d)",
+            call.method,
+            call.template,
+            reason,
+            delay,
+            attempt,
+        )
+        await fire(self._hooks[2], RetryEvent(call.method, call.template, attempt, reason, delay))
+
+    def _throttled(
+        self, call: _Call, retry_after: float | None, sent_at: float, limiter: Limiter
+    ) -> None:
+        self.stats.rate_limited += 1
+        if call.authenticated:  # the token endpoint's limits are not the API's
+            too_long = retry_after is not None and retry_after > self.retry.max_retry_after
+            limiter.on_throttle(None if too_long else retry_after, sent_at)
+
+    async def _attempt(
+        self, call: _Call, attempt: int, token: str | None, limiter: Limiter
+    ) -> tuple[RawResponse, float]:
+        """Send once: through the limiter (API calls), with the token; log and fire hooks."""
+        headers = (
+            call.headers if token is None else {**call.headers, "Authorization": f"Bearer {token}"}
+        )
+        transport = self._transport
+        assert transport is not None  # noqa: S101 - set whenever the client is open
+        if call.authenticated:
+            await limiter.acquire()
+            self.stats.attempts += 1
+        else:
+            self.stats.token_requests += 1
+        try:
+            await fire(self._hooks[0], RequestEvent(call.method, call.template, attempt))
+            sent_at = monotonic()
+            try:
+                response = await transport.send(
+                    call.method, call.url, headers=headers, body=call.body, template=call.template
+                )
+            except TransportError as exc:
+                self.stats.transport_errors += 1
+                logger.debug(
+                    "%s %s -> %s (attempt %d, %.1f ms)",
+                    call.method,
+                    call.template,
+                    type(exc).__name__,
+                    attempt,
+                    (monotonic() - sent_at) * 1000,
+                )
+                raise
+        finally:
+            if call.authenticated:
+                limiter.release()
+        elapsed = monotonic() - sent_at
+        self.stats.responses[response.status] += 1
+        logger.debug(
+            "%s %s -> %d (attempt %d, %.1f ms)",
+            call.method,
+            call.template,
+            response.status,
+            attempt,
+            elapsed * 1000,
+        )
+        event = ResponseEvent(call.method, call.template, attempt, response.status, elapsed)
+        await fire(self._hooks[1], event)
+        return response, sent_at
+
+    async def _fetch_token(self, retry: bool) -> IssuedToken:
+        """Exchange the credentials for a token (one attempt only when ``retry`` is False)."""
+        exchange = token_request(self.credentials, self._tenant_root)
+        call = _Call(
+            method="POST",
+            url=exchange.url,
+            template=exchange.template,
+            headers=exchange.headers,
+            body=exchange.body,
+            idempotent=True,  # a second token is harmless
+            authenticated=False,
+            max_tries=None if retry else 1,
+        )
+        try:
+            response = await self._execute(call)
+            issued = read_token(response.body, self.credentials, response.status)
+        except WelkinError:
+            self.stats.token_failures += 1
+            raise
+        self.stats.token_refreshes += 1
+        return issued
+
+    def _open_limiter(self) -> Limiter:
+        if self._state != "open" or self._limiter is None:
+            raise ClientClosedError(
+                "the WelkinClient is closed"
+                if self._state == "closed"
+                else "use the WelkinClient inside 'async with' (it is not open yet)"
+            )
+        return self._limiter
+
+
+def _query_value(value: QueryValue) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)

@@ -1,0 +1,58 @@
+"""Request hooks: what a service sees of each attempt, to export metrics or traces.
+
+Events carry the path template (``patients/{id}``), never the filled path, a body or a token.
+A hook may be a plain function or a coroutine function; it runs inline on the request path, so
+it should be quick.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
+
+import attrs
+
+
+@attrs.frozen
+class RequestEvent:
+    """An attempt is about to be sent (``attempt`` counts from 1)."""
+
+    method: str
+    path: str
+    attempt: int
+
+
+@attrs.frozen
+class ResponseEvent:
+    """An attempt was answered with ``status`` after ``elapsed`` seconds."""
+
+    method: str
+    path: str
+    attempt: int
+    status: int
+    elapsed: float
+
+
+@attrs.frozen
+class RetryEvent:
+    """Attempt ``attempt`` failed with ``reason`` (``"HTTP 503"``, ``"ReadError"``, ...) and the
+    call will try again after ``delay`` seconds."""
+
+    method: str
+    path: str
+    attempt: int
+    reason: str
+    delay: float
+
+
+E = TypeVar("E", RequestEvent, ResponseEvent, RetryEvent)
+Hook = Callable[[E], Awaitable[None] | None]
+
+
+async def fire(hook: Hook[E] | None, event: E) -> None:
+    if hook is None:
+        return
+    result = hook(event)
+    if inspect.isawaitable(result):
+        await result

@@ -1,0 +1,20 @@
+"""JSON bytes in and out: orjson where the ``speedups`` extra installed it, else the stdlib.
+
+Both raise ``json.JSONDecodeError`` on malformed input (orjson's error subclasses it).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+loads: Callable[[bytes | str], Any]
+dumps: Callable[[Any], bytes]
+try:  # orjson parses about twice as fast as the standard library and writes bytes directly.
+    from orjson import dumps, loads
+except ImportError:  # pragma: no cover - exercised where orjson is not installed
+    loads = json.loads
+
+    def dumps(value: Any) -> bytes:
+        return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode()

@@ -1,0 +1,37 @@
+"""What a client has done, for dashboards and assertions: one mutable record per client."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import attrs
+
+
+@attrs.define
+class ClientStats:
+    """Counters since the client was opened.
+
+    - ``requests``: calls made (one per ``request()`` and per page), however many attempts each.
+    - ``attempts``: HTTP requests sent for those calls: first tries, retries and 401 replays.
+    - ``responses``: attempts answered, by status.
+    - ``rate_limited``: 429 answers; ``pauses``: how many of them paused the whole client
+      (``Retry-After``); ``rate_decreases``: multiplicative steps down of the adaptive rate.
+    - ``retry_budget_exhausted``: retries refused because the budget was empty.
+    - ``token_requests``: requests to the token endpoint; ``token_refreshes``: tokens obtained.
+    - ``rate_per_second``: the current client-side rate (``None``: not limited).
+    """
+
+    requests: int = 0
+    attempts: int = 0
+    retries: int = 0
+    replays: int = 0
+    responses: Counter[int] = attrs.field(factory=Counter)
+    transport_errors: int = 0
+    rate_limited: int = 0
+    pauses: int = 0
+    rate_decreases: int = 0
+    retry_budget_exhausted: int = 0
+    token_requests: int = 0
+    token_refreshes: int = 0
+    token_failures: int = 0
+    rate_per_second: float | None = None
