@@ -60,10 +60,12 @@ class RetryPolicy:
 
     - The n-th retry waits a random time in ``[0, min(max_delay, initial_delay * 2**n))``.
     - A call stops after ``max_tries`` attempts or once ``max_elapsed`` seconds have passed.
-    - The budget is a token bucket shared by the whole client: each success adds
-      ``budget_ratio`` of a retry, each retry takes one, and ``budget_floor_per_second`` retries
-      trickle in regardless. It starts with ``budget_reserve``. Against a dead server the
-      retries therefore add at most about ``budget_ratio`` extra traffic.
+    - The budget is a token bucket shared by the whole client. Each success adds
+      ``budget_ratio`` of a retry, each retry takes one, ``budget_floor_per_second`` trickle in
+      regardless, and it holds at most ``budget_reserve`` (which it starts with). Retries thus
+      keep up with a server failing up to about one attempt in six; against a dead server,
+      where no success refills it, they add at most the reserve plus the floor per second: a
+      few percent of the traffic of a busy client.
     - A ``Retry-After`` longer than ``max_retry_after`` is not waited out: the call raises
       :class:`~welkin_async.errors.RateLimited` at once.
     """
@@ -73,7 +75,7 @@ class RetryPolicy:
     initial_delay: float = attrs.field(default=0.1, validator=attrs.validators.gt(0.0))
     max_delay: float = attrs.field(default=10.0, validator=attrs.validators.gt(0.0))
     max_retry_after: float = attrs.field(default=120.0, validator=attrs.validators.ge(0.0))
-    budget_ratio: float = attrs.field(default=0.1, validator=attrs.validators.ge(0.0))
+    budget_ratio: float = attrs.field(default=0.2, validator=attrs.validators.ge(0.0))
     budget_reserve: float = attrs.field(default=10.0, validator=attrs.validators.ge(0.0))
     budget_floor_per_second: float = attrs.field(default=1.0, validator=attrs.validators.ge(0.0))
 

@@ -1,0 +1,154 @@
+"""Rate limiting against the emulator's per-client limit: a configured bucket, the shared
+Retry-After pause, and the adaptive (AIMD) rate when the server gives no Retry-After."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Literal
+
+import pytest
+
+import welkin_async._client
+import welkin_async._limits
+from tests.conftest import Connect
+from welkin_async import RateLimit, WelkinClient
+from welkin_async._limits import Limiter
+from welkin_async._retry import parse_retry_after
+from welkin_async._stats import ClientStats
+from welkin_async.testing import ServerRateLimit, WelkinEmulator
+
+R = 500.0  # the emulator's limit in these tests, requests/s
+BURST = 2000
+
+
+async def burst(client: WelkinClient, emulator: WelkinEmulator, count: int) -> float:
+    """Send ``count`` GETs at once; return the achieved requests/s."""
+    patient_id = emulator.tenant("acme").environments["live"].patients.ids()[0]
+    started = time.monotonic()
+    await asyncio.gather(
+        *(
+            client.request("GET", "patients/{id}", path_params={"id": patient_id})
+            for _ in range(count)
+        )
+    )
+    return count / (time.monotonic() - started)
+
+
+@pytest.mark.welkin_emulator(patients=3, tenants=["acme"], rate_limit=ServerRateLimit(R))
+async def test_a_configured_rate_gets_the_server_limit_with_almost_no_429s(
+    welkin_emulator: WelkinEmulator, connect: Connect
+) -> None:
+    """A 2,000-request burst with RateLimit set to the server's R gets >= 0.9 R and <= 1% 429s."""
+    async with connect(rate_limit=RateLimit(per_second=R)) as client:
+        achieved = await burst(client, welkin_emulator, BURST)
+    assert achieved >= 0.9 * R
+    assert client.stats.rate_limited <= BURST // 100
+    assert client.stats.requests == BURST
+
+
+class PauseWatch:
+    """Records, from the hooks, each 429's arrival and Retry-After, and every send time."""
+
+    def __init__(self) -> None:
+        self.sent: list[float] = []
+        self.pauses: list[tuple[float, float]] = []
+
+    def on_request(self, _: object) -> None:
+        self.sent.append(time.monotonic())
+
+    def violations(self) -> list[float]:
+        """Send times that fell inside a pause (a small margin for the hook's own timing)."""
+        return [
+            sent
+            for sent in self.sent
+            for start, wait in self.pauses
+            if start + 0.005 < sent < start + wait - 0.005
+        ]
+
+
+def limited(style: Literal["seconds", "http-date"]) -> object:
+    marker = pytest.mark.welkin_emulator(
+        patients=3, tenants=["acme"], rate_limit=ServerRateLimit(R, retry_after=style)
+    )
+    return pytest.param(style, marks=marker)
+
+
+@pytest.mark.parametrize("style", [limited("seconds"), limited("http-date")])
+async def test_retry_after_pauses_every_task_and_the_rate_holds(
+    style: str, welkin_emulator: WelkinEmulator, connect: Connect, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without a configured rate, 429s with Retry-After (delta-seconds or HTTP-date) pause every
+    task until then; no request is sent in a pause, and the burst still gets >= 0.9 R."""
+    watch = PauseWatch()
+
+    class Recorder(Limiter):
+        def on_throttle(self, retry_after: float | None, sent_at: float) -> None:
+            if retry_after is not None:
+                watch.pauses.append((time.monotonic(), retry_after))
+            super().on_throttle(retry_after, sent_at)
+
+    monkeypatch.setattr(welkin_async._client, "Limiter", Recorder)
+    async with connect(on_request=watch.on_request) as client:
+        achieved = await burst(client, welkin_emulator, BURST)
+    assert watch.pauses, "the server never answered 429: the test proves nothing"
+    assert client.stats.pauses >= 1
+    assert watch.violations() == []
+    assert achieved >= 0.9 * R
+    assert client.stats.rate_limited <= BURST // 100
+
+
+@pytest.mark.welkin_emulator(
+    patients=3, tenants=["acme"], rate_limit=ServerRateLimit(R, retry_after="none")
+)
+async def test_without_retry_after_the_rate_steps_down_and_the_burst_completes(
+    welkin_emulator: WelkinEmulator, connect: Connect
+) -> None:
+    """429s without Retry-After step the client's rate down (AIMD); the burst completes near R
+    with few 429s, and the rate the client settles on is close to the server's."""
+    async with connect() as client:
+        achieved = await burst(client, welkin_emulator, BURST)
+    assert client.stats.rate_decreases >= 1
+    assert client.stats.pauses == 0
+    assert achieved >= 0.8 * R
+    assert client.stats.rate_limited <= BURST // 50
+    assert client.stats.rate_per_second is not None
+    assert 0.5 * R <= client.stats.rate_per_second <= 2 * R
+
+
+class FakeClock:
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.now = 1000.0
+        monkeypatch.setattr(welkin_async._limits, "monotonic", lambda: self.now)
+
+
+async def test_aimd_steps_down_once_per_burst_and_recovers_additively(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Several 429s of one burst cause one multiplicative step; successes then raise the rate
+    by a tenth of the old rate per second, up to the configured limit."""
+    clock = FakeClock(monkeypatch)
+    stats = ClientStats()
+    limiter = Limiter(8, RateLimit(per_second=100), stats)
+    for sent_at in (999.0, 999.5, 999.9):  # all sent before the first step down
+        limiter.on_throttle(None, sent_at)
+    assert stats.rate_decreases == 1
+    assert stats.rate_per_second == pytest.approx(70)
+    clock.now += 2.0
+    limiter.on_success()
+    assert stats.rate_per_second == pytest.approx(90)
+    clock.now += 10.0
+    limiter.on_success()
+    assert stats.rate_per_second == pytest.approx(100)  # never above the configured rate
+    limiter.on_throttle(None, clock.now)  # sent after the step down: a new episode
+    assert stats.rate_decreases == 2
+
+
+def test_retry_after_is_read_as_seconds_or_an_http_date() -> None:
+    """Retry-After is delta-seconds or an HTTP-date; anything else is ignored."""
+    assert parse_retry_after("7") == 7.0
+    in_ten = time.strftime("%a, %d %b %Y %H:%M:%S GMT", time.gmtime(time.time() + 10))
+    assert parse_retry_after(in_ten) == pytest.approx(10, abs=1.5)
+    assert parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT") == 0.0  # in the past: go now
+    assert parse_retry_after("soon") is None
+    assert parse_retry_after(None) is None
