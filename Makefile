@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 SOURCES := pyproject.toml $(shell find welkin_async codegen schemas -type f \
 	-not -path '*/__pycache__/*' -not -path '*/_generated/*' 2>/dev/null)
 
-.PHONY: setup generate generate-check lint typecheck test bench-emulator clean
+.PHONY: setup generate generate-check lint typecheck test bench-emulator bench-client clean
 
 $(BIN)/python:
 	@$(PYTHON) -m venv --help >/dev/null 2>&1 || { apt-get update && apt-get install -y python3-venv; }
@@ -41,6 +41,11 @@ test: lint typecheck generate-check
 # `make bench-emulator BENCH_ARGS=--quick` for a short run.
 bench-emulator: setup
 	$(BIN)/python bench/emulator_pages.py $(BENCH_ARGS)
+
+# Records/s of a whole patient scan by WelkinClient against raw aiohttp + json, in one run
+# (about 1 minute); `make bench-client BENCH_ARGS=--quick` for a short run.
+bench-client: setup
+	$(BIN)/python bench/client_paging.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) build dist .mypy_cache .pytest_cache .ruff_cache .hypothesis

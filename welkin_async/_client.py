@@ -351,7 +351,9 @@ class WelkinClient:
             if name not in values:
                 raise ValueError(f"path_params has no value for {{{name}}} in {template!r}")
             used.add(name)
-            return quote(str(values[name]), safe="")
+            encoded = quote(str(values[name]), safe="")
+            # "." and ".." would be resolved as dot segments on the way out: keep them literal.
+            return "%2E" * len(encoded) if encoded in (".", "..") else encoded
 
         path = _PLACEHOLDER.sub(fill, template)
         if unused := set(values) - used:
@@ -380,7 +382,7 @@ class WelkinClient:
                     raise
                 failure: WelkinError = exc
             else:
-                if response.status < 400:
+                if 200 <= response.status < 300:  # redirects are not followed: an error
                     self._succeeded(call, limiter)
                     return response
                 if response.status == 401 and call.authenticated and not replayed:

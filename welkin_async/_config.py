@@ -113,8 +113,10 @@ def checked_base_url(url: str) -> str:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ConfigurationError("base_url must be an absolute http(s) URL")
-    if parts.query or parts.fragment:
+    if "?" in url or "#" in url:
         raise ConfigurationError("base_url must not carry a query or a fragment")
+    if parts.username is not None or parts.password is not None:
+        raise ConfigurationError("base_url must not carry credentials; pass them as credentials=")
     if parts.scheme == "http" and not _is_loopback(parts.hostname):
         raise ConfigurationError(
             "plain http is only allowed to a loopback host; use https for remote servers"

@@ -14,6 +14,7 @@ from typing import Protocol
 
 import aiohttp
 import attrs
+from yarl import URL
 
 from welkin_async import errors
 from welkin_async._config import Timeouts
@@ -33,7 +34,8 @@ class RawResponse:
 class Transport(Protocol):
     """Sends a request and returns the whole answer, or raises a ``TransportError``.
 
-    ``template`` is the path template, for error messages: the URL may hold patient ids.
+    ``url`` is fully percent-encoded. ``template`` is the path template, for error messages:
+    the URL may hold patient ids.
     """
 
     async def send(
@@ -77,8 +79,10 @@ class AiohttpTransport:
         template: str,
     ) -> RawResponse:
         try:
+            # The client percent-encodes every part itself; yarl would decode "%2E%2E" and
+            # resolve it as a dot segment, so the URL is passed on as already encoded.
             async with self._session.request(
-                method, url, headers=headers, data=body, allow_redirects=False
+                method, URL(url, encoded=True), headers=headers, data=body, allow_redirects=False
             ) as response:
                 return RawResponse(response.status, response.headers, await response.read())
         except (aiohttp.ClientError, TimeoutError) as exc:  # TimeoutError: the total timeout

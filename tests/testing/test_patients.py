@@ -134,3 +134,31 @@ async def test_invalid_page_parameters_are_refused(api: Api) -> None:
         assert answer.status == 400, params
         assert answer.error["errorCode"] == "INVALID_PAGE_REQUEST"
         assert answer.error["details"] == {"parameter": name}
+
+
+async def test_by_filter_sorted_by_creation_descending_is_newest_first(api: Api) -> None:
+    """sort=createdAt,desc lists the newest patient first and every createdAt in descending
+    order."""
+    first = (await api.call("POST", "patients", json_body={"externalId": "EXT-older"})).body
+    second = (await api.call("POST", "patients", json_body={"externalId": "EXT-newer"})).body
+    page = await api.call(
+        "POST",
+        "by-filter/patients",
+        json_body={},
+        params={"sort": "createdAt,desc", "size": "100"},
+    )
+    assert page.status == 200
+    content = page.body["content"]
+    assert [p["id"] for p in content[:2]] == [second["id"], first["id"]]
+    created = [p["createdAt"] for p in content]
+    assert len(created) == 27
+    assert created == sorted(created, reverse=True)
+
+
+async def test_an_unknown_sort_is_a_bad_request_naming_it(api: Api) -> None:
+    """A sort other than createdAt,asc or createdAt,desc answers 400 naming the parameter."""
+    answer = await api.call(
+        "POST", "by-filter/patients", json_body={}, params={"sort": "lastName,asc"}
+    )
+    assert (answer.status, answer.error["errorCode"]) == (400, "INVALID_PAGE_REQUEST")
+    assert answer.error["details"] == {"parameter": "sort"}

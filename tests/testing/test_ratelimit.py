@@ -74,3 +74,16 @@ async def test_limits_are_per_api_client(
     for _ in range(4):
         await admin.call("GET", "formations/current/programs")
     assert (await analyst.call("GET", "formations/current/programs")).status == 200
+
+
+@pytest.mark.parametrize("limited", ["none"], indirect=True)
+async def test_retry_after_none_answers_429_without_the_header(
+    limited: WelkinEmulator, session: aiohttp.ClientSession
+) -> None:
+    """With retry_after="none" a client over its limit gets 429 with no Retry-After header."""
+    api = await _api(limited, session, "admin")
+    for _ in range(3):
+        await api.call("GET", "formations/current/programs")
+    answer = await api.call("GET", "formations/current/programs")
+    assert (answer.status, answer.error["errorCode"]) == (429, "TOO_MANY_REQUESTS")
+    assert "Retry-After" not in answer.headers
