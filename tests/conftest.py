@@ -18,7 +18,7 @@ from hypothesis import settings
 
 from welkin_async import WelkinClient
 from welkin_async.cli import main as cli_main
-from welkin_async.testing import WelkinEmulator
+from welkin_async.testing import Environment, WelkinEmulator
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -99,6 +99,27 @@ def connect(welkin_emulator: WelkinEmulator) -> Connect:
         )
 
     return make
+
+
+# --- the acme tenant's live patients -------------------------------------------------------------
+
+
+def acme_live(emulator: WelkinEmulator) -> Environment:
+    """The state of the acme tenant's live environment, which ``connect()`` clients talk to."""
+    return emulator.tenant("acme").environments["live"]
+
+
+def a_patient(emulator: WelkinEmulator) -> str:
+    """The id of the first seeded acme/live patient."""
+    return acme_live(emulator).patients.ids()[0]
+
+
+def patient_count(emulator: WelkinEmulator) -> int:
+    return len(acme_live(emulator).patients.ids())
+
+
+async def get_patient(client: WelkinClient, patient_id: str) -> Any:
+    return await client.request("GET", "patients/{id}", path_params={"id": patient_id})
 
 
 # --- the leak guard ------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import KINDS, Connect, Kind
+from tests.conftest import KINDS, Connect, Kind, a_patient, get_patient, patient_count
 from welkin_async import (
     ApiClientSecret,
     ClientCredentials,
@@ -48,18 +48,6 @@ QUICK = RetryPolicy(initial_delay=0.001, max_delay=0.002)
 ONCE = RetryPolicy(max_tries=1)
 SECRET = "Zelda-7731-canary-secret"
 UNKNOWN_ID = "no-such-patient-7731"
-
-
-def a_patient(emulator: WelkinEmulator) -> str:
-    return emulator.tenant("acme").environments["live"].patients.ids()[0]
-
-
-def stored_patients(emulator: WelkinEmulator) -> int:
-    return len(emulator.tenant("acme").environments["live"].patients)
-
-
-async def get_patient(client: WelkinClient, patient_id: str) -> Any:
-    return await client.request("GET", "patients/{id}", path_params={"id": patient_id})
 
 
 class RecordingTransport:
@@ -697,7 +685,7 @@ async def test_a_role_without_delete_raises_permission_denied(
     assert error.details["organizationName"] == "Acme Care Network"
     assert patient_id in str(error.details["requestURI"])
     assert patient_id not in str(error)
-    assert stored_patients(welkin_emulator) == 3
+    assert patient_count(welkin_emulator) == 3
 
 
 @PATIENTS

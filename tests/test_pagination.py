@@ -13,7 +13,7 @@ from typing import Any, cast
 
 import pytest
 
-from tests.conftest import Connect
+from tests.conftest import Connect, acme_live, get_patient
 from welkin_async import (
     ClientCredentials,
     DecodeError,
@@ -25,7 +25,6 @@ from welkin_async import (
 from welkin_async._pagination import Params, Style
 from welkin_async.models import Patient
 from welkin_async.testing import WelkinEmulator
-from welkin_async.testing._tenants import Environment
 
 SIZE = 7
 PAGES = "by-filter/patients"  # the template the client's hooks report for a page of patients
@@ -40,13 +39,9 @@ EMULATOR_TASKS = frozenset({"RequestHandler.start", "WebhookDispatcher._run"})
 # --- helpers -------------------------------------------------------------------------------------
 
 
-def live(emulator: WelkinEmulator) -> Environment:
-    return emulator.tenant("acme").environments["live"]
-
-
 def patient_ids(emulator: WelkinEmulator) -> list[str]:
     """The acme/live patients, in creation order (the emulator's default list order)."""
-    return list(live(emulator).patients.ids())
+    return list(acme_live(emulator).patients.ids())
 
 
 def ids(items: Iterable[Any]) -> list[str]:
@@ -68,10 +63,6 @@ async def create_patient(client: WelkinClient, name: str) -> str:
         "POST", "patients", json={"firstName": name, "lastName": "Drift"}
     )
     return str(created["id"])
-
-
-async def get_patient(client: WelkinClient, patient_id: str) -> None:
-    await client.request("GET", "patients/{id}", path_params={"id": patient_id})
 
 
 def stray_tasks() -> set[asyncio.Task[Any]]:
@@ -179,7 +170,7 @@ async def test_wrapped_spring_pages_return_every_cdt_record(
             )
         pages = client.paginate("GET", "patients/{pid}/cdts/{cdt}", path_params=where, size=2)
         got = ids(await collect(pages))
-    expected = live(welkin_emulator).records_of.of((patient_id, CDT))
+    expected = acme_live(welkin_emulator).records_of.of((patient_id, CDT))
     assert len(expected) >= 5
     assert got == expected
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import Connect
+from tests.conftest import Connect, a_patient, get_patient, patient_count
 from welkin_async import RetryEvent, RetryPolicy, Timeouts, WelkinClient
 from welkin_async.errors import (
     ConnectError,
@@ -26,21 +26,9 @@ CREATE = "POST /patients"
 SCAN = "POST /by-filter/patients"
 
 
-def a_patient(emulator: WelkinEmulator) -> str:
-    return emulator.tenant("acme").environments["live"].patients.ids()[0]
-
-
-async def get_patient(client: WelkinClient, patient_id: str) -> Any:
-    return await client.request("GET", "patients/{id}", path_params={"id": patient_id})
-
-
 async def create_patient(client: WelkinClient) -> Any:
     body = {"firstName": "Ada", "lastName": "Synthetic", "externalId": f"EXT-{uuid.uuid4()}"}
     return await client.request("POST", "patients", json=body)
-
-
-def patient_count(emulator: WelkinEmulator) -> int:
-    return len(emulator.tenant("acme").environments["live"].patients.ids())
 
 
 async def settle(calls: list[Any]) -> list[Any]:
