@@ -31,6 +31,7 @@ import jwt
 
 from welkin_async import _json
 from welkin_async._credentials import ClientCredentials, Credentials
+from welkin_async._transport import RawResponse
 from welkin_async.errors import AuthenticationError, WelkinError
 
 logger = logging.getLogger("welkin_async")
@@ -46,6 +47,7 @@ class TokenRequest:
 
     url: str
     template: str
+    answer_field: str  # where the answer holds the token: "access_token" (OAuth) or "token"
     headers: dict[str, str] = attrs.field(repr=False)
     body: bytes = attrs.field(repr=False)
 
@@ -65,6 +67,7 @@ def token_request(credentials: Credentials, tenant_root: str) -> TokenRequest:
         return TokenRequest(
             url=f"{tenant_root}oauth/token",
             template="oauth/token",
+            answer_field="access_token",
             headers={
                 "Authorization": f"Basic {base64.b64encode(pair.encode()).decode()}",
                 "Content-Type": "application/x-www-form-urlencoded",
@@ -75,29 +78,30 @@ def token_request(credentials: Credentials, tenant_root: str) -> TokenRequest:
     return TokenRequest(
         url=f"{tenant_root}admin/api_clients/{quote(credentials.client_name, safe='')}",
         template="admin/api_clients/{client_name}",
+        answer_field="token",
         headers={"Content-Type": "application/json", "Accept": "application/json"},
         body=_json.dumps({"secret": credentials.secret}),
     )
 
 
-def read_token(body: bytes, credentials: Credentials, status: int) -> IssuedToken:
+def read_token(exchange: TokenRequest, response: RawResponse) -> IssuedToken:
     """The token in a 2xx answer of the token endpoint, with its lifetime if it can be known."""
-    key = "access_token" if isinstance(credentials, ClientCredentials) else "token"
-    template = "oauth/token" if key == "access_token" else "admin/api_clients/{client_name}"
     try:
-        document = _json.loads(body)
+        document = _json.loads(response.body)
     except ValueError:
         document = None
-    value = document.get(key) if isinstance(document, dict) else None
+    if not isinstance(document, dict):
+        document = {}
+    value = document.get(exchange.answer_field)
     if not isinstance(value, str) or not value:
         raise AuthenticationError(
-            status,
+            response.status,
             method="POST",
-            path=template,
+            path=exchange.template,
             error_code="INVALID_TOKEN_RESPONSE",
-            message=f"the token endpoint's answer has no {key!r}",
+            message=f"the token endpoint's answer has no {exchange.answer_field!r}",
         )
-    expires_in = document.get("expires_in") if isinstance(document, dict) else None
+    expires_in = document.get("expires_in")
     if isinstance(expires_in, int | float) and not isinstance(expires_in, bool):
         return IssuedToken(value, float(expires_in))
     return IssuedToken(value, _jwt_lifetime(value))

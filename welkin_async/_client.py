@@ -57,6 +57,13 @@ _JSON_HEADERS = {"Accept": "application/json"}
 _JSON_BODY_HEADERS = {"Accept": "application/json", "Content-Type": "application/json"}
 
 
+def _json_body(json: Any) -> tuple[bytes | None, Mapping[str, str]]:
+    """The body (a model or plain data, as JSON bytes) and the headers that go with it."""
+    if json is None:
+        return None, _JSON_HEADERS
+    return _json.dumps(unstructure(json)), _JSON_BODY_HEADERS
+
+
 @attrs.frozen
 class _Call:
     """One logical call, ready to send as many times as the policy allows."""
@@ -245,12 +252,12 @@ class WelkinClient:
         """:meth:`request` without decoding: the answer's status, headers and body bytes."""
         method = method.upper()
         template = path.strip("/")
-        body = None if json is None else _json.dumps(unstructure(json))
+        body, headers = _json_body(json)
         call = _Call(
             method=method,
             url=self._url(template, path_params, params),
             template=template,
-            headers=_JSON_HEADERS if body is None else _JSON_BODY_HEADERS,
+            headers=headers,
             body=body,
             idempotent=method in IDEMPOTENT_METHODS if idempotent is None else idempotent,
         )
@@ -311,8 +318,7 @@ class WelkinClient:
         template = path.strip("/")
         chosen = style or style_for(template)
         fixed = {key: _query_value(value) for key, value in (params or {}).items()}
-        body = None if json is None else _json.dumps(unstructure(json))
-        headers = _JSON_HEADERS if body is None else _JSON_BODY_HEADERS
+        body, headers = _json_body(json)
 
         async def fetch(page_params: Params) -> Any:
             call = _Call(
@@ -436,7 +442,9 @@ class WelkinClient:
             delay,
             attempt,
         )
-        await fire(self._hooks[2], RetryEvent(call.method, call.template, attempt, reason, delay))
+        if self._hooks[2] is not None:
+            event = RetryEvent(call.method, call.template, attempt, reason, delay)
+            await fire(self._hooks[2], event)
 
     def _throttled(
         self, call: _Call, retry_after: float | None, sent_at: float, limiter: Limiter
@@ -461,7 +469,8 @@ class WelkinClient:
         else:
             self.stats.token_requests += 1
         try:
-            await fire(self._hooks[0], RequestEvent(call.method, call.template, attempt))
+            if self._hooks[0] is not None:
+                await fire(self._hooks[0], RequestEvent(call.method, call.template, attempt))
             sent_at = monotonic()
             try:
                 response = await transport.send(
@@ -491,8 +500,9 @@ class WelkinClient:
             attempt,
             elapsed * 1000,
         )
-        event = ResponseEvent(call.method, call.template, attempt, response.status, elapsed)
-        await fire(self._hooks[1], event)
+        if self._hooks[1] is not None:
+            event = ResponseEvent(call.method, call.template, attempt, response.status, elapsed)
+            await fire(self._hooks[1], event)
         return response, sent_at
 
     async def _fetch_token(self, retry: bool) -> IssuedToken:
@@ -510,7 +520,7 @@ class WelkinClient:
         )
         try:
             response = await self._execute(call)
-            issued = read_token(response.body, self.credentials, response.status)
+            issued = read_token(exchange, response)
         except WelkinError:
             self.stats.token_failures += 1
             raise

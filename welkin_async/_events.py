@@ -50,9 +50,7 @@ E = TypeVar("E", RequestEvent, ResponseEvent, RetryEvent)
 Hook = Callable[[E], Awaitable[None] | None]
 
 
-async def fire(hook: Hook[E] | None, event: E) -> None:
-    if hook is None:
-        return
+async def fire(hook: Hook[E], event: E) -> None:
     result = hook(event)
     if inspect.isawaitable(result):
         await result

@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from email.utils import parsedate_to_datetime
 from time import monotonic
 
@@ -56,22 +57,27 @@ class RetryState:
     def __init__(self, policy: RetryPolicy, max_tries: int) -> None:
         self.attempts = 0
         self._max_tries = max_tries
-        self._max_elapsed = policy.max_elapsed
         self._started = monotonic()
-        self._delays = backoff.expo(base=2, factor=policy.initial_delay, max_value=policy.max_delay)
-        next(self._delays)  # backoff's generators are primed before the first value
+        self._policy = policy
+        self._delays: Iterator[float] | None = None  # made at the first failure, not per call
 
     def next_delay(self, retry_after: float | None, *, paused_by_limiter: bool) -> float:
         """The wait before the next attempt: the server's ``Retry-After`` if it gave one (which
         the limiter already waits out for API calls), else the next back-off delay."""
         if retry_after is not None:
             return 0.0 if paused_by_limiter else retry_after
+        if self._delays is None:
+            policy = self._policy
+            self._delays = backoff.expo(
+                base=2, factor=policy.initial_delay, max_value=policy.max_delay
+            )
+            next(self._delays)  # backoff's generators are primed before the first value
         return backoff.full_jitter(next(self._delays))
 
     def allows(self, delay: float) -> bool:
         """Whether one more attempt, after ``delay``, keeps within the policy's bounds."""
         elapsed = monotonic() - self._started
-        return self.attempts < self._max_tries and elapsed + delay <= self._max_elapsed
+        return self.attempts < self._max_tries and elapsed + delay <= self._policy.max_elapsed
 
 
 class RetryBudget:

@@ -13,7 +13,7 @@ class ClientStats:
 
     - ``requests``: calls made (one per ``request()`` and per page), however many attempts each.
     - ``attempts``: HTTP requests sent for those calls: first tries, retries and 401 replays.
-    - ``responses``: attempts answered, by status.
+    - ``responses``: every answer by status, the token endpoint's included.
     - ``rate_limited``: 429 answers; ``pauses``: how many of them paused the whole client
       (``Retry-After``); ``rate_decreases``: multiplicative steps down of the adaptive rate.
     - ``retry_budget_exhausted``: retries refused because the budget was empty.
