@@ -26,6 +26,12 @@ async def _api(emulator: WelkinEmulator, session: aiohttp.ClientSession, role: s
     return Api(session, emulator.url, "acme", "live", token)
 
 
+async def _use_the_burst(api: Api) -> None:
+    """Spend the bucket's three requests."""
+    for _ in range(3):
+        await api.call("GET", "formations/current/programs")
+
+
 async def test_burst_then_429_with_delta_seconds(
     limited: WelkinEmulator, session: aiohttp.ClientSession
 ) -> None:
@@ -44,8 +50,7 @@ async def test_bucket_refills_with_time(
 ) -> None:
     """Half a second at 2 requests/s buys one more request."""
     api = await _api(limited, session, "admin")
-    for _ in range(3):
-        await api.call("GET", "formations/current/programs")
+    await _use_the_burst(api)
     limited.clock.advance(0.5)
     assert (await api.call("GET", "formations/current/programs")).status == 200
     assert (await api.call("GET", "formations/current/programs")).status == 429
@@ -57,8 +62,7 @@ async def test_retry_after_as_http_date(
 ) -> None:
     """With retry_after="http-date" the header is an HTTP-date no earlier than now."""
     api = await _api(limited, session, "admin")
-    for _ in range(3):
-        await api.call("GET", "formations/current/programs")
+    await _use_the_burst(api)
     answer = await api.call("GET", "formations/current/programs")
     assert answer.status == 429
     when = parsedate_to_datetime(answer.headers["Retry-After"])
@@ -82,8 +86,7 @@ async def test_retry_after_none_answers_429_without_the_header(
 ) -> None:
     """With retry_after="none" a client over its limit gets 429 with no Retry-After header."""
     api = await _api(limited, session, "admin")
-    for _ in range(3):
-        await api.call("GET", "formations/current/programs")
+    await _use_the_burst(api)
     answer = await api.call("GET", "formations/current/programs")
     assert (answer.status, answer.error["errorCode"]) == (429, "TOO_MANY_REQUESTS")
     assert "Retry-After" not in answer.headers
