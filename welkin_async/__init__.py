@@ -4,9 +4,11 @@ from welkin_async._client import WelkinClient
 from welkin_async._config import Layout, RateLimit, RetryPolicy, Timeouts
 from welkin_async._credentials import ApiClientSecret, ClientCredentials
 from welkin_async._events import RequestEvent, ResponseEvent, RetryEvent
+from welkin_async._map import Result
 from welkin_async._pagination import Page, Paginator
 from welkin_async._serde import loads, structure, unstructure
 from welkin_async._stats import ClientStats
+from welkin_async._tenant_models import ModelVersionWarning
 from welkin_async._unset import UNSET, UnsetType
 from welkin_async.errors import DecodeError, DecodeProblem, WelkinError
 
@@ -18,10 +20,12 @@ __all__ = [
     "DecodeError",
     "DecodeProblem",
     "Layout",
+    "ModelVersionWarning",
     "Page",
     "Paginator",
     "RateLimit",
     "RequestEvent",
+    "Result",
     "ResponseEvent",
     "RetryEvent",
     "RetryPolicy",

@@ -14,9 +14,9 @@ import asyncio
 import logging
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable, Mapping
 from time import monotonic
-from types import TracebackType
+from types import ModuleType, TracebackType
 from typing import Any, Literal, TypeVar, overload
 from urllib.parse import quote, urlencode
 
@@ -28,6 +28,7 @@ from welkin_async._config import Layout, RateLimit, RetryPolicy, Timeouts, check
 from welkin_async._credentials import ApiClientSecret, ClientCredentials, Credentials
 from welkin_async._events import Hook, RequestEvent, ResponseEvent, RetryEvent, fire
 from welkin_async._limits import Limiter
+from welkin_async._map import Result, map_concurrently
 from welkin_async._pagination import Paginator, Params, Style, style_for
 from welkin_async._responses import api_error, decode_json
 from welkin_async._retry import (
@@ -40,6 +41,7 @@ from welkin_async._retry import (
 )
 from welkin_async._serde import unstructure
 from welkin_async._stats import ClientStats
+from welkin_async._tenant_models import TenantModels
 from welkin_async._transport import AiohttpTransport, RawResponse, Transport
 from welkin_async.errors import (
     ClientClosedError,
@@ -47,10 +49,23 @@ from welkin_async.errors import (
     TransportError,
     WelkinError,
 )
+from welkin_async.resources import (
+    AssessmentRecords,
+    CdtRecords,
+    Encounters,
+    Exports,
+    Formations,
+    Patients,
+    Programs,
+    Users,
+)
 
 logger = logging.getLogger("welkin_async")
 
 T = TypeVar("T")
+B = TypeVar("B")
+I = TypeVar("I")  # noqa: E741 - the item type of map()
+V = TypeVar("V")
 QueryValue = str | int | float | bool
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 _JSON_HEADERS = {"Accept": "application/json"}
@@ -96,7 +111,14 @@ class WelkinClient:
       task of the client; 429s slow the client down on their own, and successes speed it up.
     - ``retry`` and ``timeouts`` are policies (:class:`RetryPolicy`, :class:`Timeouts`).
     - ``on_request``, ``on_response``, ``on_retry`` are hooks for metrics and tracing.
+    - ``models`` is the tenant's module made by ``welkin-async codegen``: the first use of a
+      CDT class checks its definition version against the server's, once, and warns
+      (:class:`~welkin_async.ModelVersionWarning`) for each CDT that changed.
     - ``transport`` replaces the aiohttp transport (for narrow tests).
+
+    Resources: :attr:`patients`, :meth:`cdts`, :meth:`encounters`, :meth:`assessment_records`,
+    :meth:`programs`, :attr:`formations`, :attr:`users`, :attr:`exports`; :meth:`map` runs a
+    coroutine function over many items, a bounded number at a time.
     """
 
     def __init__(
@@ -114,6 +136,7 @@ class WelkinClient:
         on_request: Hook[RequestEvent] | None = None,
         on_response: Hook[ResponseEvent] | None = None,
         on_retry: Hook[RetryEvent] | None = None,
+        models: ModuleType | None = None,
         transport: Transport | None = None,
     ) -> None:
         if not isinstance(credentials, ClientCredentials | ApiClientSecret):
@@ -146,6 +169,17 @@ class WelkinClient:
         self._tokens = TokenCache(self._fetch_token)
         self._limiter: Limiter | None = None
         self._budget = RetryBudget(self.retry)
+        self.models = TenantModels(models, tenant) if models is not None else None
+        self._models_checked = False
+        self._models_lock = asyncio.Lock()
+        self.patients = Patients(self)
+        """The environment's patients."""
+        self.formations = Formations(self)
+        """The tenant's configuration: CDT definitions, programs, templates."""
+        self.users = Users(self)
+        """The tenant's users."""
+        self.exports = Exports(self)
+        """Bulk exports of records changed since a time."""
 
     @classmethod
     def from_env(cls, **options: Any) -> WelkinClient:
@@ -340,6 +374,62 @@ class WelkinClient:
             ordered=ordered,
             item_type=item_type,
         )
+
+    # --- resources ---------------------------------------------------------------------------
+
+    @overload
+    def cdts(self, patient_id: str, cdt: str) -> CdtRecords[dict[str, Any]]: ...
+    @overload
+    def cdts(self, patient_id: str, cdt: type[B]) -> CdtRecords[B]: ...
+    def cdts(self, patient_id: str, cdt: str | type[Any]) -> CdtRecords[Any]:
+        """One patient's records of one CDT, given by name (dict bodies) or generated class."""
+        return CdtRecords(self, patient_id, cdt)
+
+    def encounters(self, patient_id: str) -> Encounters:
+        """One patient's encounters."""
+        return Encounters(self, patient_id)
+
+    def assessment_records(self, patient_id: str) -> AssessmentRecords:
+        """One patient's assessment records."""
+        return AssessmentRecords(self, patient_id)
+
+    def programs(self, patient_id: str) -> Programs:
+        """One patient's programs and phases."""
+        return Programs(self, patient_id)
+
+    def map(
+        self,
+        fn: Callable[[I], Awaitable[V]],
+        items: Iterable[I] | AsyncIterable[I],
+        *,
+        concurrency: int | None = None,
+    ) -> AsyncIterator[Result[I, V]]:
+        """``Result(item, value | error)`` of ``await fn(item)`` for every item, as each finishes.
+
+        At most ``concurrency`` calls run at once (the client's ``max_concurrency`` by
+        default); items are pulled from ``items`` only as slots free up. A failing item is a
+        ``Result`` with ``.error``; it never stops the batch. Leaving the loop cancels the rest.
+        """
+        return map_concurrently(fn, items, concurrency or self.max_concurrency)
+
+    async def _check_models(self) -> None:
+        """Compare the tenant module's CDT versions with the server's, once per client."""
+        if self.models is None or self._models_checked:
+            return
+        async with self._models_lock:
+            if self._models_checked:
+                return
+            try:
+                definitions = await self.formations.cdts()
+            except WelkinError as exc:  # e.g. a role without formations access: say so, go on
+                problems = [
+                    f"the CDT definitions of tenant {self.tenant!r} could not be read to check "
+                    f"the models ({type(exc).__name__})"
+                ]
+            else:
+                problems = self.models.drift(definitions)
+            self._models_checked = True
+        self.models.warn(problems)
 
     # --- the pipeline ----------------------------------------------------------------------------
 

@@ -226,6 +226,12 @@ class Paginator(Generic[T]):
         self._concurrency = concurrency
         self._ordered = ordered
         self._item_type = item_type
+        self._before: Callable[[], Awaitable[None]] | None = None
+
+    def before_first_page(self, step: Callable[[], Awaitable[None]]) -> Paginator[T]:
+        """Await ``step`` when iteration starts, before the first page is fetched; returns self."""
+        self._before = step
+        return self
 
     def __aiter__(self) -> AsyncIterator[T]:
         return self._items()
@@ -238,6 +244,8 @@ class Paginator(Generic[T]):
 
     async def pages(self) -> AsyncGenerator[Page[T], None]:
         """Whole pages in page order (as they arrive, with ``ordered=False``)."""
+        if self._before is not None:
+            await self._before()
         recent = _RecentIds(self._concurrency + 2) if self._style in _OFFSET_STYLES else None
         page = await self._get({"page": "0"} if self._style in _OFFSET_STYLES else {})
         yield self._unseen(page, recent)

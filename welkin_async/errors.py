@@ -127,6 +127,12 @@ class APIError(WelkinError):
         self.details = dict(details or {})
         super().__init__(self._describe())
 
+    @property
+    def field(self) -> str | None:
+        """The field the server names as at fault (``details["field"]``), if it names one."""
+        field = self.details.get("field")
+        return field if isinstance(field, str) else None
+
     def _describe(self) -> str:
         text = f"{self.method} {self.path}: HTTP {self.status}"
         if self.error_code:

@@ -1,0 +1,70 @@
+"""A tenant module made by ``welkin-async codegen``, and whether it still matches the server.
+
+The module names its tenant (``TENANT``) and maps each CDT's wire name to its class
+(``CDT_CLASSES``); every class records the definition ``__cdt_version__`` it was made from. The
+client compares those with the server's definitions once, and warns for each CDT that differs.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+from welkin_async.errors import ConfigurationError
+
+
+class ModelVersionWarning(UserWarning):
+    """A generated CDT class no longer matches the tenant's definition on the server."""
+
+
+class TenantModels:
+    """The checked contents of a generated tenant module."""
+
+    def __init__(self, module: ModuleType, tenant: str) -> None:
+        classes = getattr(module, "CDT_CLASSES", None)
+        name = getattr(module, "TENANT", None)
+        if not isinstance(classes, Mapping) or not isinstance(name, str):
+            raise ConfigurationError(
+                f"models={module.__name__!r} is not a module made by `welkin-async codegen` "
+                "(it has no TENANT and CDT_CLASSES)"
+            )
+        if name != tenant:
+            raise ConfigurationError(
+                f"models={module.__name__!r} was generated for tenant {name!r}, not {tenant!r}"
+            )
+        self.module = module
+        self.tenant = name
+        self.classes: Mapping[str, type[Any]] = dict(classes)
+
+    def regenerate_command(self) -> str:
+        """The command that rewrites this module from the tenant's current definitions."""
+        where = Path(self.module.__file__).parent if self.module.__file__ else Path("DIR")
+        return f"welkin-async codegen --tenant {self.tenant} --from-api --out {where}"
+
+    def drift(self, definitions: Iterable[Any]) -> list[str]:
+        """One sentence per generated CDT whose server definition differs in version or is gone."""
+        served = {d.name: d.version for d in definitions}
+        found = []
+        for cdt_name, cls in self.classes.items():
+            generated = getattr(cls, "__cdt_version__", None)
+            if cdt_name not in served:
+                found.append(
+                    f"CDT {cdt_name!r} of tenant {self.tenant!r} is no longer defined on the server"
+                )
+            elif served[cdt_name] != generated:
+                found.append(
+                    f"CDT {cdt_name!r} of tenant {self.tenant!r} was generated from definition "
+                    f"version {generated}; the server has version {served[cdt_name]}"
+                )
+        return found
+
+    def warn(self, problems: Iterable[str]) -> None:
+        for problem in problems:
+            warnings.warn(
+                f"{problem}. Regenerate the models: {self.regenerate_command()}",
+                ModelVersionWarning,
+                stacklevel=4,
+            )

@@ -1,0 +1,28 @@
+"""The API's resources, each a thin typed view over :class:`~welkin_async.WelkinClient`.
+
+One module per resource: it builds the request (method, path template, body), sends it through
+the client, and structures the answer into models.
+"""
+
+from welkin_async.resources.assessments import AssessmentRecords
+from welkin_async.resources.cdts import CdtRecords
+from welkin_async.resources.encounters import EncounterAssessments, EncounterRecord, Encounters
+from welkin_async.resources.exports import Exports
+from welkin_async.resources.formations import Formations
+from welkin_async.resources.patients import ExternalIdKind, Patients
+from welkin_async.resources.programs import Programs
+from welkin_async.resources.users import Users
+
+__all__ = [
+    "AssessmentRecords",
+    "CdtRecords",
+    "EncounterAssessments",
+    "EncounterRecord",
+    "Encounters",
+    "Exports",
+    "ExternalIdKind",
+    "Formations",
+    "Patients",
+    "Programs",
+    "Users",
+]

@@ -1,0 +1,94 @@
+"""What every resource shares: its client, typed calls, and turning keyword fields into bodies."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import attrs
+
+from welkin_async._serde import loads, unstructure
+from welkin_async._unset import UNSET
+from welkin_async.models._base import WelkinModel, wire_name
+
+if TYPE_CHECKING:
+    from welkin_async._client import QueryValue, WelkinClient
+
+T = TypeVar("T")
+M = TypeVar("M", bound=WelkinModel)
+
+
+class Resource:
+    """A view of one part of the API through a client; cheap to make, holds no state of its own."""
+
+    __slots__ = ("_client",)
+
+    def __init__(self, client: WelkinClient) -> None:
+        self._client = client
+
+    async def _call(
+        self,
+        into: type[T],
+        method: str,
+        path: str,
+        *,
+        path_params: Mapping[str, object] | None = None,
+        params: Mapping[str, QueryValue] | None = None,
+        json: Any = None,
+    ) -> T:
+        """Send one call and structure its answer as ``into`` (or raise ``DecodeError``)."""
+        response = await self._client._send(
+            method, path, path_params=path_params, params=params, json=json
+        )
+        return loads(response.body, into)
+
+    async def _call_no_content(
+        self, method: str, path: str, *, path_params: Mapping[str, object]
+    ) -> None:
+        """Send one call whose answer carries nothing worth reading (a DELETE's 204)."""
+        await self._client._send(method, path, path_params=path_params)
+
+
+def _fields_by_name(model: type[WelkinModel]) -> dict[str, attrs.Attribute[Any]]:
+    return {a.name: a for a in attrs.fields(model) if a.name != "wire_extra"}
+
+
+def _check_names(model: type[WelkinModel], names: Mapping[str, Any]) -> dict[str, Any]:
+    known = _fields_by_name(model)
+    unknown = sorted(set(names) - set(known))
+    if unknown:
+        raise TypeError(
+            f"{model.__name__} has no field {', '.join(map(repr, unknown))}; "
+            f"its fields are: {', '.join(known)}"
+        )
+    return known
+
+
+def changes(model: type[WelkinModel], fields: Mapping[str, Any]) -> dict[str, Any]:
+    """A PATCH body: only the given fields, by wire name; ``UNSET`` is left out, ``None`` is null.
+
+    ``fields`` are named by ``model``'s attributes (``first_name``); values are unstructured the
+    way the model would write them (dates as ISO strings, enums as their values).
+    """
+    known = _check_names(model, fields)
+    return {
+        wire_name(known[name]): unstructure(value)
+        for name, value in fields.items()
+        if value is not UNSET
+    }
+
+
+def new_body(model: type[M], body: M | Mapping[str, Any] | None, fields: Mapping[str, Any]) -> Any:
+    """A create body from a model instance, a mapping of wire names, or keyword fields."""
+    if body is not None and fields:
+        raise TypeError("pass either a body or keyword fields, not both")
+    if body is None:
+        _check_names(model, fields)
+        return unstructure(model(**fields))  # a missing required field is a TypeError here
+    if isinstance(body, model):
+        return unstructure(body)
+    if isinstance(body, Mapping):
+        return {key: unstructure(value) for key, value in body.items()}
+    raise TypeError(
+        f"expected {model.__name__} or a mapping of wire names, got {type(body).__name__}"
+    )

@@ -1,0 +1,89 @@
+"""``client.assessment_records(patient_id)``: a patient's assessment records and their answers.
+
+An assessment made within an encounter is locked once the encounter is completed; changing or
+deleting it then raises :class:`~welkin_async.errors.Conflict` (``ASSESSMENT_LOCKED``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from welkin_async._pagination import Paginator
+from welkin_async._serde import unstructure
+from welkin_async.models import AssessmentRecord, AssessmentRecordWrite
+from welkin_async.resources._base import Resource, new_body
+
+if TYPE_CHECKING:
+    from welkin_async._client import WelkinClient
+
+_LIST = "patients/{patient_id}/assessment-records"
+_ONE = "patients/{patient_id}/assessment-records/{record_id}"
+_ANSWERS = "patients/{patient_id}/assessment-records/{record_id}/answers"
+
+
+class AssessmentRecords(Resource):
+    """One patient's assessment records."""
+
+    __slots__ = ("_patient",)
+
+    def __init__(self, client: WelkinClient, patient_id: str) -> None:
+        super().__init__(client)
+        self._patient = {"patient_id": patient_id}
+
+    def _one(self, record_id: str) -> dict[str, str]:
+        return {**self._patient, "record_id": record_id}
+
+    async def create(
+        self, record: AssessmentRecordWrite | Mapping[str, Any] | None = None, /, **fields: Any
+    ) -> AssessmentRecord:
+        """A new record: ``create(assessment_name="phq9", answers={...}, status=...)``."""
+        body = new_body(AssessmentRecordWrite, record, fields)
+        return await self._call(
+            AssessmentRecord, "POST", _LIST, path_params=self._patient, json=body
+        )
+
+    async def get(self, record_id: str, /) -> AssessmentRecord:
+        """One record by id."""
+        return await self._call(AssessmentRecord, "GET", _ONE, path_params=self._one(record_id))
+
+    async def update(
+        self,
+        record_id: str,
+        record: AssessmentRecordWrite | Mapping[str, Any] | None = None,
+        /,
+        **fields: Any,
+    ) -> AssessmentRecord:
+        """Replace the record's answers and status (a PUT: answers not given are dropped).
+
+        ``assessment_name`` is required and cannot change; use :meth:`answer` to add answers.
+        """
+        body = new_body(AssessmentRecordWrite, record, fields)
+        return await self._call(
+            AssessmentRecord, "PUT", _ONE, path_params=self._one(record_id), json=body
+        )
+
+    async def answer(self, record_id: str, answers: Mapping[str, Any], /) -> AssessmentRecord:
+        """Record answers, merged into the ones already given (keys are question names)."""
+        return await self._call(
+            AssessmentRecord,
+            "PUT",
+            _ANSWERS,
+            path_params=self._one(record_id),
+            json={key: unstructure(value) for key, value in answers.items()},
+        )
+
+    async def delete(self, record_id: str, /) -> None:
+        """Delete the record (not a locked one)."""
+        await self._call_no_content("DELETE", _ONE, path_params=self._one(record_id))
+
+    def list(self, *, size: int = 100, concurrency: int = 1) -> Paginator[AssessmentRecord]:
+        """The patient's assessment records."""
+        return self._client.paginate(
+            "GET",
+            _LIST,
+            path_params=self._patient,
+            size=size,
+            concurrency=concurrency,
+            item_type=AssessmentRecord,
+        )
