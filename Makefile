@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 SOURCES := pyproject.toml $(shell find welkin_async codegen schemas -type f \
 	-not -path '*/__pycache__/*' -not -path '*/_generated/*' 2>/dev/null)
 
-.PHONY: setup generate generate-check lint typecheck test bench-emulator bench-client clean
+.PHONY: setup demo generate generate-check lint typecheck test bench-emulator bench-client clean
 
 $(BIN)/python:
 	@$(PYTHON) -m venv --help >/dev/null 2>&1 || { apt-get update && apt-get install -y python3-venv; }
@@ -20,6 +20,16 @@ $(VENV)/.installed: $(BIN)/python $(SOURCES)
 	@touch $@
 
 setup: $(VENV)/.installed
+
+# The demo needs fewer extras than the tests (emulator, generator, progress bars, fast JSON).
+$(VENV)/.demo-installed: $(BIN)/python $(SOURCES)
+	$(BIN)/python -m pip install --quiet ".[demo]"
+	@touch $@
+
+# The main job: `welkin-async demo` on the embedded emulator, about 10 s after the install;
+# `make demo DEMO_ARGS="--patients 100000"`, or `--base-url` for a real tenant.
+demo: $(VENV)/.demo-installed
+	$(BIN)/welkin-async demo $(DEMO_ARGS)
 
 generate: setup
 	$(BIN)/python -m welkin_codegen core --root .

@@ -3,11 +3,9 @@ emulator, and a leak guard that reads every SDK log line of every test."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import logging
 import re
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import ModuleType
@@ -17,6 +15,7 @@ import pytest
 from hypothesis import settings
 
 from welkin_async import WelkinClient
+from welkin_async._tenant_models import import_tenant_module
 from welkin_async.cli import main as cli_main
 from welkin_async.testing import Environment, WelkinEmulator
 
@@ -45,17 +44,6 @@ def body() -> Callable[[str], Any]:
     return load
 
 
-def import_generated(path: Path) -> ModuleType:
-    """Import a generated module from a file; registered in sys.modules so annotations resolve."""
-    spec = importlib.util.spec_from_file_location(path.stem, path)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[path.stem] = module
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="session")
 def acme_module_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The acme example tenant's module, written by the real `welkin-async codegen` command."""
@@ -69,7 +57,7 @@ def acme_module_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def acme(acme_module_path: Path) -> ModuleType:
     """The acme example tenant's generated module, imported."""
-    return import_generated(acme_module_path)
+    return import_tenant_module(acme_module_path)
 
 
 # --- clients of the emulator ---------------------------------------------------------------------

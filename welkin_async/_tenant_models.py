@@ -7,6 +7,8 @@ client compares those with the server's definitions once, and warns for each CDT
 
 from __future__ import annotations
 
+import importlib.util
+import sys
 import warnings
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -68,3 +70,15 @@ class TenantModels:
                 ModelVersionWarning,
                 stacklevel=4,
             )
+
+
+def import_tenant_module(path: Path) -> ModuleType:
+    """Import a generated tenant module from its file (registered in ``sys.modules`` under its
+    name, which its classes' annotations need to resolve)."""
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    if spec is None or spec.loader is None:
+        raise ConfigurationError(f"{path} is not an importable Python file")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[path.stem] = module
+    spec.loader.exec_module(module)
+    return module

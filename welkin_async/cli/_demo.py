@@ -1,0 +1,260 @@
+"""``welkin-async demo``: the main job, end to end, on a fresh machine with no configuration.
+
+1. Start the emulator in this process and seed a tenant (unless ``--base-url`` names a real one,
+   with ``WELKIN_*`` credentials in the environment);
+2. regenerate the tenant's CDT models from its live formation (``codegen --from-api``);
+3. fetch every patient (pages fanned out) and every CDT record (the export cursor, each body
+   structured into its generated class) concurrently, with a progress bar;
+4. print what it took: records/s, requests, 429s, retries, token refreshes and peak memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import resource
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from welkin_async._client import WelkinClient
+from welkin_async._serde import structure
+from welkin_async._tenant_models import import_tenant_module
+from welkin_async.cli._codegen import definitions_from_api, render
+from welkin_async.errors import WelkinError
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
+
+    from welkin_async._stats import ClientStats
+
+EXIT_FAILED = 1
+MakeClient = Callable[..., WelkinClient]
+
+
+@attrs.frozen
+class Summary:
+    """What the fetch did, as the closing table shows it."""
+
+    patients: int
+    cdt_records: int
+    by_cdt: Counter[str]
+    seconds: float
+    stats: ClientStats
+    models_path: Path
+    model_classes: int
+
+    @property
+    def records(self) -> int:
+        return self.patients + self.cdt_records
+
+
+def _peak_rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+async def _regenerate(make_client: MakeClient, tenant: str, out: Path) -> ModuleType:
+    """Write the tenant's module from its current formation, and import it."""
+    async with make_client() as client:
+        definitions = await definitions_from_api(client)
+    command = ["welkin-async", "codegen", "--tenant", tenant, "--from-api"]
+    module = render(tenant, definitions, command, lenient=True)
+    return import_tenant_module(module.write(out))
+
+
+async def _fetch_patients(client: WelkinClient, progress: Progress, size: int) -> int:
+    task = progress.add_task("patients", total=None)
+    count = 0
+    async for page in client.patients.list(size=size, concurrency=8).pages():
+        count += len(page.items)
+        progress.update(task, total=page.total_elements, completed=count)
+    return count
+
+
+async def _fetch_cdt_records(
+    client: WelkinClient, progress: Progress, size: int, models: ModuleType
+) -> Counter[str]:
+    task = progress.add_task("CDT records", total=None)
+    by_cdt: Counter[str] = Counter()
+    classes: dict[str, type[Any]] = models.CDT_CLASSES
+    async for page in client.exports.stream("CDT_RECORD", page_size=size).pages():
+        for record in page.items:
+            name = record.cdt_name if isinstance(record.cdt_name, str) else "?"
+            cls = classes.get(name)
+            if cls is not None:  # the body as the generated class: a DecodeError if it drifted
+                structure(record.json_body, cls)
+            by_cdt[name] += 1
+        progress.update(task, advance=len(page.items))
+    return by_cdt
+
+
+async def run_demo(
+    make_client: MakeClient, tenant: str, models_dir: Path, *, page_size: int, concurrency: int
+) -> Summary:
+    """Regenerate the models, then fetch everything concurrently; the summary of the fetch."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    models = await _regenerate(make_client, tenant, models_dir)
+    print(f"models: {len(models.CDT_CLASSES)} CDT classes written to {models.__file__}")
+    columns = (
+        TextColumn("{task.description:>12}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
+    async with make_client(models=models, max_concurrency=concurrency) as client:
+        started = time.perf_counter()
+        with Progress(*columns, transient=False) as progress:
+            async with asyncio.TaskGroup() as group:
+                patients = group.create_task(_fetch_patients(client, progress, page_size))
+                records = group.create_task(_fetch_cdt_records(client, progress, page_size, models))
+        seconds = time.perf_counter() - started
+        by_cdt = records.result()
+        return Summary(
+            patients=patients.result(),
+            cdt_records=sum(by_cdt.values()),
+            by_cdt=by_cdt,
+            seconds=seconds,
+            stats=client.stats,
+            models_path=Path(str(models.__file__)),
+            model_classes=len(models.CDT_CLASSES),
+        )
+
+
+def print_summary(summary: Summary) -> None:
+    stats = summary.stats
+    rows = [
+        ("records", f"{summary.records:,} ({summary.patients:,} patients, "
+                    f"{summary.cdt_records:,} CDT records of {len(summary.by_cdt)} CDTs)"),
+        ("time", f"{summary.seconds:.2f} s"),
+        ("records/s", f"{summary.records / summary.seconds:,.0f}"),
+        ("requests", f"{stats.requests:,} ({stats.attempts:,} attempts)"),
+        ("429s", f"{stats.rate_limited:,}"),
+        ("retries", f"{stats.retries:,}"),
+        ("token refreshes", f"{stats.token_refreshes:,}"),
+        ("peak memory", f"{_peak_rss_mib():,.0f} MiB (RSS of this process, the emulator and its data included)"),
+    ]  # fmt: skip
+    print("\nsummary")
+    for label, value in rows:
+        print(f"  {label:>16}  {value}")
+
+
+async def _embedded(args: argparse.Namespace) -> Summary:
+    from welkin_async.testing import ServerRateLimit, WelkinEmulator
+
+    emulator = WelkinEmulator(
+        seed=args.seed,
+        patients=args.patients,
+        tenants=["acme"],
+        token_ttl=args.token_ttl,
+        rate_limit=ServerRateLimit(args.server_rate) if args.server_rate > 0 else None,
+        faults=args.faults or None,
+    )
+    async with emulator:
+        limit = f"{args.server_rate:g} requests/s" if args.server_rate > 0 else "no"
+        print(
+            f"embedded emulator at {emulator.url}: tenant acme, {args.patients:,} patients "
+            f"seeded in {emulator.seed_seconds:.1f} s; {limit} rate limit, "
+            f"faults {args.faults or 'none'}, tokens expire after {args.token_ttl:g} s"
+        )
+        credentials = emulator.credentials("acme")
+
+        def make_client(**options: Any) -> WelkinClient:
+            return WelkinClient(
+                tenant="acme",
+                environment="live",
+                credentials=credentials,
+                base_url=emulator.url,
+                **options,
+            )
+
+        return await run_demo(
+            make_client,
+            "acme",
+            args.models_dir,
+            page_size=args.page_size,
+            concurrency=args.concurrency,
+        )
+
+
+async def _remote(args: argparse.Namespace) -> Summary:
+    def make_client(**options: Any) -> WelkinClient:
+        return WelkinClient.from_env(base_url=args.base_url, **options)
+
+    tenant = make_client().tenant
+    print(f"tenant {tenant} at {args.base_url}")
+    return await run_demo(
+        make_client, tenant, args.models_dir, page_size=args.page_size, concurrency=args.concurrency
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    missing = [name for name in ("rich", "welkin_codegen") if not _importable(name)]
+    if args.base_url is None and not _importable("jsonschema"):
+        missing.append("jsonschema")
+    if missing:
+        print(
+            f"welkin-async demo needs {', '.join(missing)}: pip install 'welkin-async[demo]'",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
+    if args.models_dir is None:
+        args.models_dir = Path(tempfile.mkdtemp(prefix="welkin-models-"))
+    try:
+        summary = asyncio.run(_remote(args) if args.base_url else _embedded(args))
+    except WelkinError as exc:  # its text names the call and status, never a secret or an id
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return EXIT_FAILED
+    print_summary(summary)
+    return 0
+
+
+def _importable(name: str) -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec(name) is not None
+
+
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = commands.add_parser(
+        "demo",
+        help="the main job: fetch a whole tenant concurrently, typed, and report",
+        description=__doc__.split("\n\n")[0] if __doc__ else None,
+    )
+    parser.add_argument(
+        "--base-url",
+        default=None,
+        help="a real deployment's host root; credentials from WELKIN_* (no emulator then)",
+    )
+    parser.add_argument("--models-dir", type=Path, default=None, help="default: a temporary dir")
+    parser.add_argument("--concurrency", type=int, default=32, help="requests in flight")
+    parser.add_argument("--page-size", type=int, default=200, help="records per page")
+    emulator = parser.add_argument_group("the embedded emulator")
+    emulator.add_argument("--patients", type=int, default=20_000, help="seeded patients")
+    emulator.add_argument("--seed", type=int, default=0, help="same seed, same data")
+    emulator.add_argument(
+        "--server-rate", type=float, default=50.0, help="its limit in requests/s (0: none)"
+    )
+    emulator.add_argument(
+        "--faults", default="503@0.02", help="its injected faults (see `emulator --faults`)"
+    )
+    emulator.add_argument(
+        "--token-ttl", type=float, default=10.0, metavar="SECONDS", help="its tokens' lifetime"
+    )
+    parser.set_defaults(run=run)
