@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 SOURCES := pyproject.toml $(shell find welkin_async codegen schemas -type f \
 	-not -path '*/__pycache__/*' -not -path '*/_generated/*' 2>/dev/null)
 
-.PHONY: setup demo generate generate-check lint typecheck test bench-emulator bench-client clean
+.PHONY: setup demo generate generate-check lint typecheck test bench-emulator bench-client bench-structure clean
 
 $(BIN)/python:
 	@$(PYTHON) -m venv --help >/dev/null 2>&1 || { apt-get update && apt-get install -y python3-venv; }
@@ -56,6 +56,11 @@ bench-emulator: setup
 # (about 1 minute); `make bench-client BENCH_ARGS=--quick` for a short run.
 bench-client: setup
 	$(BIN)/python bench/client_paging.py $(BENCH_ARGS)
+
+# µs per record from JSON bytes to Patient and to a 40-field CDT class, against decoding alone
+# (about 5 s); `make bench-structure BENCH_ARGS=--quick` for a short run.
+bench-structure: setup
+	$(BIN)/python bench/structuring.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) build dist .mypy_cache .pytest_cache .ruff_cache .hypothesis

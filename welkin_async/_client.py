@@ -14,7 +14,7 @@ import asyncio
 import logging
 import os
 import re
-from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable, Mapping
+from collections.abc import AsyncGenerator, AsyncIterable, Awaitable, Callable, Iterable, Mapping
 from time import monotonic
 from types import ModuleType, TracebackType
 from typing import Any, Literal, TypeVar, overload
@@ -403,14 +403,15 @@ class WelkinClient:
         items: Iterable[I] | AsyncIterable[I],
         *,
         concurrency: int | None = None,
-    ) -> AsyncIterator[Result[I, V]]:
+    ) -> AsyncGenerator[Result[I, V], None]:
         """``Result(item, value | error)`` of ``await fn(item)`` for every item, as each finishes.
 
         At most ``concurrency`` calls run at once (the client's ``max_concurrency`` by
         default); items are pulled from ``items`` only as slots free up. A failing item is a
         ``Result`` with ``.error``; it never stops the batch. Leaving the loop cancels the rest.
         """
-        return map_concurrently(fn, items, concurrency or self.max_concurrency)
+        chosen = self.max_concurrency if concurrency is None else concurrency
+        return map_concurrently(fn, items, chosen)
 
     async def _check_models(self) -> None:
         """Compare the tenant module's CDT versions with the server's, once per client."""

@@ -58,17 +58,25 @@ async def _run(fn: Callable[[I], Awaitable[V]], item: I) -> Result[I, V]:
     return Result(item, value)
 
 
-async def map_concurrently(
+def map_concurrently(
     fn: Callable[[I], Awaitable[V]],
     items: Iterable[I] | AsyncIterable[I],
     concurrency: int,
-) -> AsyncIterator[Result[I, V]]:
+) -> AsyncGenerator[Result[I, V], None]:
     """Yield ``Result(item, ...)`` for every item, as the calls finish, ``concurrency`` at a time.
 
-    Leaving the loop early cancels the calls still running.
+    Leaving the loop early (or closing the generator) cancels the calls still running.
     """
-    if concurrency < 1:
+    if concurrency < 1:  # checked now, not at the first iteration
         raise ValueError("concurrency must be at least 1")
+    return _results(fn, items, concurrency)
+
+
+async def _results(
+    fn: Callable[[I], Awaitable[V]],
+    items: Iterable[I] | AsyncIterable[I],
+    concurrency: int,
+) -> AsyncGenerator[Result[I, V], None]:
     source = aiter(items) if isinstance(items, AsyncIterable) else _AsyncOf(iter(items))
     running: set[asyncio.Task[Result[I, V]]] = set()
     exhausted = False

@@ -28,14 +28,15 @@ class TenantModels:
     def __init__(self, module: ModuleType, tenant: str) -> None:
         classes = getattr(module, "CDT_CLASSES", None)
         name = getattr(module, "TENANT", None)
+        label = getattr(module, "__name__", type(module).__name__)
         if not isinstance(classes, Mapping) or not isinstance(name, str):
             raise ConfigurationError(
-                f"models={module.__name__!r} is not a module made by `welkin-async codegen` "
+                f"models={label!r} is not a module made by `welkin-async codegen` "
                 "(it has no TENANT and CDT_CLASSES)"
             )
         if name != tenant:
             raise ConfigurationError(
-                f"models={module.__name__!r} was generated for tenant {name!r}, not {tenant!r}"
+                f"models={label!r} was generated for tenant {name!r}, not {tenant!r}"
             )
         self.module = module
         self.tenant = name
@@ -43,7 +44,8 @@ class TenantModels:
 
     def regenerate_command(self) -> str:
         """The command that rewrites this module from the tenant's current definitions."""
-        where = Path(self.module.__file__).parent if self.module.__file__ else Path("DIR")
+        file = getattr(self.module, "__file__", None)
+        where = Path(file).parent if file else Path("DIR")
         return f"welkin-async codegen --tenant {self.tenant} --from-api --out {where}"
 
     def drift(self, definitions: Iterable[Any]) -> list[str]:

@@ -145,7 +145,7 @@ def print_summary(summary: Summary) -> None:
         ("429s", f"{stats.rate_limited:,}"),
         ("retries", f"{stats.retries:,}"),
         ("token refreshes", f"{stats.token_refreshes:,}"),
-        ("peak memory", f"{_peak_rss_mib():,.0f} MiB (RSS of this process, the emulator and its data included)"),
+        ("peak memory", f"{_peak_rss_mib():,.0f} MiB (RSS of this process, any emulator included)"),
     ]  # fmt: skip
     print("\nsummary")
     for label, value in rows:

@@ -75,7 +75,10 @@ class CdtRecords(Resource, Generic[B]):
         """
         params: dict[str, QueryValue] = {}
         if fields is not None:
-            params["fields"] = ",".join(fields)
+            wanted = list(fields)
+            if not wanted:  # the server would read an empty list as "every field"
+                raise ValueError("fields must name at least one field (or be None for all)")
+            params["fields"] = ",".join(wanted)
         for key, moment in (("dateStart", date_start), ("dateEnd", date_end)):
             if moment is not None:
                 if moment.tzinfo is None:

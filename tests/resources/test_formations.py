@@ -1,0 +1,115 @@
+"""``client.formations``: the tenant's Designer configuration read through the SDK, compared with
+the emulator tenant's state (CDT definitions, drafts, numbered versions, programs, templates)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import Connect
+from welkin_async.errors import NotFound
+from welkin_async.testing import WelkinEmulator
+
+
+def served_versions(definitions: dict[str, dict[str, object]]) -> dict[str, object]:
+    """A tenant's CDT definitions as ``{name: version}``."""
+    return {name: definition["version"] for name, definition in definitions.items()}
+
+
+async def test_current_cdts_are_the_tenants(
+    welkin_emulator: WelkinEmulator, connect: Connect
+) -> None:
+    """cdts() returns every CDT definition of the tenant, with its name and version."""
+    async with connect() as client:
+        definitions = await client.formations.cdts()
+    expected = served_versions(welkin_emulator.tenant("acme").cdts)
+    assert {d.name: d.version for d in definitions} == expected
+    assert len(definitions) == len(expected)
+
+
+async def test_cdt_fields_are_structured(welkin_emulator: WelkinEmulator, connect: Connect) -> None:
+    """Each definition's fields come back by name, as the tenant defines them."""
+    async with connect() as client:
+        definitions = await client.formations.cdts()
+    tenant_cdts = welkin_emulator.tenant("acme").cdts
+    for definition in definitions:
+        wanted = [field["name"] for field in tenant_cdts[definition.name]["fields"]]
+        assert [field.name for field in definition.fields] == wanted
+
+
+async def test_draft_cdts_are_the_tenants_draft(
+    welkin_emulator: WelkinEmulator, connect: Connect
+) -> None:
+    """cdts("draft") returns the tenant's unpublished draft definitions, not the current ones."""
+    tenant = welkin_emulator.tenant("acme")
+    edited = {**tenant.cdts["allergies"], "version": tenant.cdts["allergies"]["version"] + 1}
+    added = {**tenant.cdts["consents"], "name": "only-in-draft", "version": 1}
+    tenant.draft_cdts = {"allergies": edited, "only-in-draft": added}
+    async with connect() as client:
+        draft = await client.formations.cdts("draft")
+        current = await client.formations.cdts()
+    assert {d.name: d.version for d in draft} == served_versions(tenant.draft_cdts)
+    assert {d.name: d.version for d in current} == served_versions(tenant.cdts)
+
+
+async def test_cdts_at_the_formation_version_number(
+    welkin_emulator: WelkinEmulator, connect: Connect
+) -> None:
+    """cdts(<formation version number>) returns the definitions of that published formation."""
+    version = welkin_emulator.tenant("acme").formation_version
+    async with connect() as client:
+        numbered = await client.formations.cdts(version)
+        current = await client.formations.cdts()
+    assert [(d.name, d.version) for d in numbered] == [(d.name, d.version) for d in current]
+    assert welkin_emulator.stats.requests["GET /formations/{version}/cdts"] == 2
+
+
+async def test_unknown_formation_version_is_not_found(
+    welkin_emulator: WelkinEmulator, connect: Connect
+) -> None:
+    """A formation version that was never published raises NotFound."""
+    unpublished = welkin_emulator.tenant("acme").formation_version + 1
+    async with connect() as client:
+        with pytest.raises(NotFound):
+            await client.formations.cdts(unpublished)
+
+
+async def test_programs_are_the_tenants(welkin_emulator: WelkinEmulator, connect: Connect) -> None:
+    """programs() returns every program of the tenant with its phases and their moves."""
+    async with connect() as client:
+        programs = await client.formations.programs()
+    tenant_programs = welkin_emulator.tenant("acme").programs
+    assert [p.name for p in programs] == list(tenant_programs)
+    for program in programs:
+        phases = tenant_programs[program.name]["phases"]
+        assert [phase.name for phase in program.phases] == [phase["name"] for phase in phases]
+        for phase, wanted in zip(program.phases, phases, strict=True):
+            moves = [link["name"] for link in wanted.get("navigateTo", [])]
+            assert [link.name for link in phase.navigate_to or []] == moves
+
+
+async def test_encounter_templates_are_the_tenants(
+    welkin_emulator: WelkinEmulator, connect: Connect
+) -> None:
+    """encounter_templates() returns every template with its title and assessments."""
+    async with connect() as client:
+        templates = await client.formations.encounter_templates()
+    tenant_templates = welkin_emulator.tenant("acme").encounter_templates
+    assert [t.name for t in templates] == list(tenant_templates)
+    for template in templates:
+        wanted = tenant_templates[template.name]
+        assert template.title == wanted.get("title")
+        assert list(template.assessments or []) == wanted.get("assessments", [])
+
+
+async def test_assessments_are_the_tenants(
+    welkin_emulator: WelkinEmulator, connect: Connect
+) -> None:
+    """assessments() returns every assessment template with its CDT and questions."""
+    async with connect() as client:
+        assessments = await client.formations.assessments()
+    tenant_assessments = welkin_emulator.tenant("acme").assessment_templates
+    assert [a.name for a in assessments] == list(tenant_assessments)
+    for assessment in assessments:
+        wanted = tenant_assessments[assessment.name]
+        assert assessment.cdt_name == wanted["cdtName"]
+        assert assessment.questions == wanted["questions"]

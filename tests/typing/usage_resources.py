@@ -1,0 +1,56 @@
+"""How a service uses the resources, written to be type-checked, never run.
+
+``mypy --strict`` checks this file in ``make typecheck``; each ``assert_type`` pins what a
+resource promises to return, so a change to a signature shows up here first.
+"""
+
+from __future__ import annotations
+
+from typing import Any, assert_type
+
+from welkin_async import Paginator, Result, WelkinClient
+from welkin_async.models import (
+    AssessmentRecord,
+    CdtBulkResult,
+    CdtDefinition,
+    CdtRecord,
+    Encounter,
+    FullEncounter,
+    Patient,
+    PatientProgram,
+    ProgramPhase,
+    User,
+    WelkinModel,
+)
+
+
+class Vitals(WelkinModel):
+    """Stands in for a generated tenant class."""
+
+    __cdt_name__ = "cdt-vitals"
+
+
+async def use(client: WelkinClient, pid: str) -> None:
+    assert_type(await client.patients.get(pid), Patient)
+    assert_type(await client.patients.update(pid, middle_name=None), Patient)
+    assert_type(client.patients.list(concurrency=4), Paginator[Patient])
+    by_name = client.cdts(pid, "cdt-vitals")
+    assert_type(await by_name.get("r"), CdtRecord[dict[str, Any]])
+    typed = client.cdts(pid, Vitals)
+    assert_type(await typed.create(Vitals()), CdtRecord[Vitals])
+    assert_type(typed.list(), Paginator[CdtRecord[Vitals]])
+    assert_type(await typed.bulk_update({"r": {"cdtf-x": 1}}), CdtBulkResult)
+    encounters = client.encounters(pid)
+    assert_type(await encounters.complete("e"), CdtRecord[Encounter])
+    assert_type(await encounters.full("e"), FullEncounter)
+    assert_type(await encounters.assessments("e").list(), list[AssessmentRecord])
+    assert_type(await client.assessment_records(pid).answer("a", {"q1": 2}), AssessmentRecord)
+    programs = client.programs(pid)
+    assert_type(await programs.move("prog", "phase"), PatientProgram)
+    assert_type(await programs.history("pp"), list[ProgramPhase])
+    assert_type(await client.formations.cdts(), list[CdtDefinition])
+    assert_type(client.users.list(), Paginator[User])
+    assert_type(client.exports.stream("PATIENT"), Paginator[Patient])
+    async for result in client.map(client.patients.get, [pid], concurrency=8):
+        assert_type(result, Result[str, Patient])
+        assert_type(result.unwrap(), Patient)
