@@ -49,6 +49,20 @@ class Resource:
         await self._client._send(method, path, path_params=path_params)
 
 
+class PatientResource(Resource):
+    """A resource that hangs under one patient (``patients/{patient_id}/...``)."""
+
+    __slots__ = ("_patient",)
+
+    def __init__(self, client: WelkinClient, patient_id: str) -> None:
+        super().__init__(client)
+        self._patient = {"patient_id": patient_id}
+
+    def _under(self, **params: str) -> dict[str, str]:
+        """Path parameters: the patient's, and ``params`` (``record_id=...``)."""
+        return {**self._patient, **params}
+
+
 def _fields_by_name(model: type[WelkinModel]) -> dict[str, attrs.Attribute[Any]]:
     return {a.name: a for a in attrs.fields(model) if a.name != "wire_extra"}
 

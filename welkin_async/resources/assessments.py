@@ -12,27 +12,23 @@ from typing import TYPE_CHECKING, Any
 from welkin_async._pagination import Paginator
 from welkin_async._serde import unstructure
 from welkin_async.models import AssessmentRecord, AssessmentRecordWrite
-from welkin_async.resources._base import Resource, new_body
+from welkin_async.resources._base import PatientResource, new_body
 
 if TYPE_CHECKING:
-    from welkin_async._client import WelkinClient
+    pass
 
 _LIST = "patients/{patient_id}/assessment-records"
 _ONE = "patients/{patient_id}/assessment-records/{record_id}"
 _ANSWERS = "patients/{patient_id}/assessment-records/{record_id}/answers"
 
 
-class AssessmentRecords(Resource):
+class AssessmentRecords(PatientResource):
     """One patient's assessment records."""
 
-    __slots__ = ("_patient",)
-
-    def __init__(self, client: WelkinClient, patient_id: str) -> None:
-        super().__init__(client)
-        self._patient = {"patient_id": patient_id}
+    __slots__ = ()
 
     def _one(self, record_id: str) -> dict[str, str]:
-        return {**self._patient, "record_id": record_id}
+        return self._under(record_id=record_id)
 
     async def create(
         self, record: AssessmentRecordWrite | Mapping[str, Any] | None = None, /, **fields: Any

@@ -15,7 +15,7 @@ from welkin_async._pagination import Paginator
 from welkin_async._serde import unstructure
 from welkin_async._unset import UNSET
 from welkin_async.models import CdtBulkResult, CdtRecord, WelkinModel
-from welkin_async.resources._base import Resource, changes
+from welkin_async.resources._base import PatientResource, changes
 
 if TYPE_CHECKING:
     from welkin_async._client import QueryValue, WelkinClient
@@ -39,15 +39,15 @@ def cdt_name_of(cdt: str | type[Any]) -> str:
     return name
 
 
-class CdtRecords(Resource, Generic[B]):
+class CdtRecords(PatientResource, Generic[B]):
     """Records of one CDT for one patient; ``B`` is the type of each record's ``json_body``."""
 
     __slots__ = ("_body_type", "_params", "_record_type")
 
     def __init__(self, client: WelkinClient, patient_id: str, cdt: str | type[B]) -> None:
-        super().__init__(client)
+        super().__init__(client, patient_id)
         self._body_type: type[B] | None = None if isinstance(cdt, str) else cdt
-        self._params = {"patient_id": patient_id, "cdt_name": cdt_name_of(cdt)}
+        self._params = self._under(cdt_name=cdt_name_of(cdt))
         body = self._body_type if self._body_type is not None else dict[str, Any]
         self._record_type: type[CdtRecord[B]] = CdtRecord[body]  # type: ignore[valid-type]
 

@@ -20,7 +20,7 @@ from welkin_async.models import (
     EncounterUpdate,
     FullEncounter,
 )
-from welkin_async.resources._base import Resource, changes, new_body
+from welkin_async.resources._base import PatientResource, Resource, changes, new_body
 
 if TYPE_CHECKING:
     from welkin_async._client import WelkinClient
@@ -35,17 +35,13 @@ _ASSESSMENTS = "patients/{patient_id}/encounters/{encounter_id}/assessments"
 _ASSESSMENT = "patients/{patient_id}/encounters/{encounter_id}/assessments/{record_id}"
 
 
-class Encounters(Resource):
+class Encounters(PatientResource):
     """One patient's encounters."""
 
-    __slots__ = ("_patient",)
-
-    def __init__(self, client: WelkinClient, patient_id: str) -> None:
-        super().__init__(client)
-        self._patient = {"patient_id": patient_id}
+    __slots__ = ()
 
     def _one(self, encounter_id: str) -> dict[str, str]:
-        return {**self._patient, "encounter_id": encounter_id}
+        return self._under(encounter_id=encounter_id)
 
     async def create(
         self, encounter: EncounterCreate | Mapping[str, Any] | None = None, /, **fields: Any

@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING
 
 from welkin_async._pagination import Paginator
 from welkin_async.models import PatientProgram, PhaseChange, ProgramPhase, ProgramUpdate
-from welkin_async.resources._base import Resource
+from welkin_async.resources._base import PatientResource
 
 if TYPE_CHECKING:
-    from welkin_async._client import WelkinClient
+    pass
 
 _LIST = "patients/{patient_id}/programs"
 _CURRENT = "patients/{patient_id}/programs/current/{program_name}"
@@ -23,17 +23,13 @@ _PROGRAM = "patients/{patient_id}/programs/{program_name}"
 _PHASES = "patients/{patient_id}/programs/{program_name}/phases"
 
 
-class Programs(Resource):
+class Programs(PatientResource):
     """One patient's programs."""
 
-    __slots__ = ("_patient",)
-
-    def __init__(self, client: WelkinClient, patient_id: str) -> None:
-        super().__init__(client)
-        self._patient = {"patient_id": patient_id}
+    __slots__ = ()
 
     def _program(self, name: str) -> dict[str, str]:
-        return {**self._patient, "program_name": name}
+        return self._under(program_name=name)
 
     def list(self, *, size: int = 100) -> Paginator[PatientProgram]:
         """Every program of the tenant, with the patient's state in it (``assigned``, phase)."""
@@ -84,5 +80,5 @@ class Programs(Resource):
             list[ProgramPhase],
             "GET",
             _HISTORY,
-            path_params={**self._patient, "program_id": patient_program_id},
+            path_params=self._under(program_id=patient_program_id),
         )
