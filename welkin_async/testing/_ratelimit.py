@@ -65,10 +65,14 @@ class RateLimiter:
 
 
 def retry_after_header(wait: float, clock: Clock, style: RetryAfterFormat) -> str | None:
-    """``Retry-After`` for a wait of ``wait`` seconds: whole seconds, rounded up, at least 1."""
+    """``Retry-After`` for a wait of ``wait`` seconds, in whole seconds as the header allows.
+
+    Delta-seconds are rounded up, at least 1 (``0`` would say "now"). An HTTP-date is the first
+    whole second at which a request will be admitted: ``wait`` from now, rounded up. Rounding
+    both the current time and the wait up would add up to a second that no server means.
+    """
     if style == "none":
         return None
-    seconds = max(1, math.ceil(wait))
     if style == "http-date":
-        return formatdate(math.ceil(clock.time()) + seconds, usegmt=True)
-    return str(seconds)
+        return formatdate(math.ceil(clock.time() + wait), usegmt=True)
+    return str(max(1, math.ceil(wait)))
