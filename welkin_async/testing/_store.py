@@ -65,7 +65,9 @@ class Table:
     def render(self, row_id: str) -> bytes:
         cached = self._rendered.get(row_id)
         if cached is None:
-            cached = self._rendered[row_id] = _json.dumps(self.rows[row_id])
+            # A copy of exactly the document's size: orjson's own bytes keep the capacity of the
+            # buffer it wrote into (about 16 KiB), which a cache of every row multiplies.
+            cached = self._rendered[row_id] = bytes(memoryview(_json.dumps(self.rows[row_id])))
         return cached
 
     def changed_since(self, start: int) -> Iterator[tuple[int, str]]:
