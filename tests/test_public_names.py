@@ -5,6 +5,7 @@ from __future__ import annotations
 import welkin_async
 import welkin_async.models
 import welkin_async.testing
+import welkin_async.webhooks
 from welkin_async import errors
 
 
@@ -12,10 +13,16 @@ def test_package_exports() -> None:
     """welkin_async exports exactly its documented top-level names."""
     assert sorted(welkin_async.__all__) == [
         "ApiClientSecret",
+        "Checkpoint",
+        "CheckpointError",
+        "CheckpointStore",
         "ClientCredentials",
         "ClientStats",
         "DecodeError",
         "DecodeProblem",
+        "ExportPage",
+        "ExportPosition",
+        "ExportStream",
         "Layout",
         "ModelVersionWarning",
         "Page",
@@ -45,6 +52,9 @@ def test_error_tree() -> None:
         errors.TimeoutError: errors.TransportError,
         errors.APIError: errors.WelkinError,
         errors.DecodeError: errors.WelkinError,
+        errors.WebhookVerificationError: errors.WelkinError,
+        errors.WebhookSourceError: errors.WelkinError,
+        welkin_async.CheckpointError: errors.WelkinError,
     }
     for api_error in (
         errors.BadRequest,
@@ -59,6 +69,33 @@ def test_error_tree() -> None:
         tree[api_error] = errors.APIError
     for child, parent in tree.items():
         assert issubclass(child, parent), (child, parent)
+
+
+def test_webhook_exports() -> None:
+    """welkin_async.webhooks exports what the webhooks issue names, and the receiver's parts."""
+    assert sorted(welkin_async.webhooks.__all__) == [
+        "DEFAULT_TOLERANCE",
+        "DedupeStore",
+        "Handler",
+        "LruDedupe",
+        "WEBHOOK_RECEIVER",
+        "WebhookEvent",
+        "WebhookEventEntity",
+        "WebhookEventSubtype",
+        "WebhookFailure",
+        "WebhookReceiver",
+        "WebhookVerificationError",
+        "WebhookVerifier",
+        "verify",
+        "webhook_app",
+    ]
+    assert {reason.value for reason in welkin_async.webhooks.WebhookFailure} == {
+        "missing_header",
+        "bad_timestamp",
+        "too_old",
+        "too_new",
+        "no_matching_signature",
+    }
 
 
 def test_model_exports_include_the_contract() -> None:

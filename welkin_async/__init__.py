@@ -1,5 +1,6 @@
 """welkin_async: an asyncio client SDK for the Welkin Health care-management API."""
 
+from welkin_async._checkpoint import Checkpoint, CheckpointError, CheckpointStore, ExportPosition
 from welkin_async._client import WelkinClient
 from welkin_async._config import Layout, RateLimit, RetryPolicy, Timeouts
 from welkin_async._credentials import ApiClientSecret, ClientCredentials
@@ -11,14 +12,21 @@ from welkin_async._stats import ClientStats
 from welkin_async._tenant_models import ModelVersionWarning
 from welkin_async._unset import UNSET, UnsetType
 from welkin_async.errors import DecodeError, DecodeProblem, WelkinError
+from welkin_async.resources._export_stream import ExportPage, ExportStream
 
 __all__ = [
     "UNSET",
     "ApiClientSecret",
+    "Checkpoint",
+    "CheckpointError",
+    "CheckpointStore",
     "ClientCredentials",
     "ClientStats",
     "DecodeError",
     "DecodeProblem",
+    "ExportPage",
+    "ExportPosition",
+    "ExportStream",
     "Layout",
     "ModelVersionWarning",
     "Page",

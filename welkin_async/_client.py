@@ -58,6 +58,7 @@ from welkin_async.resources import (
     Patients,
     Programs,
     Users,
+    Webhooks,
 )
 
 logger = logging.getLogger("welkin_async")
@@ -117,8 +118,8 @@ class WelkinClient:
     - ``transport`` replaces the aiohttp transport (for narrow tests).
 
     Resources: :attr:`patients`, :meth:`cdts`, :meth:`encounters`, :meth:`assessment_records`,
-    :meth:`programs`, :attr:`formations`, :attr:`users`, :attr:`exports`; :meth:`map` runs a
-    coroutine function over many items, a bounded number at a time.
+    :meth:`programs`, :attr:`formations`, :attr:`users`, :attr:`exports`, :attr:`webhooks`;
+    :meth:`map` runs a coroutine function over many items, a bounded number at a time.
     """
 
     def __init__(
@@ -180,6 +181,8 @@ class WelkinClient:
         """The tenant's users."""
         self.exports = Exports(self)
         """Bulk exports of records changed since a time."""
+        self.webhooks = Webhooks(self)
+        """The records webhook events point to, and the webhook delivery audit."""
 
     @classmethod
     def from_env(cls, **options: Any) -> WelkinClient:

@@ -157,7 +157,8 @@ def _cursor(document: Any) -> Read:
     end, has_next = cursor.get("end"), cursor.get("hasNext") is True
     if has_next and not isinstance(end, str):
         raise _wrong("$.cursor.end", "string", end)
-    next_params = {"start": cast(str, end)} if has_next else None
+    # The end is kept on the last page too: it is where a later, incremental export starts.
+    next_params = {"start": end} if isinstance(end, str) else None
     items, path = _items(envelope, "$", "data")
     return Page(items, last=not has_next, next_params=next_params), path
 
@@ -169,6 +170,11 @@ _READERS: dict[Style, Callable[[Any], Read]] = {
     "cursor": _cursor,
 }
 _OFFSET_STYLES = frozenset({"spring", "meta-info"})
+
+
+def read_page(style: Style, document: Any) -> Read:
+    """A page of ``style`` read from its decoded document, and the JSONPath of its items."""
+    return _READERS[style](document)
 
 
 _SIZE_PARAM: dict[Style, str] = {

@@ -6,6 +6,7 @@ patient data, tokens or secrets, and exception messages end up in logs.
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Sequence
 from typing import Any
 
@@ -181,3 +182,35 @@ class RateLimited(APIError):
 
 class ServerError(APIError):
     """5xx after the retry policy gave up (or at once, where retrying is unsafe)."""
+
+
+class WebhookFailure(enum.StrEnum):
+    """Which check a webhook delivery failed."""
+
+    MISSING_HEADER = "missing_header"
+    """``webhook-id``, ``webhook-timestamp`` or ``webhook-signature`` is absent or empty."""
+    BAD_TIMESTAMP = "bad_timestamp"
+    """``webhook-timestamp`` is not whole Unix seconds."""
+    TOO_OLD = "too_old"
+    """The timestamp is further in the past than the tolerance."""
+    TOO_NEW = "too_new"
+    """The timestamp is further in the future than the tolerance."""
+    NO_MATCHING_SIGNATURE = "no_matching_signature"
+    """No ``v1`` signature matches the body under any of the secrets."""
+
+
+class WebhookVerificationError(WelkinError):
+    """A webhook delivery that failed verification; :attr:`reason` says which check failed.
+
+    The message names the check and, for a missing header, the header. It never holds the
+    secret, the signature or the body.
+    """
+
+    def __init__(self, reason: WebhookFailure, message: str, *, header: str | None = None) -> None:
+        self.reason = reason
+        self.header = header
+        super().__init__(message)
+
+
+class WebhookSourceError(WelkinError, ValueError):
+    """``fetch_source`` was given an event that does not name a record it can fetch."""

@@ -12,6 +12,7 @@ from welkin_async.resources.formations import Formations
 from welkin_async.resources.patients import ExternalIdKind, Patients
 from welkin_async.resources.programs import Programs
 from welkin_async.resources.users import Users
+from welkin_async.resources.webhooks import Webhooks, WebhookSource
 
 __all__ = [
     "AssessmentRecords",
@@ -25,4 +26,6 @@ __all__ = [
     "Patients",
     "Programs",
     "Users",
+    "WebhookSource",
+    "Webhooks",
 ]

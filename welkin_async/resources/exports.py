@@ -1,14 +1,19 @@
-"""``client.exports``: bulk export of records changed since a time, following the export cursor."""
+"""``client.exports``: bulk export of records changed since a time, resumable from a checkpoint.
+
+``GET export/{TYPE}?start=<ISO>&pageSize=N`` serves records whose latest change is at or after
+``start``, oldest change first, with a cursor (``cursor.end``, ``hasNext``) to the next page.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Literal, overload
 
-from welkin_async._pagination import Paginator
-from welkin_async._serde import unstructure
+from welkin_async._checkpoint import CheckpointStore
+from welkin_async._serde import structure, unstructure
 from welkin_async.models import AssessmentRecord, CdtRecord, Encounter, Patient, PatientProgram
 from welkin_async.resources._base import Resource
+from welkin_async.resources._export_stream import ExportStream, Shape, shape_as
 
 if TYPE_CHECKING:
     from welkin_async._client import QueryValue
@@ -35,7 +40,9 @@ class Exports(Resource):
         *,
         since: datetime | None = ...,
         page_size: int | None = ...,
-    ) -> Paginator[Patient]: ...
+        checkpoint: CheckpointStore | None = ...,
+        typed: Literal[True] = ...,
+    ) -> ExportStream[Patient]: ...
     @overload
     def stream(
         self,
@@ -43,7 +50,9 @@ class Exports(Resource):
         *,
         since: datetime | None = ...,
         page_size: int | None = ...,
-    ) -> Paginator[CdtRecord]: ...
+        checkpoint: CheckpointStore | None = ...,
+        typed: Literal[True] = ...,
+    ) -> ExportStream[CdtRecord[Any]]: ...
     @overload
     def stream(
         self,
@@ -51,7 +60,9 @@ class Exports(Resource):
         *,
         since: datetime | None = ...,
         page_size: int | None = ...,
-    ) -> Paginator[CdtRecord[Encounter]]: ...
+        checkpoint: CheckpointStore | None = ...,
+        typed: Literal[True] = ...,
+    ) -> ExportStream[CdtRecord[Encounter]]: ...
     @overload
     def stream(
         self,
@@ -59,7 +70,9 @@ class Exports(Resource):
         *,
         since: datetime | None = ...,
         page_size: int | None = ...,
-    ) -> Paginator[AssessmentRecord]: ...
+        checkpoint: CheckpointStore | None = ...,
+        typed: Literal[True] = ...,
+    ) -> ExportStream[AssessmentRecord]: ...
     @overload
     def stream(
         self,
@@ -67,31 +80,74 @@ class Exports(Resource):
         *,
         since: datetime | None = ...,
         page_size: int | None = ...,
-    ) -> Paginator[PatientProgram]: ...
+        checkpoint: CheckpointStore | None = ...,
+        typed: Literal[True] = ...,
+    ) -> ExportStream[PatientProgram]: ...
     @overload
     def stream(
-        self, export_type: str, *, since: datetime | None = ..., page_size: int | None = ...
-    ) -> Paginator[Any]: ...
+        self,
+        export_type: str,
+        *,
+        since: datetime | None = ...,
+        page_size: int | None = ...,
+        checkpoint: CheckpointStore | None = ...,
+        typed: bool = ...,
+    ) -> ExportStream[Any]: ...
     def stream(
-        self, export_type: str, *, since: datetime | None = None, page_size: int | None = None
-    ) -> Paginator[Any]:
+        self,
+        export_type: str,
+        *,
+        since: datetime | None = None,
+        page_size: int | None = None,
+        checkpoint: CheckpointStore | None = None,
+        typed: bool = True,
+    ) -> ExportStream[Any]:
         """Records of ``export_type`` (``PATIENT``, ``CDT_RECORD``, ``ENCOUNTER``, ...) changed at
         or after ``since`` (everything without it), page after page until the cursor ends.
 
-        Modelled types come as models, others as dicts. A record changed during the export is
-        served again at the end with its new version.
+        - Modelled types come as models, the others as dicts; ``typed=False`` gives the wire
+          dicts of every type. With the client's ``models=``, a CDT record comes as
+          ``CdtRecord[<its generated class>]`` (checked against the server's versions once).
+        - A record served again without a newer ``updatedAt``/``version`` is dropped; one changed
+          during the export comes again with its new version.
+        - With ``checkpoint`` (a :class:`~welkin_async.Checkpoint` file, or any
+          :class:`~welkin_async.CheckpointStore`), the export resumes where it was and saves its
+          position after each page the consumer has fully taken.
         """
         kind = export_type.upper()
-        params: dict[str, QueryValue] = {}
-        if since is not None:
-            if since.tzinfo is None:
-                raise ValueError("since needs a time zone: a naive date-time is ambiguous")
-            params["start"] = unstructure(since)
-        return self._client.paginate(
-            "GET",
-            "export/{export_type}",
-            path_params={"export_type": kind},
-            params=params,
-            size=page_size,
-            item_type=_MODELS.get(kind),
+        if since is not None and since.tzinfo is None:
+            raise ValueError("since needs a time zone: a naive date-time is ambiguous")
+        if page_size is not None and page_size < 1:
+            raise ValueError("page_size must be at least 1")
+        since_text = unstructure(since) if since is not None else None
+        fixed: dict[str, QueryValue] = {} if page_size is None else {"pageSize": page_size}
+
+        async def fetch(start: str | None) -> Any:
+            params = fixed if start is None else {**fixed, "start": start}
+            return await self._client.request(
+                "GET", "export/{export_type}", path_params={"export_type": kind}, params=params
+            )
+
+        models = self._client.models if typed and kind == "CDT_RECORD" else None
+        return ExportStream(
+            kind,
+            fetch,
+            self._shape(kind, typed),
+            since=since_text,
+            checkpoint=checkpoint,
+            before=self._client._check_models if models is not None else None,
         )
+
+    def _shape(self, kind: str, typed: bool) -> Shape | None:
+        if not typed or kind not in _MODELS:
+            return None
+        models = self._client.models
+        if kind != "CDT_RECORD" or models is None:
+            return shape_as(_MODELS[kind])
+        # Each CDT record as the generated class of its CDT; CDTs the module lacks keep dicts.
+        by_name = {name: CdtRecord[cls] for name, cls in models.classes.items()}  # type: ignore[valid-type]
+
+        def shape(record: dict[str, Any]) -> Any:
+            return structure(record, by_name.get(str(record.get("cdtName")), CdtRecord))
+
+        return shape

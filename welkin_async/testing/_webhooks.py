@@ -102,6 +102,7 @@ class WebhookDispatcher:
     _worker: asyncio.Task[None] | None = None
     _session: aiohttp.ClientSession | None = None
     _sequence: int = 0
+    _queued: dict[str, _Delivery] = attrs.field(factory=dict)
 
     def subscribe(
         self,
@@ -154,7 +155,19 @@ class WebhookDispatcher:
                 "url": f"{self.base_url}/{tenant}/{instance}/{path}",
             }
             message_id = "msg_" + stable_uuid(self.seed, "delivery", self._sequence)
-            self._queue.put_nowait(_Delivery(subscription, message_id, payload, instance))
+            delivery = _Delivery(subscription, message_id, payload, instance)
+            self._queued[message_id] = delivery
+            self._queue.put_nowait(delivery)
+
+    def replay(self, webhook_id: str) -> None:
+        """Send a delivery again, as a sender's retry or an operator's "resend" does: the same
+        ``webhook-id`` and payload, a new timestamp and signature."""
+        delivery = self._queued.get(webhook_id)
+        if delivery is None:
+            raise KeyError(f"no delivery {webhook_id!r} was queued")
+        if self._queue is None:
+            raise RuntimeError("the emulator is not running: webhooks cannot be delivered")
+        self._queue.put_nowait(delivery)
 
     async def start(self, base_url: str) -> None:
         self.base_url = base_url

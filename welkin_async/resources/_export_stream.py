@@ -1,0 +1,204 @@
+"""One bulk export as a stream: cursor pages fetched one ahead, repeats dropped, typed records,
+and the position saved after each page the consumer has fully taken.
+
+The export cursor walks records by ``updatedAt``, oldest change first, and a record changed
+during the export is served again further on with its new version. A repeat that is not newer
+than what was already yielded (the same version again, as at a page boundary of a cursor that
+includes its start) is dropped. Because the walk is in order of change, such a repeat can only
+come within a page or two of the first sighting, so the stream remembers only the last two
+pages and its memory stays flat however long the export runs. A record that comes again newer
+is yielded again. A consumer that keeps the last version per ``id`` ends with every record at
+the version the export saw last.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import deque
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
+from datetime import datetime
+from typing import Any, Generic, TypeVar, cast
+
+import attrs
+
+from welkin_async._checkpoint import CheckpointError, CheckpointStore, ExportPosition
+from welkin_async._pagination import read_page
+from welkin_async._serde import structure
+from welkin_async.errors import DecodeError, DecodeProblem
+
+T = TypeVar("T")
+FetchPage = Callable[[str | None], Awaitable[Any]]
+Shape = Callable[[dict[str, Any]], Any]  # a raw record -> what the stream yields
+_WINDOW = 2  # pages remembered for dropping repeats
+
+
+@attrs.frozen
+class ExportPage(Generic[T]):
+    """One page of an export: its new records, and the position to resume from after it."""
+
+    items: list[T] = attrs.field(repr=lambda items: f"[{len(items)} items]")
+    position: ExportPosition
+    repeats: int = 0
+    """Records of this page dropped as repeats of versions already yielded."""
+
+
+def _instant(value: Any) -> float:
+    if isinstance(value, str):
+        try:
+            return datetime.fromisoformat(value).timestamp()
+        except ValueError:
+            pass
+    return float("-inf")
+
+
+def recency(record: dict[str, Any]) -> tuple[float, int]:
+    """How new a record is: its ``updatedAt`` (a CDT body's ``updated_at``), then ``version``."""
+    updated = record.get("updatedAt")
+    body = record.get("jsonBody")
+    if updated is None and isinstance(body, dict):
+        updated = body.get("updated_at")
+    version = record.get("version")
+    return _instant(updated), version if type(version) is int else -1
+
+
+class _RecentVersions:
+    """The newest version yielded of each record in the last few pages, by ``id``."""
+
+    def __init__(self) -> None:
+        self._pages: deque[dict[Any, tuple[float, int]]] = deque(maxlen=_WINDOW)
+
+    def newer(self, records: list[Any]) -> list[tuple[int, dict[str, Any]]]:
+        """``(index in page, record)`` of the records newer than any seen; the rest dropped."""
+        kept: dict[Any, tuple[int, dict[str, Any], tuple[float, int]]] = {}
+        anonymous: list[tuple[int, dict[str, Any]]] = []
+        for index, record in enumerate(records):
+            key = record.get("id") if isinstance(record, dict) else None
+            if key is None:  # nothing to compare by: yielded, never dropped
+                anonymous.append((index, record))
+                continue
+            when = recency(record)
+            known = kept.get(key)
+            if known is not None and known[2] >= when:
+                continue
+            if known is None and any(
+                when <= page.get(key, (float("-inf"), -2)) for page in self._pages
+            ):
+                continue
+            kept[key] = (index, record, when)
+        self._pages.append({key: when for key, (_, _, when) in kept.items()})
+        found = anonymous + [(index, record) for index, record, _ in kept.values()]
+        found.sort(key=lambda pair: pair[0])
+        return found
+
+
+class ExportStream(Generic[T]):
+    """``async for record in stream`` yields records; ``stream.pages()`` yields whole pages.
+
+    With a ``checkpoint``, the position is loaded when iteration starts and saved after each
+    page the consumer has fully taken. A finished export yields nothing when run again; its
+    saved ``start`` is the ``since`` of the next incremental one.
+    """
+
+    def __init__(
+        self,
+        export_type: str,
+        fetch: FetchPage,
+        shape: Shape | None,
+        *,
+        since: str | None,
+        checkpoint: CheckpointStore | None,
+        before: Callable[[], Awaitable[None]] | None = None,
+    ) -> None:
+        self.export_type = export_type
+        self.since = since
+        self.checkpoint = checkpoint
+        self.position = ExportPosition(export_type, since=since, start=since)
+        """Where the export stands: updated as each page is taken."""
+        self.repeats = 0
+        """Records dropped so far as repeats of a version already yielded."""
+        self._fetch = fetch
+        self._shape = shape
+        self._before = before
+
+    def __aiter__(self) -> AsyncIterator[T]:
+        return self._records()
+
+    async def _records(self) -> AsyncGenerator[T, None]:
+        pages = self.pages()
+        try:
+            async for page in pages:
+                for item in page.items:
+                    yield item
+        finally:
+            await pages.aclose()  # a consumer that stops early stops the fetch ahead now
+
+    async def pages(self) -> AsyncGenerator[ExportPage[T], None]:
+        """The export page by page; a page counts as taken when the next one is asked for."""
+        if self._before is not None:
+            await self._before()
+        position = await self._resume_position()
+        if position.done:
+            return
+        recent = _RecentVersions()
+        ahead: asyncio.Task[Any] | None = asyncio.ensure_future(self._fetch(position.start))
+        try:
+            while ahead is not None:
+                page, path = read_page("cursor", await ahead)
+                ahead = None
+                end = page.next_params["start"] if page.next_params else position.start
+                if not page.last:  # the next page comes while this one is consumed
+                    ahead = asyncio.ensure_future(self._fetch(end))
+                fresh = recent.newer(page.items)
+                items = self._shaped(fresh, path)
+                repeats = len(page.items) - len(fresh)
+                self.repeats += repeats
+                position = attrs.evolve(
+                    position,
+                    start=end,
+                    records=position.records + len(items),
+                    pages=position.pages + 1,
+                    done=page.last,
+                )
+                yield ExportPage(items, position, repeats)
+                self.position = position
+                if self.checkpoint is not None:
+                    await self.checkpoint.save(self.export_type, position)
+        finally:
+            if ahead is not None:
+                ahead.cancel()
+                await asyncio.gather(ahead, return_exceptions=True)
+
+    async def _resume_position(self) -> ExportPosition:
+        if self.checkpoint is None:
+            return self.position
+        saved = await self.checkpoint.load(self.export_type)
+        if saved is None:
+            return self.position
+        if saved.since != self.since:
+            raise CheckpointError(
+                f"the checkpoint holds a {self.export_type} export since {saved.since}, not "
+                f"since {self.since}: resume with the same since, or use a new checkpoint"
+            )
+        self.position = saved
+        return saved
+
+    def _shaped(self, fresh: list[tuple[int, dict[str, Any]]], path: str) -> list[T]:
+        if self._shape is None:
+            return [cast(T, record) for _, record in fresh]
+        shaped = []
+        for index, record in fresh:
+            try:
+                shaped.append(self._shape(record))
+            except DecodeError as exc:
+                at = f"{path}[{index}]"
+                problems = [DecodeProblem(at + p.path[1:], p.expected, p.got) for p in exc.problems]
+                error = DecodeError(exc.target, problems)
+            else:
+                continue
+            raise error  # outside the handler, so the original error is not chained with values
+        return shaped
+
+
+def shape_as(cls: Any) -> Shape:
+    """Structure every record as ``cls``."""
+    return lambda record: structure(record, cls)
