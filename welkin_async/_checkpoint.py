@@ -37,7 +37,9 @@ class ExportPosition:
     - ``start`` is where the next page starts (the server's cursor), ``None`` at the beginning;
     - ``records`` and ``pages`` count what the consumer has fully taken, across resumes;
     - ``done`` is set once the last page is taken; ``start`` is then the ``since`` of the next
-      incremental export.
+      incremental export;
+    - ``boundary`` holds ``(id, updated_at, version)`` of the last page's latest-changed records:
+      a server whose cursor includes its start serves them again, and a resume drops them.
     """
 
     export_type: str
@@ -46,6 +48,7 @@ class ExportPosition:
     records: int = 0
     pages: int = 0
     done: bool = False
+    boundary: tuple[tuple[str, float, int], ...] = attrs.field(default=(), repr=False)
 
 
 @runtime_checkable
@@ -69,6 +72,7 @@ def _position(key: str, value: Any, where: str) -> ExportPosition:
     if unknown:
         raise CheckpointError(f"{where}: $.exports.{key} has unknown keys {unknown}")
     checks: dict[str, Callable[[Any], bool]] = {
+        "boundary": _is_boundary,
         "export_type": lambda v: isinstance(v, str),
         "since": lambda v: v is None or isinstance(v, str),
         "start": lambda v: v is None or isinstance(v, str),
@@ -81,41 +85,49 @@ def _position(key: str, value: Any, where: str) -> ExportPosition:
             raise CheckpointError(f"{where}: $.exports.{key}.{name} has the wrong type")
     if value.get("export_type") != key:
         raise CheckpointError(f"{where}: $.exports.{key}.export_type does not match its key")
-    return ExportPosition(**value)
+    given = dict(value)
+    given["boundary"] = tuple(tuple(entry) for entry in value.get("boundary", ()))
+    return ExportPosition(**given)
+
+
+def _is_boundary(value: Any) -> bool:
+    return isinstance(value, list) and all(
+        isinstance(entry, list)
+        and len(entry) == 3  # (id, updated_at, version)
+        and isinstance(entry[0], str)
+        and type(entry[1]) in (int, float)
+        and type(entry[2]) is int
+        for entry in value
+    )
 
 
 class Checkpoint:
-    """Export positions in one JSON file (several exports can share it, one key per type)."""
+    """Export positions in one JSON file (several exports can share it, one key per type).
+
+    Each save re-reads the file and replaces only its own key, so several ``Checkpoint``
+    objects on one file keep each other's positions. Across processes, give each its own file:
+    two writers saving at the same moment can still lose one save.
+    """
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
-        self._positions: dict[str, ExportPosition] | None = None
         self._writing: asyncio.Future[None] | None = None
 
     def __repr__(self) -> str:
         return f"Checkpoint({str(self.path)!r})"
 
     async def load(self, key: str) -> ExportPosition | None:
-        return self._read().get(key)
+        return self._parse().get(key)
 
     async def save(self, key: str, position: ExportPosition) -> None:
-        positions = self._read()
-        positions[key] = position
-        document = {
-            "format": FORMAT,
-            "exports": {name: attrs.asdict(p) for name, p in sorted(positions.items())},
-        }
-        previous, self._writing = self._writing, None
-        writing = asyncio.ensure_future(self._write_after(previous, document))
+        if position.export_type != key:
+            raise ValueError("a position is saved under its own export_type")
+        previous = self._writing
+        writing = asyncio.ensure_future(self._write_after(previous, key, position))
         self._writing = writing
         # Shielded: a caller cancelled mid-save (Ctrl-C) still leaves the file complete, and the
         # next save waits for this one, so the order of the files on disk is the order of saves.
         await asyncio.shield(writing)
-
-    def _read(self) -> dict[str, ExportPosition]:
-        if self._positions is None:
-            self._positions = self._parse()
-        return self._positions
 
     def _parse(self) -> dict[str, ExportPosition]:
         where = f"checkpoint {self.path}"
@@ -123,6 +135,8 @@ class Checkpoint:
             text = self.path.read_text(encoding="utf-8")
         except FileNotFoundError:
             return {}
+        except UnicodeDecodeError:
+            raise CheckpointError(f"{where} is not UTF-8 text") from None
         except OSError as exc:
             raise CheckpointError(f"{where} cannot be read ({exc.strerror})") from None
         try:
@@ -138,12 +152,23 @@ class Checkpoint:
         return {key: _position(key, value, where) for key, value in exports.items()}
 
     async def _write_after(
-        self, previous: asyncio.Future[None] | None, document: dict[str, Any]
+        self, previous: asyncio.Future[None] | None, key: str, position: ExportPosition
     ) -> None:
         if previous is not None:
             # Its failure, if any, was raised to the save that asked for it.
             await asyncio.gather(previous, return_exceptions=True)
-        await asyncio.to_thread(_replace, self.path, json.dumps(document, indent=1))
+        await asyncio.to_thread(self._update, key, position)
+
+    def _update(self, key: str, position: ExportPosition) -> None:
+        """Read the file, replace one position, write it back: other exports' positions in the
+        file stay as they are, whichever ``Checkpoint`` object saved them."""
+        positions = self._parse()
+        positions[key] = position
+        document = {
+            "format": FORMAT,
+            "exports": {name: attrs.asdict(p) for name, p in sorted(positions.items())},
+        }
+        _replace(self.path, json.dumps(document, indent=1))
 
 
 def _replace(path: Path, text: str) -> None:

@@ -58,6 +58,20 @@ async def test_stats_count_requests_by_route_template(emulator: WelkinEmulator, 
     assert emulator.stats.requests["POST /api_clients/{client_name}"] == 1
 
 
+async def test_request_listeners_see_each_route_as_it_arrives(
+    emulator: WelkinEmulator, api: Api
+) -> None:
+    """on_request(listener) is called with the route template of each request, in order,
+    before the request is answered (the answer's state is not yet visible to the listener)."""
+    seen: list[tuple[str, int]] = []
+    patients = emulator.tenant().environments["live"].patients
+    emulator.on_request(lambda route: seen.append((route, len(patients))))
+    before = len(patients)
+    await api.call("POST", "patients", json_body={"firstName": "Ada", "lastName": "Byron"})
+    await api.call("GET", f"patients/{patients.ids()[0]}")
+    assert seen == [("POST /patients", before), ("GET /patients/{patient_id}", before + 1)]
+
+
 async def test_url_before_start_is_a_clear_error() -> None:
     """Asking for the URL of an emulator that is not running says how to start it."""
     with pytest.raises(RuntimeError, match="async with"):

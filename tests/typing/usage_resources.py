@@ -8,7 +8,15 @@ from __future__ import annotations
 
 from typing import Any, assert_type
 
-from welkin_async import Paginator, Result, WelkinClient
+from welkin_async import (
+    Checkpoint,
+    ExportPage,
+    ExportPosition,
+    ExportStream,
+    Paginator,
+    Result,
+    WelkinClient,
+)
 from welkin_async.models import (
     AssessmentRecord,
     CdtBulkResult,
@@ -20,8 +28,12 @@ from welkin_async.models import (
     PatientProgram,
     ProgramPhase,
     User,
+    WebhookAudit,
+    WebhookEvent,
     WelkinModel,
 )
+from welkin_async.resources import WebhookSource
+from welkin_async.webhooks import verify
 
 
 class Vitals(WelkinModel):
@@ -50,7 +62,19 @@ async def use(client: WelkinClient, pid: str) -> None:
     assert_type(await programs.history("pp"), list[ProgramPhase])
     assert_type(await client.formations.cdts(), list[CdtDefinition])
     assert_type(client.users.list(), Paginator[User])
-    assert_type(client.exports.stream("PATIENT"), Paginator[Patient])
+    assert_type(client.exports.stream("PATIENT"), ExportStream[Patient])
+    assert_type(client.exports.stream("CDT_RECORD"), ExportStream[CdtRecord[Any]])
+    assert_type(client.exports.stream("ENCOUNTER"), ExportStream[CdtRecord[Encounter]])
+    assert_type(client.exports.stream("TASK"), ExportStream[Any])
+    stream = client.exports.stream("ASSESSMENT", checkpoint=Checkpoint("c.json"))
+    async for page in stream.pages():
+        assert_type(page, ExportPage[AssessmentRecord])
+        assert_type(page.position, ExportPosition)
+    async for attempt in client.webhooks.deliveries():
+        assert_type(attempt, WebhookAudit)
+    event = verify(b"{}", {}, ["whsec_c2VjcmV0"])
+    assert_type(event, WebhookEvent)
+    assert_type(await client.webhooks.fetch_source(event), WebhookSource)
     async for result in client.map(client.patients.get, [pid], concurrency=8):
         assert_type(result, Result[str, Patient])
         assert_type(result.unwrap(), Patient)

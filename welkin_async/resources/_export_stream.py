@@ -30,6 +30,7 @@ T = TypeVar("T")
 FetchPage = Callable[[str | None], Awaitable[Any]]
 Shape = Callable[[dict[str, Any]], Any]  # a raw record -> what the stream yields
 _WINDOW = 2  # pages remembered for dropping repeats
+_NEVER = (float("-inf"), -2)  # older than any record
 
 
 @attrs.frozen
@@ -61,11 +62,16 @@ def recency(record: dict[str, Any]) -> tuple[float, int]:
     return _instant(updated), version if type(version) is int else -1
 
 
+Boundary = tuple[tuple[str, float, int], ...]
+
+
 class _RecentVersions:
     """The newest version yielded of each record in the last few pages, by ``id``."""
 
-    def __init__(self) -> None:
+    def __init__(self, boundary: Boundary = ()) -> None:
         self._pages: deque[dict[Any, tuple[float, int]]] = deque(maxlen=_WINDOW)
+        if boundary:  # the page before a resume, as far as a repeat of it matters
+            self._pages.append({key: (when, version) for key, when, version in boundary})
 
     def newer(self, records: list[Any]) -> list[tuple[int, dict[str, Any]]]:
         """``(index in page, record)`` of the records newer than any seen; the rest dropped."""
@@ -80,15 +86,24 @@ class _RecentVersions:
             known = kept.get(key)
             if known is not None and known[2] >= when:
                 continue
-            if known is None and any(
-                when <= page.get(key, (float("-inf"), -2)) for page in self._pages
-            ):
+            if known is None and any(when <= page.get(key, _NEVER) for page in self._pages):
                 continue
             kept[key] = (index, record, when)
         self._pages.append({key: when for key, (_, _, when) in kept.items()})
         found = anonymous + [(index, record) for index, record, _ in kept.values()]
         found.sort(key=lambda pair: pair[0])
         return found
+
+    def boundary(self) -> Boundary:
+        """The records of the last page changed at its latest instant: the only ones a cursor
+        that includes its start can serve again on the next page."""
+        last = self._pages[-1] if self._pages else {}
+        latest = max((when for when, _ in last.values()), default=float("-inf"))
+        if latest == float("-inf"):
+            return ()
+        return tuple(
+            (str(key), when, version) for key, (when, version) in last.items() if when == latest
+        )
 
 
 class ExportStream(Generic[T]):
@@ -139,7 +154,7 @@ class ExportStream(Generic[T]):
         position = await self._resume_position()
         if position.done:
             return
-        recent = _RecentVersions()
+        recent = _RecentVersions(position.boundary)
         ahead: asyncio.Task[Any] | None = asyncio.ensure_future(self._fetch(position.start))
         try:
             while ahead is not None:
@@ -158,6 +173,7 @@ class ExportStream(Generic[T]):
                     records=position.records + len(items),
                     pages=position.pages + 1,
                     done=page.last,
+                    boundary=recent.boundary(),
                 )
                 yield ExportPage(items, position, repeats)
                 self.position = position
@@ -174,10 +190,13 @@ class ExportStream(Generic[T]):
         saved = await self.checkpoint.load(self.export_type)
         if saved is None:
             return self.position
-        if saved.since != self.since:
+        if not _same_instant(saved.since, self.since):
+            if saved.done:  # a finished export, and now the next one: it starts afresh
+                return self.position
             raise CheckpointError(
-                f"the checkpoint holds a {self.export_type} export since {saved.since}, not "
-                f"since {self.since}: resume with the same since, or use a new checkpoint"
+                f"the checkpoint holds an unfinished {self.export_type} export since "
+                f"{saved.since}, not since {self.since}: resume with the same since, or use a "
+                "new checkpoint"
             )
         self.position = saved
         return saved
@@ -197,6 +216,16 @@ class ExportStream(Generic[T]):
                 continue
             raise error  # outside the handler, so the original error is not chained with values
         return shaped
+
+
+def _same_instant(first: str | None, second: str | None) -> bool:
+    """Whether two ``since`` values name one moment (``Z`` and ``+00:00`` alike)."""
+    if first is None or second is None:
+        return first is second
+    try:
+        return datetime.fromisoformat(first) == datetime.fromisoformat(second)
+    except ValueError:
+        return first == second
 
 
 def shape_as(cls: Any) -> Shape:

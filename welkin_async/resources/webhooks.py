@@ -24,6 +24,9 @@ WebhookSource = Patient | CdtRecord[Any] | AssessmentRecord | PatientProgram
 """What :meth:`Webhooks.fetch_source` returns (an encounter is a ``CdtRecord[Encounter]``)."""
 
 _ENTITY = WebhookEventEntity
+_FETCHABLE = frozenset(
+    {_ENTITY.PATIENT, _ENTITY.CDT, _ENTITY.ENCOUNTER, _ENTITY.ASSESSMENT, _ENTITY.PROGRAM}
+)
 
 
 def _needed(event: WebhookEvent, attribute: str, wire: str) -> str:
@@ -48,9 +51,14 @@ class Webhooks(Resource):
         Events about other entities (calendar, user access) raise ``WebhookSourceError``.
         """
         client, entity = self._client, event.event_entity
-        if entity == _ENTITY.PATIENT:
-            return await client.patients.get(_needed(event, "patient_id", "patientId"))
+        if entity not in _FETCHABLE:
+            named = (
+                f"a {entity} event" if isinstance(entity, str) else "an event without eventEntity"
+            )
+            raise WebhookSourceError(f"fetch_source cannot fetch the source of {named}")
         patient_id = _needed(event, "patient_id", "patientId")
+        if entity == _ENTITY.PATIENT:
+            return await client.patients.get(patient_id)
         if entity == _ENTITY.CDT:
             name = _needed(event, "source_name", "sourceName")
             cls = client.models.classes.get(name) if client.models is not None else None
@@ -62,10 +70,8 @@ class Webhooks(Resource):
         if entity == _ENTITY.ASSESSMENT:
             assessments = client.assessment_records(patient_id)
             return await assessments.get(_needed(event, "source_id", "sourceId"))
-        if entity == _ENTITY.PROGRAM:
-            programs = client.programs(patient_id)
-            return await programs.current(_needed(event, "source_name", "sourceName"))
-        raise WebhookSourceError(f"fetch_source cannot fetch the source of a {entity} event")
+        programs = client.programs(patient_id)
+        return await programs.current(_needed(event, "source_name", "sourceName"))
 
     async def deliveries(
         self, *, since: datetime | None = None, size: int = 100

@@ -156,6 +156,8 @@ def _pipeline(
 ) -> Callable[[web.Request], Awaitable[web.StreamResponse]]:
     async def handle(request: web.Request) -> web.StreamResponse:
         backend.stats.requests[route.key] += 1
+        for listener in backend.request_listeners:
+            listener(route.key)
         plan = backend.faults.plan(route.key) if backend.faults is not None else NO_FAULTS
         if plan is not NO_FAULTS:
             backend.stats.faults.update(plan.kinds)

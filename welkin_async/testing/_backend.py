@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import attrs
 
 from welkin_async.testing._clock import Clock
@@ -27,6 +29,7 @@ class Backend:
     limiter: RateLimiter | None = None
     faults: Faults | None = None
     seed: int = 0
+    request_listeners: list[Callable[[str], None]] = attrs.field(factory=list)
     _ids_issued: int = 0
 
     def new_id(self) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from types import TracebackType
 from typing import Literal, Self, overload
 
@@ -151,6 +151,11 @@ class WelkinEmulator:
         """Deliver ``tenant``'s events to ``url``, signed with the subscription's ``secret``."""
         self.tenant(tenant)
         return self.backend.webhooks.subscribe(tenant, url, secret=secret, events=events)
+
+    def on_request(self, listener: Callable[[str], None]) -> None:
+        """Call ``listener(route_key)`` (``"GET /export/{export_type}"``) as each request arrives,
+        before it is answered: a test acts at an exact point of a client's run this way."""
+        self.backend.request_listeners.append(listener)
 
     def seed_data(self) -> None:
         """Seed every tenant's ``live`` environment (done once, by ``__aenter__``)."""

@@ -78,7 +78,7 @@ class WebhookReceiver:
             self.stats["rejected"] += 1
             logger.warning("webhook delivery rejected: %s", exc.reason.value)
             return web.json_response({"error": exc.reason.value}, status=400)
-        except DecodeError as exc:  # signed, but not an event: redelivering will not help
+        except DecodeError as exc:  # signed, but not an event: a 4xx the sender's audit shows
             self.stats["rejected"] += 1
             logger.warning("webhook delivery rejected: the body is not an event (%s)", exc.path)
             return web.json_response({"error": "not_an_event", "path": exc.path}, status=400)
@@ -128,7 +128,8 @@ def webhook_app(
 
     ``secrets``: one ``whsec_`` secret, or several while rotating. ``dedupe``: where delivery
     ids are remembered (in memory, the last 100,000, by default). Serve it with
-    ``web.run_app(webhook_app(...))`` or mount it with ``app.add_subapp("/welkin", ...)``.
+    ``web.run_app(webhook_app(...))``, or mount it with ``app.add_subapp("/welkin", ...)`` to
+    receive at ``POST /welkin/``.
     """
     receiver = WebhookReceiver(handler, secrets, dedupe=dedupe, tolerance=tolerance)
     return receiver.application(path)

@@ -19,6 +19,7 @@ before the body is parsed.
 from __future__ import annotations
 
 import hmac
+import math
 import time
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
@@ -34,7 +35,8 @@ DEFAULT_TOLERANCE = 300.0
 """Seconds a delivery's timestamp may lie before or after now (the Standard Webhooks default)."""
 
 _HEADERS = ("webhook-id", "webhook-timestamp", "webhook-signature")
-_MAX_TIMESTAMP_DIGITS = 12  # Unix seconds until the year 33658; longer is not a timestamp
+_MAX_TIMESTAMP_DIGITS = 12  # a longer one is not worth converting
+_LAST_TIMESTAMP = 253402300799  # 9999-12-31T23:59:59Z, the last second a datetime can hold
 
 
 def _signers(secrets: str | Sequence[str]) -> tuple[Webhook, ...]:
@@ -70,8 +72,8 @@ class WebhookVerifier:
         tolerance: float = DEFAULT_TOLERANCE,
         clock: Callable[[], float] = time.time,
     ) -> None:
-        if tolerance < 0:
-            raise ConfigurationError("the webhook timestamp tolerance cannot be negative")
+        if not (math.isfinite(tolerance) and tolerance >= 0):  # NaN would pass every check
+            raise ConfigurationError("the webhook timestamp tolerance must be finite and >= 0")
         self._signers = _signers(secrets)
         self.tolerance = tolerance
         self._clock = clock
@@ -101,11 +103,16 @@ class WebhookVerifier:
             text = body.decode()
         except UnicodeDecodeError:  # Standard Webhooks signs text, so no signer made this one
             text = None
+        # A header byte that is not UTF-8 reaches here as a surrogate (aiohttp decodes headers
+        # with surrogateescape): such an entry cannot match, and such an id was never signed.
+        offered = [e.encode(errors="surrogateescape") for e in signatures.split(" ") if e]
         if text is not None:
-            offered = [entry.encode() for entry in signatures.split(" ") if entry]
             moment = datetime.fromtimestamp(timestamp, UTC)
             for signer in self._signers:
-                expected = signer.sign(message_id, moment, text).encode()
+                try:
+                    expected = signer.sign(message_id, moment, text).encode()
+                except UnicodeEncodeError:
+                    break
                 # Every offered entry is compared, so the time taken does not say which matched.
                 if sum(hmac.compare_digest(expected, entry) for entry in offered):
                     return message_id
@@ -143,7 +150,7 @@ def _read_headers(headers: Mapping[str, str]) -> tuple[str, int, str]:
     message_id, stamp, signatures = values
     # Whole seconds, written the one way a signer writes them: the text is what was signed.
     if not (stamp.isascii() and stamp.isdigit() and len(stamp) <= _MAX_TIMESTAMP_DIGITS) or (
-        stamp != str(int(stamp))
+        stamp != str(int(stamp)) or int(stamp) > _LAST_TIMESTAMP
     ):
         raise WebhookVerificationError(
             WebhookFailure.BAD_TIMESTAMP,

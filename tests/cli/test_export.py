@@ -1,0 +1,251 @@
+"""`welkin-async export`: append-only JSONL that a SIGKILL at any point and a resume leave with
+every record exactly once; Ctrl-C stops cleanly; several types; refusals.
+
+The command runs as a real subprocess against the test's emulator over loopback. Kill points are
+chosen by the emulator: it signals the child as the child's K-th export request arrives, so with
+the page fetched ahead the child is then writing, fsyncing or checkpointing an earlier page.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import random
+import signal
+import sys
+from collections.abc import Iterator, Sequence
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import acme_live
+from welkin_async.testing import WelkinEmulator
+
+EXPORT = "GET /export/{export_type}"
+BIG = pytest.mark.welkin_emulator(patients=25_000, tenants=["acme"])  # 50,000 CDT records
+SMALL = pytest.mark.welkin_emulator(patients=300, tenants=["acme"])
+
+
+def _environment(emulator: WelkinEmulator) -> dict[str, str]:
+    credentials = emulator.credentials("acme")
+    inherited = {k: v for k, v in os.environ.items() if not k.startswith("WELKIN_")}
+    return {
+        **inherited,
+        "WELKIN_BASE_URL": emulator.url,
+        "WELKIN_TENANT": "acme",
+        "WELKIN_ENVIRONMENT": "live",
+        "WELKIN_CLIENT_ID": credentials.client_id,
+        "WELKIN_CLIENT_SECRET": credentials.client_secret,
+    }
+
+
+class Child:
+    """One `welkin-async export` run; ``stop_at`` sends ``signal`` as its K-th export request
+    reaches the emulator."""
+
+    def __init__(self, emulator: WelkinEmulator, *, jitter: random.Random | None = None) -> None:
+        self.emulator = emulator
+        self.process: asyncio.subprocess.Process | None = None
+        self._target: tuple[int, int] | None = None  # (requests to let through, signal)
+        self._seen = 0
+        self._jitter = jitter
+        emulator.on_request(self._arrived)
+
+    def _arrived(self, route: str) -> None:
+        if route != EXPORT or self.process is None or self._target is None:
+            return
+        self._seen += 1
+        if self._seen == self._target[0]:
+            # Not synchronisation: a random extra moment, so that the signal lands anywhere in
+            # the child's write, fsync and checkpoint of the page before, not always at one spot.
+            delay = self._jitter.uniform(0, 0.03) if self._jitter else 0.0
+            asyncio.get_running_loop().call_later(delay, self._signal, self.process)
+
+    def _signal(self, process: asyncio.subprocess.Process) -> None:
+        if process.returncode is None and self._target is not None:
+            process.send_signal(self._target[1])
+
+    async def run(
+        self, args: Sequence[str], *, stop_at: int | None = None, sig: int = signal.SIGKILL
+    ) -> tuple[int, str]:
+        self._seen = 0
+        self._target = (stop_at, sig) if stop_at is not None else None
+        self.process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "welkin_async.cli",
+            "export",
+            *args,
+            env=_environment(self.emulator),
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        out, err = await self.process.communicate()
+        code = self.process.returncode
+        self.process = None
+        assert code is not None
+        return code, (out + err).decode()
+
+
+def _records(path: Path) -> Iterator[dict[str, object]]:
+    with path.open("rb") as file:
+        for line in file:
+            yield json.loads(line)
+
+
+def _checkpoint(path: Path) -> dict[str, object]:
+    exports = json.loads(path.read_text())["exports"]
+    assert isinstance(exports, dict)
+    return exports
+
+
+@BIG
+async def test_sigkill_at_ten_random_points_then_resume_leaves_every_record_once(
+    welkin_emulator: WelkinEmulator, tmp_path: Path
+) -> None:
+    """50,000 CDT records, the export SIGKILLed at 10 random points and resumed each time: the
+    final JSONL holds every record exactly once (id set and count), each as stored."""
+    out = tmp_path / "cdt.jsonl"
+    rng = random.Random(6)  # noqa: S311 - kill points, not secrets
+    child = Child(welkin_emulator, jitter=rng)
+    args = ["CDT_RECORD", "--out", str(out), "--page-size", "500"]
+    killed = 0
+    for attempt in range(10):  # at most 8 pages a run: 10 runs cannot finish the 100 pages
+        code, _ = await child.run(
+            [*args, "--resume"] if attempt else args, stop_at=rng.randint(2, 9)
+        )
+        assert code == -signal.SIGKILL
+        killed += 1
+    code, output = await child.run([*args, "--resume"])
+    assert code == 0, output
+    assert killed == 10
+    stored = acme_live(welkin_emulator).cdt_records.rows
+    ids = [record["id"] for record in _records(out)]
+    assert len(ids) == len(stored) == 50_000
+    assert set(ids) == set(stored)
+    assert all(record == stored[str(record["id"])] for record in _records(out))
+
+
+@SMALL
+async def test_ctrl_c_stops_cleanly_with_the_checkpoint_saved(
+    welkin_emulator: WelkinEmulator, tmp_path: Path
+) -> None:
+    """SIGINT mid-export exits 130 saying how to resume; the checkpoint counts exactly the
+    lines in the file, and the resume completes it without a repeat."""
+    out = tmp_path / "patients.jsonl"
+    child = Child(welkin_emulator)
+    args = ["PATIENT", "--out", str(out), "--page-size", "20"]
+    code, output = await child.run(args, stop_at=6, sig=signal.SIGINT)
+    assert code == 130
+    assert "--resume" in output
+    saved = _checkpoint(out.with_name(out.name + ".checkpoint.json"))["PATIENT"]
+    assert isinstance(saved, dict)
+    assert 0 < int(saved["records"]) < 300
+    assert saved["done"] is False
+    lines = out.read_bytes().count(b"\n")
+    assert lines >= int(saved["records"])  # a page written after the last save is cut on resume
+    code, output = await child.run([*args, "--resume"])
+    assert code == 0, output
+    ids = [str(record["id"]) for record in _records(out)]
+    assert sorted(ids) == sorted(acme_live(welkin_emulator).patients.ids())
+
+
+@SMALL
+async def test_resume_cuts_a_torn_last_line(
+    welkin_emulator: WelkinEmulator, tmp_path: Path
+) -> None:
+    """Bytes after the lines the checkpoint counts (a torn line) are cut before the resume
+    appends, so the file parses and holds every patient once."""
+    out = tmp_path / "patients.jsonl"
+    child = Child(welkin_emulator)
+    args = ["PATIENT", "--out", str(out), "--page-size", "50"]
+    code, _ = await child.run(args, stop_at=3)
+    assert code == -signal.SIGKILL
+    first = out.read_bytes().split(b"\n")[0]
+    with out.open("ab") as file:
+        file.write(first + b"\n" + b'{"id": "torn')
+    code, output = await child.run([*args, "--resume"])
+    assert code == 0, output
+    ids = [record["id"] for record in _records(out)]
+    assert len(ids) == len(set(ids)) == 300
+
+
+@SMALL
+async def test_an_existing_file_is_not_overwritten_without_resume(
+    welkin_emulator: WelkinEmulator, tmp_path: Path
+) -> None:
+    """A second run without --resume refuses (exit 1) and leaves the file as it was."""
+    out = tmp_path / "patients.jsonl"
+    child = Child(welkin_emulator)
+    assert (await child.run(["PATIENT", "--out", str(out)]))[0] == 0
+    before = out.read_bytes()
+    code, output = await child.run(["PATIENT", "--out", str(out)])
+    assert code == 1
+    assert "--resume" in output
+    assert out.read_bytes() == before
+
+
+@SMALL
+async def test_resume_refuses_a_file_without_its_checkpoint(
+    welkin_emulator: WelkinEmulator, tmp_path: Path
+) -> None:
+    """--resume onto a non-empty file with no checkpoint refuses: nothing says where it ends."""
+    out = tmp_path / "patients.jsonl"
+    out.write_text('{"id": "x"}\n')
+    code, output = await Child(welkin_emulator).run(["PATIENT", "--out", str(out), "--resume"])
+    assert code == 1
+    assert "checkpoint" in output
+    assert out.read_text() == '{"id": "x"}\n'
+
+
+@SMALL
+async def test_several_types_export_concurrently_each_to_its_own_file(
+    welkin_emulator: WelkinEmulator, tmp_path: Path
+) -> None:
+    """TYPE plus --types writes one JSONL per type (stem.type.jsonl), each complete."""
+    out = tmp_path / "acme.jsonl"
+    code, output = await Child(welkin_emulator).run(
+        ["PATIENT", "--types", "CDT_RECORD,ENCOUNTER", "--out", str(out), "--concurrency", "4"]
+    )
+    assert code == 0, output
+    live = acme_live(welkin_emulator)
+    tables = {
+        "patient": live.patients,
+        "cdt_record": live.cdt_records,
+        "encounter": live.encounters,
+    }
+    for name, table in tables.items():
+        exported = list(_records(tmp_path / f"acme.{name}.jsonl"))
+        assert sorted(str(r["id"]) for r in exported) == sorted(table.rows), name
+    assert set(_checkpoint(tmp_path / "acme.jsonl.checkpoint.json")) == {
+        "PATIENT",
+        "CDT_RECORD",
+        "ENCOUNTER",
+    }
+
+
+@SMALL
+async def test_since_exports_only_later_changes_and_resume_keeps_it(
+    welkin_emulator: WelkinEmulator, tmp_path: Path
+) -> None:
+    """--since exports the patients changed at or after it; a killed run resumed without
+    --since continues the same incremental export."""
+    rows = acme_live(welkin_emulator).patients.rows
+    changes = sorted(row["updatedAt"] for row in rows.values())
+    since = changes[len(changes) // 3]
+    wanted = {i for i, row in rows.items() if row["updatedAt"] >= since}
+    out = tmp_path / "since.jsonl"
+    child = Child(welkin_emulator)
+    args = ["PATIENT", "--out", str(out), "--page-size", "20"]
+    code, _ = await child.run([*args, "--since", since], stop_at=3)
+    assert code == -signal.SIGKILL
+    code, output = await child.run([*args, "--resume"])
+    assert code == 0, output
+    ids = [str(record["id"]) for record in _records(out)]
+    assert len(ids) == len(set(ids))
+    assert set(ids) == wanted
+    done = _checkpoint(out.with_name(out.name + ".checkpoint.json"))["PATIENT"]
+    assert isinstance(done, dict)
+    assert datetime.fromisoformat(str(done["since"])) == datetime.fromisoformat(since)
