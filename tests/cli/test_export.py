@@ -249,3 +249,24 @@ async def test_since_exports_only_later_changes_and_resume_keeps_it(
     done = _checkpoint(out.with_name(out.name + ".checkpoint.json"))["PATIENT"]
     assert isinstance(done, dict)
     assert datetime.fromisoformat(str(done["since"])) == datetime.fromisoformat(since)
+
+
+@SMALL
+async def test_a_finished_export_refuses_another_since_in_the_same_file(
+    welkin_emulator: WelkinEmulator, tmp_path: Path
+) -> None:
+    """--resume with a new --since onto a finished export exits 1 and leaves the file and its
+    checkpoint as they were: the next incremental export goes to a new file."""
+    out = tmp_path / "patients.jsonl"
+    checkpoint = out.with_name(out.name + ".checkpoint.json")
+    child = Child(welkin_emulator)
+    assert (await child.run(["PATIENT", "--out", str(out)]))[0] == 0
+    before = (out.read_bytes(), checkpoint.read_bytes())
+    saved = _checkpoint(checkpoint)["PATIENT"]
+    assert isinstance(saved, dict)
+    code, output = await child.run(
+        ["PATIENT", "--out", str(out), "--resume", "--since", str(saved["start"])]
+    )
+    assert code == 1
+    assert "new --out" in output
+    assert (out.read_bytes(), checkpoint.read_bytes()) == before

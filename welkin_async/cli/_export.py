@@ -14,7 +14,7 @@ import argparse
 import asyncio
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,7 +25,7 @@ from welkin_async import _json
 from welkin_async._checkpoint import Checkpoint, CheckpointError
 from welkin_async._client import WelkinClient
 from welkin_async.errors import WelkinError
-from welkin_async.resources._export_stream import ExportPage
+from welkin_async.resources._export_stream import ExportPage, same_instant
 
 if TYPE_CHECKING:
     from rich.progress import Progress, Task, TaskID
@@ -86,10 +86,18 @@ async def export_one(
     *,
     since: datetime | None,
     page_size: int,
-    on_page: Any,
+    on_page: Callable[[Target, ExportPage[Any]], None],
 ) -> ExportPage[Any] | None:
     """Export one type to its file; the last page taken (``None`` if nothing was left)."""
     saved = await checkpoint.load(target.export_type)
+    since_text = since.isoformat() if since is not None else None
+    if saved is not None and saved.done and not same_instant(saved.since, since_text):
+        # The stream would start the next export afresh, counting from 0 lines: in this file,
+        # that count would no longer say where its own lines end.
+        raise CheckpointError(
+            f"the {target.export_type} export in {target.path} is finished: write the next "
+            f"incremental one (--since {saved.start}) to a new --out"
+        )
     cut_to_lines(target.path, saved.records if saved is not None else 0)
     stream = client.exports.stream(
         target.export_type, since=since, page_size=page_size, checkpoint=checkpoint, typed=False

@@ -110,8 +110,10 @@ class ExportStream(Generic[T]):
     """``async for record in stream`` yields records; ``stream.pages()`` yields whole pages.
 
     With a ``checkpoint``, the position is loaded when iteration starts and saved after each
-    page the consumer has fully taken. A finished export yields nothing when run again; its
-    saved ``start`` is the ``since`` of the next incremental one.
+    page the consumer has fully taken (when it asks for the next). An unfinished export resumes
+    only with the ``since`` it began with. A finished one yields nothing when run again with
+    that ``since``; run with another (its saved ``start``, say), it is the next incremental
+    export and its position replaces the finished one.
     """
 
     def __init__(
@@ -190,7 +192,7 @@ class ExportStream(Generic[T]):
         saved = await self.checkpoint.load(self.export_type)
         if saved is None:
             return self.position
-        if not _same_instant(saved.since, self.since):
+        if not same_instant(saved.since, self.since):
             if saved.done:  # a finished export, and now the next one: it starts afresh
                 return self.position
             raise CheckpointError(
@@ -218,7 +220,7 @@ class ExportStream(Generic[T]):
         return shaped
 
 
-def _same_instant(first: str | None, second: str | None) -> bool:
+def same_instant(first: str | None, second: str | None) -> bool:
     """Whether two ``since`` values name one moment (``Z`` and ``+00:00`` alike)."""
     if first is None or second is None:
         return first is second

@@ -104,7 +104,9 @@ class WebhookReceiver:
             except Exception as exc:  # noqa: BLE001 - a handler's failure must not end the app
                 self.stats["failed"] += 1
                 # The type only: the message of an exception raised on patient data may hold it.
-                logger.error("webhook handler failed on delivery %s: %s", webhook_id, type(exc))
+                logger.error(
+                    "webhook handler failed on delivery %s: %s", webhook_id, type(exc).__qualname__
+                )
             else:
                 self.stats["handled"] += 1
 
