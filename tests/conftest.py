@@ -3,15 +3,18 @@ emulator, and a leak guard that reads every SDK log line of every test."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from types import ModuleType
 from typing import Any, Literal
 
 import pytest
+from aiohttp import web
 from hypothesis import settings
 
 from welkin_async import WelkinClient
@@ -108,6 +111,41 @@ def patient_count(emulator: WelkinEmulator) -> int:
 
 async def get_patient(client: WelkinClient, patient_id: str) -> Any:
     return await client.request("GET", "patients/{id}", path_params={"id": patient_id})
+
+
+# The emulator serves in the test's event loop: these tasks are its own, not the SDK's.
+EMULATOR_TASKS = frozenset({"RequestHandler.start", "WebhookDispatcher._run"})
+
+
+def stray_tasks() -> set[asyncio.Task[Any]]:
+    """Tasks still alive besides this test's own and the in-loop emulator's server tasks."""
+
+    def emulators(task: asyncio.Task[Any]) -> bool:
+        code = getattr(task.get_coro(), "cr_code", None)
+        return code is not None and code.co_qualname in EMULATOR_TASKS
+
+    current = asyncio.current_task()
+    return {task for task in asyncio.all_tasks() if task is not current and not emulators(task)}
+
+
+# --- webhook receivers the emulator delivers to ---------------------------------------------------
+
+
+@asynccontextmanager
+async def serving(app: web.Application) -> AsyncIterator[str]:
+    """Serve ``app`` on a loopback port for the block; yields its URL."""
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    try:
+        yield f"http://127.0.0.1:{runner.addresses[0][1]}/"
+    finally:
+        await runner.cleanup()
+
+
+def webhook_attempts(emulator: WelkinEmulator) -> list[dict[str, Any]]:
+    """The emulator's delivery audit of acme, oldest first."""
+    return emulator.webhooks.audit.get("acme", [])
 
 
 # --- the leak guard ------------------------------------------------------------------------------

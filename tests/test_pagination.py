@@ -13,7 +13,7 @@ from typing import Any, cast
 
 import pytest
 
-from tests.conftest import Connect, acme_live, get_patient
+from tests.conftest import Connect, acme_live, get_patient, stray_tasks
 from welkin_async import (
     ClientCredentials,
     DecodeError,
@@ -31,9 +31,6 @@ PAGES = "by-filter/patients"  # the template the client's hooks report for a pag
 PAGES_ROUTE = "POST /by-filter/patients"  # the emulator's route key for it
 SLOW_PAGES = f"latency=20ms for {PAGES_ROUTE}"
 CDT = "body_weight"  # a MULTI_RECORD CDT of the acme tenant
-
-# The emulator serves in the test's event loop: these tasks are its own, not the SDK's.
-EMULATOR_TASKS = frozenset({"RequestHandler.start", "WebhookDispatcher._run"})
 
 
 # --- helpers -------------------------------------------------------------------------------------
@@ -63,17 +60,6 @@ async def create_patient(client: WelkinClient, name: str) -> str:
         "POST", "patients", json={"firstName": name, "lastName": "Drift"}
     )
     return str(created["id"])
-
-
-def stray_tasks() -> set[asyncio.Task[Any]]:
-    """Tasks still alive besides this test's own and the in-loop emulator's server tasks."""
-
-    def emulators(task: asyncio.Task[Any]) -> bool:
-        code = getattr(task.get_coro(), "cr_code", None)
-        return code is not None and code.co_qualname in EMULATOR_TASKS
-
-    current = asyncio.current_task()
-    return {task for task in asyncio.all_tasks() if task is not current and not emulators(task)}
 
 
 class InFlight:

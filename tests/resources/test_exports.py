@@ -20,7 +20,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.conftest import Connect, a_patient, acme_live
+from tests.conftest import Connect, a_patient, acme_live, stray_tasks
 from welkin_async import (
     Checkpoint,
     CheckpointError,
@@ -119,8 +119,6 @@ MANY = pytest.mark.welkin_emulator(patients=200, tenants=["acme"])
 THIRTY = pytest.mark.welkin_emulator(patients=30, tenants=["acme"])
 EXPORT_PATH = "export/{export_type}"  # the template the client's hooks report for an export page
 SIZE = 7
-# The emulator serves in the test's event loop: these tasks are its own, not the SDK's.
-EMULATOR_TASKS = frozenset({"RequestHandler.start", "WebhookDispatcher._run"})
 
 
 def emulator_now(emulator: WelkinEmulator) -> datetime:
@@ -131,17 +129,6 @@ def emulator_now(emulator: WelkinEmulator) -> datetime:
 def in_export_order(emulator: WelkinEmulator) -> list[str]:
     """The acme/live patient ids, oldest change first (the order the export serves them in)."""
     return [row_id for _, row_id in acme_live(emulator).patients.changed_since(0)]
-
-
-def stray_tasks() -> set[asyncio.Task[Any]]:
-    """Tasks still alive besides this test's own and the in-loop emulator's server tasks."""
-
-    def emulators(task: asyncio.Task[Any]) -> bool:
-        code = getattr(task.get_coro(), "cr_code", None)
-        return code is not None and code.co_qualname in EMULATOR_TASKS
-
-    current = asyncio.current_task()
-    return {task for task in asyncio.all_tasks() if task is not current and not emulators(task)}
 
 
 class HoldExports:

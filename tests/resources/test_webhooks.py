@@ -19,7 +19,7 @@ import attrs
 import pytest
 from aiohttp import web
 
-from tests.conftest import Connect, a_patient
+from tests.conftest import Connect, a_patient, serving, webhook_attempts
 from welkin_async import UNSET, WelkinClient
 from welkin_async.errors import WebhookSourceError
 from welkin_async.models import (
@@ -79,15 +79,9 @@ async def receiving(
     """A webhook_app on a loopback port, subscribed to the emulator's acme events."""
     inbox = Inbox(emulator)
     inbox.app = webhook_app(inbox.handle, SECRET)
-    runner = web.AppRunner(inbox.app, access_log=None)
-    await runner.setup()
-    await web.TCPSite(runner, "127.0.0.1", 0).start()
-    try:
-        url = f"http://127.0.0.1:{runner.addresses[0][1]}/"
+    async with serving(inbox.app) as url:
         emulator.subscribe_webhooks(url, secret=SECRET, events=events)
         yield inbox
-    finally:
-        await runner.cleanup()
 
 
 def nobody_listening() -> str:
@@ -96,11 +90,6 @@ def nobody_listening() -> str:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     return f"http://127.0.0.1:{port}/down"
-
-
-def audit(emulator: WelkinEmulator) -> list[dict[str, Any]]:
-    """The emulator's delivery audit of acme, oldest first."""
-    return emulator.webhooks.audit.get("acme", [])
 
 
 async def new_patient(client: WelkinClient) -> str:
@@ -341,7 +330,7 @@ async def test_deliveries_lists_every_attempt_newest_first(
             await new_patient(client)
         await inbox.settle()
         listed = [attempt async for attempt in client.webhooks.deliveries(size=2)]
-    entries = audit(welkin_emulator)
+    entries = webhook_attempts(welkin_emulator)
     assert len(entries) == 3
     assert all(isinstance(attempt, WebhookAudit) for attempt in listed)
     assert [attempt.id for attempt in listed] == [entry["id"] for entry in reversed(entries)]
@@ -366,7 +355,7 @@ async def test_deliveries_since_stops_at_the_first_older_attempt(
         for _ in range(2):
             await new_patient(client)
         await welkin_emulator.webhooks.drain()
-        entries = audit(welkin_emulator)
+        entries = webhook_attempts(welkin_emulator)
         since = datetime.fromisoformat(entries[3]["sentAt"])
         listed = [attempt async for attempt in client.webhooks.deliveries(since=since, size=1)]
     expected = [
@@ -413,7 +402,7 @@ async def test_deliveries_missed_while_the_receiver_was_down_are_failed_and_pull
             pulled.append(await client.webhooks.fetch_source(event))
         expected = [await client.patients.get(patient_id) for patient_id in reversed(made)]
     assert [a.webhook_id for a in failed] == [
-        e["webhookId"] for e in reversed(audit(welkin_emulator))
+        e["webhookId"] for e in reversed(webhook_attempts(welkin_emulator))
     ]
     assert [a.status_code for a in failed] == [None, None]  # no answer at all
     assert pulled == expected

@@ -11,16 +11,14 @@ import json
 import logging
 import time
 from collections import Counter
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
-from typing import Any
+from collections.abc import Awaitable, Callable
 from uuid import UUID
 
 import aiohttp
 import pytest
 from aiohttp import web
 
-from tests.conftest import Connect, a_patient
+from tests.conftest import Connect, a_patient, serving, webhook_attempts
 from welkin_async import WelkinClient
 from welkin_async.models import AssessmentStatus, ProgramPhase
 from welkin_async.testing import WebhookRetry, WelkinEmulator
@@ -58,33 +56,15 @@ class Recorder:
         self.events.append(event)
 
 
-@asynccontextmanager
-async def serving(app: web.Application) -> AsyncIterator[str]:
-    """Serve ``app`` on a loopback port for the block; yields its URL."""
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    try:
-        yield f"http://127.0.0.1:{runner.addresses[0][1]}/"
-    finally:
-        await runner.cleanup()
-
-
 async def settle(emulator: WelkinEmulator, app: web.Application) -> None:
     """Every queued delivery done, then every handler it started finished."""
     await emulator.webhooks.drain()
     await app[WEBHOOK_RECEIVER].drain()
 
 
-def attempts(emulator: WelkinEmulator) -> list[dict[str, Any]]:
-    """The emulator's delivery audit of acme, oldest first."""
-    return emulator.webhooks.audit.get("acme", [])
-
-
 def answers(emulator: WelkinEmulator) -> list[tuple[str, str]]:
     """(status, statusCode) of every audited attempt, oldest first."""
-    return [(entry["status"], entry["statusCode"]) for entry in attempts(emulator)]
+    return [(entry["status"], entry["statusCode"]) for entry in webhook_attempts(emulator)]
 
 
 async def new_patient(client: WelkinClient) -> str:
@@ -196,7 +176,7 @@ async def test_a_replayed_delivery_reaches_the_handler_once(
     assert [event.source_id for event in inbox.events] == [patient_id]
     assert [
         (entry["webhookId"], entry["status"], entry["statusCode"])
-        for entry in attempts(welkin_emulator)
+        for entry in webhook_attempts(welkin_emulator)
     ] == [(webhook_id, "DELIVERED", "ACCEPTED"), (webhook_id, "DELIVERED", "OK")]
     assert app[WEBHOOK_RECEIVER].stats == Counter(accepted=1, handled=1, duplicate=1)
 
@@ -245,7 +225,7 @@ async def test_a_delivery_signed_with_another_secret_is_rejected(
         await new_patient(client)
         await settle(welkin_emulator, app)
     assert answers(welkin_emulator) == [("FAILED", "BAD_REQUEST")]
-    assert json.loads(attempts(welkin_emulator)[0]["response"]) == {
+    assert json.loads(webhook_attempts(welkin_emulator)[0]["response"]) == {
         "error": "no_matching_signature"
     }
     assert inbox.events == []
@@ -347,7 +327,7 @@ async def test_a_custom_dedupe_store_replaces_the_lru(
         welkin_emulator.subscribe_webhooks(url, secret=SECRET)
         await new_patient(client)
         await settle(welkin_emulator, app)
-    assert store.asked == [entry["webhookId"] for entry in attempts(welkin_emulator)]
+    assert store.asked == [entry["webhookId"] for entry in webhook_attempts(welkin_emulator)]
     assert answers(welkin_emulator) == [("DELIVERED", "OK")]
     assert inbox.events == []
     assert app[WEBHOOK_RECEIVER].stats == Counter(duplicate=1)

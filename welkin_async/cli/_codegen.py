@@ -13,6 +13,7 @@ import shlex
 import sys
 from typing import TYPE_CHECKING, Any
 
+from welkin_async.cli._env import client_from_env
 from welkin_async.errors import WelkinError
 
 if TYPE_CHECKING:
@@ -54,14 +55,7 @@ def _read_file(args: argparse.Namespace) -> Any:
 
 
 async def _read_api(args: argparse.Namespace) -> Any:
-    from welkin_async._client import WelkinClient
-
-    options: dict[str, Any] = {"tenant": args.tenant}
-    if args.base_url:
-        options["base_url"] = args.base_url
-    if args.environment:
-        options["environment"] = args.environment
-    async with WelkinClient.from_env(**options) as client:
+    async with client_from_env(args, tenant=args.tenant) as client:
         return await definitions_from_api(client, args.formation)
 
 

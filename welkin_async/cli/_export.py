@@ -24,6 +24,7 @@ import attrs
 from welkin_async import _json
 from welkin_async._checkpoint import Checkpoint, CheckpointError
 from welkin_async._client import WelkinClient
+from welkin_async.cli._env import client_from_env
 from welkin_async.errors import WelkinError
 from welkin_async.resources._export_stream import ExportPage, same_instant
 
@@ -143,12 +144,7 @@ async def run_export(args: argparse.Namespace, types: list[str]) -> list[tuple[T
         if len(begun) == 1 and (text := begun.pop()) is not None:
             since = datetime.fromisoformat(text)
     chosen = targets(args.out, types)
-    options: dict[str, Any] = {"max_concurrency": args.concurrency}
-    if args.base_url:
-        options["base_url"] = args.base_url
-    if args.environment:
-        options["environment"] = args.environment
-    async with WelkinClient.from_env(**options) as client:
+    async with client_from_env(args, max_concurrency=args.concurrency) as client:
         with _progress() as progress:
             tasks: dict[str, TaskID] = {}
             for target in chosen:
