@@ -189,22 +189,32 @@ _SIZE_PARAM: dict[Style, str] = {
 
 
 class _RecentIds:
-    """Ids of the items of the last ``pages`` pages: enough to drop repeats caused by drift."""
+    """Ids of the items of the last ``pages`` pages: enough to drop repeats caused by drift.
+
+    An id is in at most one page's set (a repeat is dropped, not recorded), so the union of
+    the window is kept as one set and an evicted page's ids are simply taken out of it: one
+    set lookup per item, however many pages the window holds.
+    """
 
     def __init__(self, pages: int) -> None:
-        self._pages: deque[set[Any]] = deque(maxlen=pages)
+        self._limit = pages
+        self._pages: deque[set[Any]] = deque()
+        self._window: set[Any] = set()
 
     def fresh(self, items: list[T]) -> list[T]:
         """The items whose id (a dict's ``"id"`` or a model's ``.id``) no recent page had."""
-        kept, ids = [], set()
+        kept, ids, window = [], set(), self._window
         for item in items:
             key = item.get("id") if isinstance(item, dict) else getattr(item, "id", None)
             if key is not None and key is not UNSET:
-                if key in ids or any(key in page for page in self._pages):
+                if key in window:
                     continue
+                window.add(key)
                 ids.add(key)
             kept.append(item)
         self._pages.append(ids)
+        if len(self._pages) > self._limit:
+            window -= self._pages.popleft()
         return kept
 
 

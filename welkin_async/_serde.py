@@ -6,9 +6,10 @@
 - types are checked, not coerced: ``"5"`` is not an ``int`` and ``"abc"`` is not a list;
 - date-times keep their written form (``Z`` or ``+00:00``), and UUIDs and open enums are handled.
 
-Structuring runs on a fast converter without detailed validation. Only when that fails does a
-twin converter, built by the same :func:`configure`, run again with detailed validation, to say
-where the document went wrong (:class:`~welkin_async.errors.DecodeError`).
+Structuring runs on a fast converter without detailed validation, whose models structure through
+functions compiled for their fields (:mod:`welkin_async._compile`). Only when that fails does a
+twin converter, built by the same :func:`configure`, run again with cattrs' detailed validation,
+to say where the document went wrong (:class:`~welkin_async.errors.DecodeError`).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from cattrs.errors import (
 )
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
+from welkin_async._compile import compilable, compile_model
 from welkin_async._json import loads as _json_loads
 from welkin_async._unset import UnsetType
 from welkin_async.errors import DecodeError, DecodeProblem
@@ -174,8 +176,19 @@ def _is_model(tp: Any) -> bool:
 
 def _list_hook(tp: Any, converter: cattrs.Converter) -> Callable[[Any, Any], Any]:
     list_type: Any = tp if get_args(tp) else list[Any]
-    elements = list_structure_factory(list_type, converter)
     expected = f"array of {describe(get_args(tp)[0])}" if get_args(tp) else "array"
+    if not converter.detailed_validation:
+        # A page of records: one comprehension over the item hook, nothing per item besides.
+        (item_type,) = get_args(list_type)
+        item = converter.get_structure_hook(item_type)
+
+        def structure_items(value: Any, _: Any) -> list[Any]:
+            if type(value) is not list:
+                raise _wrong(expected, value)
+            return [item(element, item_type) for element in value]
+
+        return structure_items
+    elements = list_structure_factory(list_type, converter)
 
     def structure_list(value: Any, target: Any) -> list[Any]:
         if type(value) is not list:
@@ -292,6 +305,8 @@ def _with_default_parameters(cls: Any) -> Any:
 
 def _model_structure_hook(cls: Any, converter: cattrs.Converter) -> Callable[[Any, Any], Any]:
     cls = _with_default_parameters(cls)
+    if not converter.detailed_validation and compilable(get_origin(cls) or cls):
+        return compile_model(cls, converter, converter.get_structure_hook)
     fields = attrs.fields(get_origin(cls) or cls)
     known = frozenset(wire_name(a) for a in fields if a.name != "wire_extra")
     overrides = _model_overrides(cls, converter, unstructuring=False)

@@ -1,0 +1,110 @@
+"""Latency-bound: every page takes 50 ms on the server; how well is the pipe kept full?
+
+The emulator adds 50 ms to each ``POST by-filter/patients`` (its ``latency=50ms`` fault, an
+``asyncio`` sleep, so pages overlap on the server as on a real one) and serves 10,000 patients.
+Contenders alternate over 5 rounds: welkin_async and raw aiohttp at concurrency 16, and the
+naive sequential pager.
+
+The ideal is ``concurrency x size / latency`` records/s: 16 pages always in flight. A pager
+needs the first page to learn how many there are, and the rest go out 16 at a time, so even a
+perfect one needs ``1 + ceil((pages - 1) / 16)`` latencies. With pages of 100 (100 pages) that
+is 8 latencies where the ideal counts 6.25, a ceiling of 0.78x before any cost of our own; the
+target is therefore measured with pages of 25 (400 pages, a ceiling of 0.96x), and pages of
+100 are shown beside it with their ceiling.
+
+Targets: welkin_async reaches at least 0.9x the ideal, and at least 10x the sequential pager.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import statistics
+import sys
+import time
+from pathlib import Path
+
+from _harness import Outcome, Row, Spread, Target, alternate, pin_client, ratio, serve
+from _report import standalone
+from _scans import SCANS, timed
+
+PATIENTS, QUICK_PATIENTS = 10_000, 2_000
+REPEATS, QUICK_REPEATS = 5, 3
+LATENCY = 0.050
+CONCURRENCY = 16
+SIZE, WIDE_SIZE = 25, 100
+UNIT = "records/s"
+
+
+def _ideal(size: int) -> float:
+    return CONCURRENCY * size / LATENCY
+
+
+def _ceiling(patients: int, size: int) -> float:
+    """The best a pager that learns the page count from the first page can do, against ideal."""
+    pages = math.ceil(patients / size)
+    rounds = 1 + math.ceil((pages - 1) / CONCURRENCY)
+    return (patients / (rounds * LATENCY)) / _ideal(size)
+
+
+def run(quick: bool, results: Path) -> Outcome:
+    from _plots import bars  # matplotlib only when plotting
+
+    started = time.perf_counter()
+    patients = QUICK_PATIENTS if quick else PATIENTS
+    repeats = QUICK_REPEATS if quick else REPEATS
+    outcome = Outcome(
+        "Latency-bound",
+        f"{patients:,} patients, {LATENCY * 1000:.0f} ms added to every page, "
+        f"concurrency {CONCURRENCY}; contenders alternated over {repeats} rounds.",
+    )
+    pin_client()
+    faults = f"latency={LATENCY * 1000:.0f}ms for POST /by-filter/patients"
+    with serve(patients, faults=faults) as server:
+        contenders = {
+            f"{name} ({size}/page)": timed(SCANS[name], server, size, CONCURRENCY, patients)
+            for name, size in (
+                ("welkin", SIZE),
+                ("raw", SIZE),
+                ("sequential", SIZE),
+                ("welkin", WIDE_SIZE),
+            )
+        }
+        samples = asyncio.run(alternate(contenders, repeats, warm_up=False))
+    medians = {name: statistics.median(values) for name, values in samples.items()}
+    for name, values in samples.items():
+        size = WIDE_SIZE if f"({WIDE_SIZE}/" in name else SIZE
+        setting = f"pages of {size}, ideal {_ideal(size):,.0f}/s"
+        outcome.rows.append(
+            Row(name, setting, UNIT, Spread.of(values), ratio(medians[name], _ideal(size)))
+        )
+    welkin, sequential = medians[f"welkin ({SIZE}/page)"], medians[f"sequential ({SIZE}/page)"]
+    outcome.targets += [
+        Target(
+            f"welkin >= 0.9x ideal ({_ideal(SIZE):,.0f} records/s, pages of {SIZE})",
+            ratio(welkin, _ideal(SIZE)),
+            welkin >= 0.9 * _ideal(SIZE),
+        ),
+        Target(
+            "welkin >= 10x the sequential pager",
+            ratio(welkin, sequential),
+            welkin >= 10 * sequential,
+        ),
+    ]
+    page_seconds = SIZE / sequential  # what one page really takes: 50 ms and the round trip
+    outcome.notes += [
+        "ratio: against the ideal, concurrency x size / latency",
+        f"one page really takes {page_seconds * 1000:.1f} ms (the sequential pager's "
+        f"size / rate): against that, the ideal is {CONCURRENCY * SIZE / page_seconds:,.0f} "
+        f"records/s and welkin reaches {welkin / (CONCURRENCY * SIZE / page_seconds):.2f}x",
+        f"ceiling of a pager that reads the page count from page 0: "
+        f"{_ceiling(patients, SIZE):.2f}x with pages of {SIZE}, "
+        f"{_ceiling(patients, WIDE_SIZE):.2f}x with pages of {WIDE_SIZE}",
+    ]
+    outcome.plots.append(bars(outcome.rows, results / "latency.png", "Latency-bound (50 ms/page)"))
+    outcome.seconds = time.perf_counter() - started
+    return outcome
+
+
+if __name__ == "__main__":
+    sys.exit(standalone(run, __doc__.split("\n\n")[0]))
