@@ -59,6 +59,7 @@ from _harness import (
     serve,
 )
 from _plots import _save
+from _report import section
 
 SCENARIO = "memory"
 CHILD = Path(__file__).with_name("_memory_child.py")
@@ -339,24 +340,6 @@ def diagnose() -> None:
             print(f"  {site['kib']:>8.1f} KiB {site['blocks']:>6} blocks  {site['where']}")
 
 
-def show(outcome: Outcome) -> None:
-    print(f"\n{outcome.scenario}: {outcome.description} ({outcome.seconds:.0f} s)\n")
-    print("| contender | setting | unit | median (range) | n | ratio |")
-    print("|---|---|---|---:|---:|---:|")
-    for row in outcome.rows:
-        print(
-            f"| {row.contender} | {row.setting} | {row.unit} | {row.spread.show(row.digits)} "
-            f"| {row.spread.n} | {row.ratio} |"
-        )
-    print()
-    for target in outcome.targets:
-        print(f"- [{'met' if target.met else 'MISSED'}] {target.goal}: {target.measured}")
-    for note in outcome.notes:
-        print(f"- {note}")
-    for path in outcome.plots:
-        print(f"- plot: {path}")
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="100,000 patients, 5 + 2 runs")
@@ -370,7 +353,7 @@ def main() -> int:
     if args.diagnose:
         diagnose()
         return 0
-    show(run(args.quick, args.results))
+    print(section(run(args.quick, args.results), args.results))
     return 0
 
 

@@ -27,11 +27,9 @@ The ids come from one raw list page before the windows, so listing costs nothing
 """
 
 # A command-line report: printing is its job.
-# ruff: noqa: T201
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import itertools
 import json
@@ -60,6 +58,7 @@ from _harness import (
     serve,
 )
 from _plots import series
+from _report import standalone
 
 from welkin_async import (
     ClientCredentials,
@@ -410,32 +409,5 @@ def diagnose(trace: Trace, seconds: float) -> list[str]:
     return [text + "."]
 
 
-def show(outcome: Outcome) -> None:
-    print(f"\n{outcome.scenario}: {outcome.description} ({outcome.seconds:.0f} s)\n")
-    print("| contender | setting | unit | median (range) | n | ratio |")
-    print("|---|---|---|---:|---:|---:|")
-    for row in outcome.rows:
-        print(
-            f"| {row.contender} | {row.setting} | {row.unit} | {row.spread.show(row.digits)} "
-            f"| {row.spread.n} | {row.ratio} |"
-        )
-    print()
-    for target in outcome.targets:
-        print(f"- [{'met' if target.met else 'MISSED'}] {target.goal}: {target.measured}")
-    for note in outcome.notes:
-        print(f"- {note}")
-    for plot in outcome.plots:
-        print(f"- plot: {plot}")
-
-
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true", help="15-s windows instead of 60-s")
-    parser.add_argument("--results", type=Path, default=Path(__file__).with_name("results"))
-    args = parser.parse_args()
-    show(run(args.quick, args.results))
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(standalone(run, __doc__.split("\n\n")[0]))

@@ -30,11 +30,9 @@ CPU time per burst, which other processes' load on the machine does not inflate:
 """
 
 # A command-line report: printing is its job.
-# ruff: noqa: T201
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import gc
 import math
@@ -59,6 +57,7 @@ from _harness import (
     serve,
 )
 from _plots import bars, series
+from _report import standalone
 
 from welkin_async import ClientCredentials, ResponseEvent, WelkinClient
 
@@ -402,33 +401,5 @@ def run(quick: bool, results: Path) -> Outcome:
     )
 
 
-def show(outcome: Outcome) -> None:
-    print(f"\n{outcome.scenario}: {outcome.description} ({outcome.seconds:.0f} s)\n")
-    print("| contender | setting | unit | median (range) | n | ratio |")
-    print("|---|---|---|---:|---:|---:|")
-    for row in outcome.rows:
-        print(
-            f"| {row.contender} | {row.setting} | {row.unit} | {row.spread.show(row.digits)} "
-            f"| {row.spread.n} | {row.ratio} |"
-        )
-    print()
-    for target in outcome.targets:
-        print(f"- [{'met' if target.met else 'MISSED'}] {target.goal}: {target.measured}")
-    for note in outcome.notes:
-        print(f"- {note}")
-    for plot in outcome.plots:
-        print(f"- plot: {plot}")
-
-
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--quick", action="store_true", help="3 rounds instead of 7")
-    parser.add_argument("--results", type=Path, default=Path(__file__).with_name("results"))
-    args = parser.parse_args()
-    outcome = run(args.quick, args.results)
-    show(outcome)
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(standalone(run, __doc__.split("\n\n")[0]))
