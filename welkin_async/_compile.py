@@ -112,6 +112,7 @@ def _split(tp: Any) -> tuple[Any, bool, bool]:
 # The slots of a UUID, set as ``UUID.__init__`` sets them but without its argument checks.
 _set_uuid_int = UUID.__dict__["int"].__set__
 _set_uuid_safety = UUID.__dict__["is_safe"].__set__
+_UNKNOWN_SAFETY = SafeUUID.unknown  # read once: an enum member lookup costs a descriptor call
 
 
 def _uuid_hook(full: Hook) -> Hook:
@@ -133,7 +134,7 @@ def _uuid_hook(full: Hook) -> Hook:
                 else:
                     uuid = object.__new__(UUID)
                     _set_uuid_int(uuid, number)
-                    _set_uuid_safety(uuid, SafeUUID.unknown)
+                    _set_uuid_safety(uuid, _UNKNOWN_SAFETY)
                     return uuid
         return full(value, UUID)  # type: ignore[no-any-return]
 
