@@ -38,7 +38,9 @@ JSON_SCALARS = st.one_of(
 )
 JSON = st.recursive(
     JSON_SCALARS,
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3)
+    ),
     max_leaves=6,
 )
 ZONES = st.sampled_from([UTC, timezone(timedelta(0), "+00:00"), timezone(timedelta(hours=-5))])
@@ -73,7 +75,7 @@ DATETIME_TEXTS = st.one_of(
 )
 
 
-def _valid(tp: Any, depth: int) -> st.SearchStrategy[Any]:
+def _valid(tp: Any, depth: int) -> st.SearchStrategy[Any]:  # noqa: PLR0911 - one per kind
     """JSON values meant to fit ``tp`` (which may still be refused: edges are the point)."""
     origin, args = get_origin(tp), get_args(tp)
     if origin in (Union, types.UnionType):
@@ -153,7 +155,7 @@ MODELS = sorted(
 )
 
 
-@pytest.mark.parametrize("cls", [*MODELS, CdtRecord[Encounter]], ids=lambda cls: str(cls))
+@pytest.mark.parametrize("cls", [*MODELS, CdtRecord[Encounter]], ids=str)
 @settings(max_examples=80, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.data())
 def test_the_compiled_function_accepts_and_refuses_what_cattrs_does(
