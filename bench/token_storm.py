@@ -344,12 +344,13 @@ def run(quick: bool, results: Path) -> Outcome:
     ]
     if statistics.median(minus(ready_storm, ready_valid)) > 2 * rtt:
         notes.append(
-            "Where the storm's time goes: the refresh is one token request, which all 1,000 "
-            "tasks await together (TokenCache shares one refresh task); the 99th-percentile "
+            "Where the storm's time goes: the refresh is one token request; the 999 tasks "
+            "waiting for it leave TokenCache's asyncio.Lock one per event-loop turn; the "
+            "99th-percentile "
             f"task holds its token {statistics.median(ready_storm) * MS:.0f} ms after the start "
             f"(valid token: {statistics.median(ready_valid) * MS:.0f} ms; storm makespan "
-            f"{makespan * MS:.0f} ms). The rest is client CPU: waking 999 waiters and the "
-            "burst of requests that follows. Mean requests in flight per storm "
+            f"{makespan * MS:.0f} ms), and requests leave about one per turn instead of in "
+            "batches. Mean requests in flight per storm "
             f"{[round(value, 1) for value in busy_storm]} vs "
             f"{[round(value, 1) for value in busy_valid]} with a valid token, and "
             f"{statistics.median(added_cpu) * MS:.0f} ms more client CPU per burst (median)."

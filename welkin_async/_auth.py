@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import contextlib
 import logging
 import random
 import time
@@ -128,17 +127,12 @@ class _Cached:
 
 
 class TokenCache:
-    """The client's one token; ``fetch(retry)`` asks the token endpoint for a new one.
-
-    At most one refresh runs at a time, and every task that needs the new token awaits that one
-    refresh. A lock would hand the token to its waiters one per event-loop turn: when 1,000
-    tasks find the token expired together, they would set out almost one at a time.
-    """
+    """The client's one token; ``fetch(retry)`` asks the token endpoint for a new one."""
 
     def __init__(self, fetch: Callable[[bool], Awaitable[IssuedToken]]) -> None:
         self._fetch = fetch
         self._token: _Cached | None = None
-        self._refreshing: asyncio.Task[str] | None = None
+        self._lock = asyncio.Lock()
         self._next_attempt = 0.0
 
     def __repr__(self) -> str:
@@ -150,52 +144,36 @@ class TokenCache:
             now = monotonic()
             if now < cached.refresh_at:
                 return cached.value
-            if now < cached.expires_at and (
-                self._refreshing is not None or now < self._next_attempt
-            ):
+            if now < cached.expires_at and (self._lock.locked() or now < self._next_attempt):
                 return cached.value  # being refreshed, or the endpoint failed lately
-        return await self._refresh()
+        return await self._refresh(cached)
 
     def invalidate(self, used: str | None) -> None:
         """The server refused ``used``: drop it if it is still the cached token."""
         if self._token is not None and self._token.value == used:
             self._token = None
 
-    async def aclose(self) -> None:
-        """Stop a refresh still running (the client is closing)."""
-        if self._refreshing is not None:
-            self._refreshing.cancel()
-            with contextlib.suppress(BaseException):
-                await self._refreshing
-
-    async def _refresh(self) -> str:
-        if self._refreshing is None:
-            self._refreshing = asyncio.create_task(self._fetch_and_cache())
-            self._refreshing.add_done_callback(self._refreshed)
-        # Shielded: a waiter that is cancelled leaves the refresh running for the others.
-        return await asyncio.shield(self._refreshing)
-
-    def _refreshed(self, task: asyncio.Task[str]) -> None:
-        self._refreshing = None
-        if not task.cancelled():
-            task.exception()  # marked as retrieved: each waiter raises it from the shield
-
-    async def _fetch_and_cache(self) -> str:
-        current, now = self._token, monotonic()
-        still_valid = current is not None and now < current.expires_at
-        try:
-            issued = await self._fetch(not still_valid)
-        except WelkinError as exc:
-            if current is None or not still_valid:
-                raise
-            self._next_attempt = now + FAILED_REFRESH_COOLDOWN
-            logger.warning(
-                "token refresh failed (%s); using the current token until it expires",
-                type(exc).__name__,
-            )
-            return current.value
-        self._token = _cache(issued, now)
-        return issued.value
+    async def _refresh(self, seen: _Cached | None) -> str:
+        async with self._lock:
+            current, now = self._token, monotonic()
+            if current is not None and current is not seen and now < current.refresh_at:
+                return current.value  # refreshed by another task while we waited
+            still_valid = current is not None and now < current.expires_at
+            if current is not None and still_valid and now < self._next_attempt:
+                return current.value
+            try:
+                issued = await self._fetch(not still_valid)
+            except WelkinError as exc:
+                if current is None or not still_valid:
+                    raise
+                self._next_attempt = now + FAILED_REFRESH_COOLDOWN
+                logger.warning(
+                    "token refresh failed (%s); using the current token until it expires",
+                    type(exc).__name__,
+                )
+                return current.value
+            self._token = _cache(issued, now)
+            return issued.value
 
 
 def _cache(issued: IssuedToken, fetched_at: float) -> _Cached:

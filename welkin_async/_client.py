@@ -250,7 +250,6 @@ class WelkinClient:
         """Close the session; closing again does nothing."""
         if self._state == "open" and self._transport is not None:
             self._state = "closed"
-            await self._tokens.aclose()
             await self._transport.aclose()
         self._state = "closed"
 
@@ -476,7 +475,6 @@ class WelkinClient:
             token = await self._tokens.get() if call.authenticated else None
             retry.attempts += 1
             retry_after: float | None = None
-            response_status: int | None = None
             try:
                 response, sent_at = await self._attempt(call, retry.attempts, token, limiter)
             except TransportError as exc:
@@ -484,7 +482,6 @@ class WelkinClient:
                     raise
                 failure: WelkinError = exc
             else:
-                response_status = response.status
                 if 200 <= response.status < 300:  # redirects are not followed: an error
                     self._succeeded(call, limiter)
                     return response
@@ -508,11 +505,7 @@ class WelkinClient:
             delay = retry.next_delay(retry_after, paused_by_limiter=call.authenticated)
             if not retry.allows(delay):
                 raise failure
-            # A 429 on an API call is paced by the limiter (its pause and its lowered rate), so
-            # retrying it adds no load the server did not ask for: only failures spend the
-            # budget. Otherwise one opening burst against a rate limit would fail calls outright.
-            paced = response_status == 429 and call.authenticated
-            if not paced and not self._budget.withdraw():
+            if not self._budget.withdraw():
                 self.stats.retry_budget_exhausted += 1
                 raise failure
             await self._announce_retry(call, retry.attempts, failure, delay)
