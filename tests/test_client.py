@@ -700,7 +700,7 @@ async def test_writing_a_restricted_cdt_field_raises_permission_denied_naming_it
                 "POST",
                 "patients/{id}/cdts/{cdt}",
                 path_params={"id": a_patient(welkin_emulator), "cdt": "insurance"},
-                json={"jsonBody": {"payer_name": "P", "group_number": "G1"}},
+                json={"payer_name": "P", "group_number": "G1"},
             )
     error = caught.value
     assert (error.status, error.details["field"]) == (403, "group_number")

@@ -152,7 +152,7 @@ async def test_wrapped_spring_pages_return_every_cdt_record(
                 "POST",
                 "patients/{pid}/cdts/{cdt}",
                 path_params=where,
-                json={"jsonBody": {"weight_lbs": weight}},
+                json={"weight_lbs": weight},
             )
         pages = client.paginate("GET", "patients/{pid}/cdts/{cdt}", path_params=where, size=2)
         got = ids(await collect(pages))

@@ -11,6 +11,7 @@ from uuid import UUID
 import pytest
 
 from welkin_async import UNSET, loads, structure, unstructure
+from welkin_async.errors import DecodeError
 from welkin_async.models import (
     ApiClientToken,
     AssessmentRecord,
@@ -25,6 +26,7 @@ from welkin_async.models import (
     NamedPage,
     OAuthToken,
     Patient,
+    PatientCreate,
     PatientProgram,
     ProgramPhase,
     SpringPage,
@@ -76,8 +78,48 @@ def test_wire_names_become_snake_case_attributes(body: Body) -> None:
     patient = structure(body("patient.json"), Patient)
     assert patient.id == UUID("6f1d2c3b-0a9e-4d8c-b7a6-1e2f3a4b5c6d")
     assert patient.created_at == datetime(2024, 3, 1, 9, 15, 2, 117000, tzinfo=UTC)
-    assert patient.birth_date == date(1980, 2, 29)
+    assert patient.birth_date == datetime(1980, 2, 29, tzinfo=UTC)
     assert patient.gender is Gender.FEMALE
+
+
+@pytest.mark.parametrize(
+    "served",
+    ["2022-08-09T00:00:00.000Z", "1998-08-07T23:00:00.000Z", "2001-02-03T00:00:00.000+00:00"],
+)
+def test_a_served_birth_date_reads_as_a_date_time_and_writes_back_unchanged(served: str) -> None:
+    """birthDate is served as a date-time: it reads as an aware datetime and is written back in
+    exactly the served form (a time of day or an offset included)."""
+    data = {"id": "6f1d2c3b-0a9e-4d8c-b7a6-1e2f3a4b5c6d", "birthDate": served}
+    patient = structure(data, Patient)
+    assert isinstance(patient.birth_date, datetime)
+    assert patient.birth_date == datetime.fromisoformat(served)
+    assert unstructure(patient) == data
+
+
+def test_a_birth_date_given_as_a_date_is_written_as_midnight_utc() -> None:
+    """A date given for birth_date (at construction, or assigned later) is written as midnight
+    UTC of that day, the form the API serves; the day read back is the day given."""
+    day = date(1990, 5, 17)
+    made = PatientCreate(birth_date=day)
+    assert made.birth_date == datetime(1990, 5, 17, tzinfo=UTC)
+    assert unstructure(made) == {"birthDate": "1990-05-17T00:00:00.000Z"}
+    patient = structure({"id": "6f1d2c3b-0a9e-4d8c-b7a6-1e2f3a4b5c6d"}, Patient)
+    # Typed code cannot assign a date here (the attribute is a datetime); untyped code can, and
+    # the field's converter still runs when the model is written.
+    patient.birth_date = day  # type: ignore[assignment]
+    assert unstructure(patient)["birthDate"] == "1990-05-17T00:00:00.000Z"
+    read = structure(unstructure(made), PatientCreate)
+    assert isinstance(read.birth_date, datetime)
+    assert read.birth_date.date() == day
+
+
+def test_a_bare_date_is_no_served_birth_date() -> None:
+    """``YYYY-MM-DD`` is not the served form of birthDate: it is a DecodeError at its path."""
+    with pytest.raises(DecodeError) as raised:
+        structure(
+            {"id": "6f1d2c3b-0a9e-4d8c-b7a6-1e2f3a4b5c6d", "birthDate": "1990-05-17"}, Patient
+        )
+    assert raised.value.path == "$.birthDate"
 
 
 def test_absent_is_unset_and_null_is_none() -> None:
@@ -100,11 +142,22 @@ def test_unknown_keys_survive_read_modify_write(body: Body) -> None:
     assert unstructure(patient) == data | {"firstName": "Adah"}
 
 
-def test_users_keep_fields_the_model_leaves_out(body: Body) -> None:
-    """User models only what a client needs; everything else still round-trips via wire_extra."""
+def test_users_type_every_served_field(body: Body) -> None:
+    """A user's served fields are typed attributes (``_root_user`` too), none left in wire_extra."""
     user = structure(body("users_page.json"), MetaInfoPage[User]).data[0]
-    assert user.wire_extra["_root_user"] is False
-    assert user.wire_extra["customUserAttributes"] == {"badge": "B-12"}
+    assert user.root_user is False
+    assert user.custom_user_attributes == {"badge": "B-12"}
+    assert user.terminology_name == "english"
+    assert user.wire_extra == {}
+
+
+def test_users_keep_fields_the_model_leaves_out(body: Body) -> None:
+    """A user key the model does not know still round-trips via wire_extra."""
+    data = body("users_page.json")
+    data["data"][0]["calendarColor"] = "#00a7be"
+    page = structure(data, MetaInfoPage[User])
+    assert dict(page.data[0].wire_extra) == {"calendarColor": "#00a7be"}
+    assert unstructure(page) == data
 
 
 def test_unknown_enum_value_is_kept_not_refused(body: Body) -> None:

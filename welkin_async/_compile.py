@@ -34,7 +34,14 @@ import attrs
 import cattrs
 
 from welkin_async._unset import UNSET, UnsetType
-from welkin_async.models._base import _NO_EXTRA, OpenIntEnum, OpenStrEnum, WelkinModel, wire_name
+from welkin_async.models._base import (
+    _NO_EXTRA,
+    OpenIntEnum,
+    OpenStrEnum,
+    WelkinModel,
+    date_as_midnight_utc,
+    wire_name,
+)
 
 Hook = Callable[[Any, Any], Any]
 
@@ -62,6 +69,11 @@ class _Mismatch(Exception):
     """The document does not fit; :func:`welkin_async._serde.structure` says where."""
 
 
+# Converters that leave every value the structure hooks produce as it is (a ``datetime`` read
+# from the wire passes ``date_as_midnight_utc`` unchanged), so skipping them loses nothing.
+_WIRE_IDENTITY_CONVERTERS = frozenset({date_as_midnight_utc})
+
+
 def compilable(cls: type) -> bool:
     """Whether instances of ``cls`` may be made by storing slots, skipping ``__init__``."""
     return (
@@ -72,7 +84,7 @@ def compilable(cls: type) -> bool:
         and not hasattr(cls, "__attrs_pre_init__")
         and all(
             a.validator is None
-            and a.converter is None
+            and (a.converter is None or a.converter in _WIRE_IDENTITY_CONVERTERS)
             and a.init
             and not isinstance(a.default, attrs.Factory)  # type: ignore[arg-type]
             for a in attrs.fields(cls)

@@ -286,6 +286,12 @@ def _model_overrides(
     for a in attrs.fields(attrs.resolve_types(origin)):
         if a.name == "wire_extra":
             overrides[a.name] = override(omit=True)
+        elif unstructuring and a.converter is not None:
+            # A value assigned after __init__ skipped the field's converter (date -> date-time);
+            # writing it runs the converter first, so the wire always gets the served form.
+            overrides[a.name] = override(
+                rename=wire_name(a), unstruct_hook=_converted(a.converter, converter)
+            )
         elif unstructuring and _mentions_type_variable(a.type):
             # An instance does not know its type arguments (CdtRecord, not CdtRecord[Encounter]),
             # so a generic field is unstructured by what its value turns out to be.
@@ -293,6 +299,13 @@ def _model_overrides(
         elif wire_name(a) != a.name:
             overrides[a.name] = override(rename=wire_name(a))
     return overrides
+
+
+def _converted(convert: Any, converter: cattrs.Converter) -> Callable[[Any], Any]:
+    def unstructure_converted(value: Any) -> Any:
+        return converter.unstructure(convert(value))
+
+    return unstructure_converted
 
 
 def _with_default_parameters(cls: Any) -> Any:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import subprocess
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +36,9 @@ _RUNTIME_IMPORTS = [
     "welkin_async.models._base.OpenIntEnum",
     "welkin_async.models._base.OpenStrEnum",
     "welkin_async.models._base.WelkinModel",
+    "welkin_async.models._base.date_as_midnight_utc",
 ]
+_FUTURE = "from __future__ import annotations\n"
 _RUFF_SETTINGS = (
     "--isolated",
     "--line-length",
@@ -58,11 +60,13 @@ def render(
     class_data: Mapping[str, Mapping[str, Any]],
     skip_root_model: bool = False,
     footer: str = "",
+    module_imports: Mapping[str, Sequence[str]] | None = None,
 ) -> Modules:
     """Render a schema file, a folder of them, or an in-memory schema into formatted modules.
 
     ``class_data`` maps a class name to extra template values (see ``templates/dataclass.jinja2``);
-    ``footer`` is code appended to every module before formatting.
+    ``footer`` is code appended to every module before formatting; ``module_imports`` adds import
+    lines to the modules it names by file (``{"full_encounter.py": ["from .x import X"]}``).
     """
     generated = generate(
         schema if isinstance(schema, Path) else dict(schema),
@@ -99,7 +103,20 @@ def render(
         raise CodegenError("datamodel-code-generator produced no output")
     else:
         modules = {tuple(path): code for path, code in generated.items()}
-    return {path: _tidy(code + footer, path[-1]) for path, code in sorted(modules.items())}
+    extra = module_imports or {}
+    return {
+        path: _tidy(_with_imports(code, extra.get(path[-1], ())) + footer, path[-1])
+        for path, code in sorted(modules.items())
+    }
+
+
+def _with_imports(code: str, lines: Sequence[str]) -> str:
+    """``code`` with ``lines`` imported right after its ``__future__`` import (ruff sorts them)."""
+    if not lines:
+        return code
+    if _FUTURE not in code:
+        raise CodegenError("a generated module has no 'from __future__ import annotations'")
+    return code.replace(_FUTURE, _FUTURE + "\n".join(lines) + "\n", 1)
 
 
 def _tidy(code: str, filename: str) -> str:

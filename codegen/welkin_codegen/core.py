@@ -25,7 +25,11 @@ OUTPUT = Path("welkin_async/models/_generated")
 _CLASS_KEYWORDS = {
     "x-welkin-type-parameters": "type_parameters",
     "x-welkin-field-types": "field_types",
+    "x-welkin-field-converters": "field_converters",
 }
+# A schema's own imports, for classes its ``x-welkin-field-types`` name that no ``$ref`` brings
+# in (``CdtRecord[Encounter]`` needs ``Encounter``).
+_IMPORTS_KEYWORD = "x-welkin-imports"
 
 
 def class_data(schemas: Path) -> dict[str, dict[str, Any]]:
@@ -39,10 +43,25 @@ def class_data(schemas: Path) -> dict[str, dict[str, Any]]:
     return data
 
 
+def module_imports(schemas: Path) -> dict[str, list[str]]:
+    """Import lines declared in the schemas, keyed by the module each schema becomes."""
+    imports: dict[str, list[str]] = {}
+    for path in sorted(schemas.glob("*.json")):
+        schema: Mapping[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        if _IMPORTS_KEYWORD in schema:
+            imports[f"{path.stem}.py"] = list(schema[_IMPORTS_KEYWORD])
+    return imports
+
+
 def render_core(root: Path) -> Modules:
     """The generated package for the project checked out at ``root``, in memory."""
     schemas = root / SCHEMAS
-    return render(schemas, header=HEADER, class_data=class_data(schemas))
+    return render(
+        schemas,
+        header=HEADER,
+        class_data=class_data(schemas),
+        module_imports=module_imports(schemas),
+    )
 
 
 def generate_core(root: Path) -> None:

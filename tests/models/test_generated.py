@@ -44,21 +44,29 @@ ZONES = st.sampled_from(
 )
 
 
-def strategy_for(tp: Any) -> st.SearchStrategy[Any]:  # noqa: PLR0911 - a branch per kind
-    """Values of the annotation ``tp`` as a model holds them."""
+Bindings = dict[Any, Any]
+"""A generic model's type parameters, bound to the arguments it is used with."""
+
+
+def strategy_for(  # noqa: PLR0911 - a branch per kind
+    tp: Any, bound: Bindings | None = None
+) -> st.SearchStrategy[Any]:
+    """Values of the annotation ``tp`` as a model holds them (``bound`` fills type variables)."""
     origin, args = get_origin(tp), get_args(tp)
     if tp is UnsetType:
         return st.just(UNSET)
     if tp is type(None):
         return st.none()
     if isinstance(tp, TypeVar):
+        if bound and tp in bound:
+            return strategy_for(bound[tp])
         return strategy_for(tp.__default__)  # type: ignore[attr-defined]
     if origin in (Union, types.UnionType):
-        return st.one_of([strategy_for(a) for a in args])
+        return st.one_of([strategy_for(a, bound) for a in args])
     if origin is list:
-        return st.lists(strategy_for(args[0]), max_size=3)
+        return st.lists(strategy_for(args[0], bound), max_size=3)
     if origin is dict:
-        values = strategy_for(args[1]) if args else JSON_VALUES
+        values = strategy_for(args[1], bound) if args else JSON_VALUES
         return st.dictionaries(st.text(max_size=6), values, max_size=3)
     if tp is Any:
         return JSON_VALUES
@@ -68,8 +76,9 @@ def strategy_for(tp: Any) -> st.SearchStrategy[Any]:  # noqa: PLR0911 - a branch
         return st.sampled_from(list(tp)) | st.integers(-5, 50).map(tp)
     if isinstance(tp, type) and issubclass(tp, WelkinModel):
         return model_strategy(tp)
-    if isinstance(origin, type) and issubclass(origin, WelkinModel):  # e.g. SpringPage[T]
-        return model_strategy(origin)
+    if isinstance(origin, type) and issubclass(origin, WelkinModel):  # e.g. CdtRecord[Encounter]
+        parameters = getattr(origin, "__parameters__", ())
+        return model_strategy(origin, dict(zip(parameters, args, strict=True)))
     scalars: dict[Any, st.SearchStrategy[Any]] = {
         str: st.text(max_size=12),
         int: st.integers(min_value=-(2**53), max_value=2**53),
@@ -82,14 +91,14 @@ def strategy_for(tp: Any) -> st.SearchStrategy[Any]:  # noqa: PLR0911 - a branch
     return scalars[tp]
 
 
-def model_strategy(cls: type[WelkinModel]) -> st.SearchStrategy[Any]:
+def model_strategy(cls: type[WelkinModel], bound: Bindings | None = None) -> st.SearchStrategy[Any]:
     """Instances of a generated class, including keys a newer server might add."""
     fields = attrs.fields(attrs.resolve_types(cls))
     known = {wire_name(a) for a in fields}
     extra = st.dictionaries(
         st.text(min_size=1, max_size=8).filter(lambda k: k not in known), JSON_VALUES, max_size=2
     )
-    values = {a.name: strategy_for(a.type) for a in fields if a.name != "wire_extra"}
+    values = {a.name: strategy_for(a.type, bound) for a in fields if a.name != "wire_extra"}
     return st.builds(cls, wire_extra=extra, **values)
 
 

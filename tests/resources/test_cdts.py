@@ -67,6 +67,39 @@ async def test_create_by_name_returns_a_record_with_a_dict_body(
 
 
 @PATIENTS
+async def test_create_stores_every_defined_field_null_where_not_given(
+    welkin_emulator: WelkinEmulator, connect: Connect
+) -> None:
+    """The values go flat beside the CDT's name, as the live API takes them; the record comes
+    back with every field its CDT defines, null where none was given."""
+    patient_id = a_patient(welkin_emulator)
+    definition = welkin_emulator.tenant("acme").cdts["allergies"]
+    editable = {f["name"] for f in definition["fields"] if f.get("editable", True)}
+    async with connect() as client:
+        record = await client.cdts(patient_id, "allergies").create({"allergen": "dust"})
+    assert isinstance(record.json_body, dict)
+    assert editable - {"external_id", "external_guid"} <= set(record.json_body)
+    assert record.json_body["allergen"] == "dust"
+    assert record.json_body["severity"] is None
+
+
+@PATIENTS
+async def test_create_with_a_cdt_name_key_is_refused_before_sending(
+    welkin_emulator: WelkinEmulator, connect: Connect
+) -> None:
+    """A mapping holding ``cdtName`` (which the SDK sends itself, beside the values) raises
+    ValueError; nothing is stored."""
+    patient_id = a_patient(welkin_emulator)
+    before = list(record_ids(welkin_emulator, patient_id, "allergies"))
+    async with connect() as client:
+        with pytest.raises(ValueError, match="cdtName"):
+            await client.cdts(patient_id, "allergies").create(
+                {"cdtName": "allergies", "allergen": "dust"}
+            )
+    assert record_ids(welkin_emulator, patient_id, "allergies") == before
+
+
+@PATIENTS
 async def test_get_by_name_returns_the_stored_record(
     welkin_emulator: WelkinEmulator, connect: Connect
 ) -> None:

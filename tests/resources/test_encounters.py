@@ -1,6 +1,6 @@
 """``client.encounters(patient_id)`` against the emulator: create from a template, get, full,
-update, complete, delete, list, the encounter's assessments, and the locks a completed encounter
-puts on itself and its assessments."""
+update, start, complete, delete, list, the encounter's assessment links, and the locks a completed
+encounter puts on itself and on the assessment records its links point to."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import copy
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from uuid import uuid4
+from uuid import UUID
 
 import pytest
 
@@ -17,13 +17,18 @@ from welkin_async import WelkinClient
 from welkin_async.errors import BadRequest, Conflict, NotFound
 from welkin_async.models import (
     AppointmentCreate,
-    AssessmentStatus,
     CalendarEvent,
+    CdtRecord,
+    Encounter,
+    EncounterAssessment,
+    EncounterAssessmentCreate,
     EncounterCreate,
     EncounterStatus,
     EncounterTemplate,
     ParticipantCreate,
+    User,
 )
+from welkin_async.resources import question_keys
 from welkin_async.testing import WelkinEmulator
 
 pytestmark = pytest.mark.welkin_emulator(patients=4, tenants=["acme"])
@@ -31,7 +36,7 @@ pytestmark = pytest.mark.welkin_emulator(patients=4, tenants=["acme"])
 
 def _names(template: EncounterTemplate) -> list[str]:
     """The assessment names a template carries (none when the field is absent)."""
-    return list(template.assessments) if isinstance(template.assessments, list) else []
+    return list(template.assessment_names) if isinstance(template.assessment_names, list) else []
 
 
 async def _template(client: WelkinClient) -> EncounterTemplate:
@@ -54,8 +59,26 @@ def _stored(emulator: WelkinEmulator, encounter_id: str) -> dict[str, Any]:
 
 
 def _linked(emulator: WelkinEmulator, encounter_id: str) -> list[str]:
-    """The ids of the assessment records the emulator links to the encounter."""
-    return list(acme_live(emulator).encounter_assessments.of(encounter_id))
+    """The ids of the encounter's assessment links, as the emulator holds them."""
+    return list(acme_live(emulator).links_of.of(encounter_id))
+
+
+def _link(emulator: WelkinEmulator, link_id: str) -> dict[str, Any]:
+    """An assessment link's fields (``jsonBody``) as the emulator stores them."""
+    body: dict[str, Any] = acme_live(emulator).encounter_links.rows[link_id]["jsonBody"]
+    return body
+
+
+async def _answer_link(
+    client: WelkinClient, emulator: WelkinEmulator, patient_id: str, encounter_id: str
+) -> str:
+    """Fill in the encounter's first assessment link: a record of its assessment, linked."""
+    link_id = _linked(emulator, encounter_id)[0]
+    name = _link(emulator, link_id)["assessmentName"]
+    record = await client.assessment_records(patient_id).create(assessment_name=name)
+    links = client.encounters(patient_id).assessments(encounter_id)
+    await links.update(link_id, assessment_record_id=record.id)
+    return str(record.id)
 
 
 def _listed_ids(emulator: WelkinEmulator, patient_id: str) -> list[str]:
@@ -71,10 +94,11 @@ def _listed_ids(emulator: WelkinEmulator, patient_id: str) -> list[str]:
 # --- create ----------------------------------------------------------------------------------
 
 
-async def test_create_with_keyword_fields_stores_an_open_encounter(
+async def test_create_with_keyword_fields_stores_a_draft_encounter(
     welkin_emulator: WelkinEmulator, connect: Connect
 ) -> None:
-    """create(template_name=..., title=...) stores an OPEN encounter of that template."""
+    """create(template_name=..., title=...) stores a DRAFT encounter of that template (a new
+    encounter is a draft on the live API)."""
     patient_id = a_patient(welkin_emulator)
     async with connect() as client:
         template = await _template(client)
@@ -87,9 +111,11 @@ async def test_create_with_keyword_fields_stores_an_open_encounter(
         template.name,
         "Intake visit",
         "bring labs",
-        "OPEN",
+        "DRAFT",
     )
-    assert made.json_body.status == EncounterStatus.OPEN
+    assert made.cdt_name == "__encounter__"
+    assert isinstance(made.json_body, Encounter)
+    assert made.json_body.status == EncounterStatus.DRAFT
     assert made.json_body.template_name == template.name
 
 
@@ -107,53 +133,70 @@ async def test_create_accepts_an_encounter_create_model(
     assert (stored["templateName"], stored["description"]) == (template.name, "from a model")
 
 
-async def test_create_makes_the_templates_assessments(
+async def test_create_links_the_templates_assessments(
     welkin_emulator: WelkinEmulator, connect: Connect
 ) -> None:
-    """The template's assessments are created with the encounter and listed under it."""
+    """Each assessment of the template gets a link with the encounter, listed under it as an
+    ``__encounter_assessment__`` record that no assessment record answers yet."""
     patient_id = a_patient(welkin_emulator)
     async with connect() as client:
         template = await _template(client)
         made = await client.encounters(patient_id).create(template_name=template.name)
         listed = await client.encounters(patient_id).assessments(str(made.id)).list()
-    linked = _linked(welkin_emulator, str(made.id))
-    assert [str(record.id) for record in listed] == linked
-    assert [record.assessment_name for record in listed] == _names(template)
-    rows = acme_live(welkin_emulator).assessments.rows
-    assert [rows[record_id]["patientId"] for record_id in linked] == [patient_id] * len(linked)
+    assert [str(link.id) for link in listed] == _linked(welkin_emulator, str(made.id))
+    assert [link.cdt_name for link in listed] == ["__encounter_assessment__"] * len(listed)
+    bodies = [link.json_body for link in listed]
+    assert all(isinstance(body, EncounterAssessment) for body in bodies)
+    assert [body.assessment_name for body in bodies] == _names(template)
+    assert [(body.assessment_record_id, body.from_template) for body in bodies] == [
+        (None, True)
+    ] * len(bodies)
+    assert {str(link.patient_id) for link in listed} == {patient_id}
 
 
-async def test_full_carries_links_to_the_templates_assessments(
+async def test_full_carries_the_encounter_its_disposition_and_links(
     welkin_emulator: WelkinEmulator, connect: Connect
 ) -> None:
-    """full(id) holds the encounter and a link to each of its assessment records."""
+    """full(id) holds the encounter, its (empty) disposition record and its assessment links."""
     patient_id = a_patient(welkin_emulator)
     async with connect() as client:
         encounter_id = await _open(client, patient_id)
         full = await client.encounters(patient_id).full(encounter_id)
     assert str(full.encounter.id) == encounter_id
+    assert isinstance(full.encounter.json_body, Encounter)
+    disposition = full.disposition
+    assert isinstance(disposition, CdtRecord)
+    assert str(disposition.id) == _stored(welkin_emulator, encounter_id)["dispositionId"]
+    assert disposition.cdt_name == "__encounter_disposition__"
+    assert disposition.json_body["source_id"] == encounter_id
     assert isinstance(full.assessment_links, list)
-    rows = acme_live(welkin_emulator).assessments.rows
-    assert [
-        (str(link.assessment_record_id), link.assessment_name, link.locked)
-        for link in full.assessment_links
-    ] == [
-        (record_id, rows[record_id]["assessmentName"], False)
-        for record_id in _linked(welkin_emulator, encounter_id)
-    ]
+    assert [str(link.id) for link in full.assessment_links] == _linked(
+        welkin_emulator, encounter_id
+    )
+    assert (full.calendar_event, full.user_related_to_calendar_event, full.comments) == (
+        None,
+        None,
+        [],
+    )
 
 
 async def test_create_schedules_the_given_appointment(
     welkin_emulator: WelkinEmulator, connect: Connect
 ) -> None:
-    """An AppointmentCreate given to create() is stored as the encounter's calendar event."""
+    """An AppointmentCreate given to create() is stored as the encounter's calendar event, its
+    participants filled in from the patient and the user, its host the encounter's owner."""
     patient_id = a_patient(welkin_emulator)
+    host = welkin_emulator.tenant("acme").users[1]
     start = datetime(2026, 1, 5, 15, tzinfo=UTC)
     appointment = AppointmentCreate(
         event_title="Visit",
         start_date_time=start,
         end_date_time=start + timedelta(hours=1),
-        participants=[ParticipantCreate(participant_id=uuid4(), participant_role="patient")],
+        host_id=UUID(host["id"]),
+        participants=[
+            ParticipantCreate(participant_id=UUID(host["id"]), participant_role="psm"),
+            ParticipantCreate(participant_id=UUID(patient_id), participant_role="patient"),
+        ],
     )
     async with connect() as client:
         template = await _template(client)
@@ -162,17 +205,49 @@ async def test_create_schedules_the_given_appointment(
         )
         full = await client.encounters(patient_id).full(str(made.id))
     stored = _stored(welkin_emulator, str(made.id))
-    assert stored["startDatetime"] == "2026-01-05T15:00:00.000Z"
+    patient_row = acme_live(welkin_emulator).patients.rows[patient_id]
+    assert stored["calendarEventStartDatetime"] == "2026-01-05T15:00:00.000Z"
+    assert stored["startDatetime"] is None  # set when the encounter starts, not when scheduled
     assert stored["currentScheduledAppointment"]["eventTitle"] == "Visit"
-    assert made.json_body.start_datetime == start
+    assert stored["ownerUserId"] == host["id"]
+    assert made.json_body.calendar_event_start_datetime == start
     assert isinstance(full.calendar_event, CalendarEvent)
     assert str(full.calendar_event.id) == stored["calendarEventId"]
+    assert full.calendar_event.duration == 3600
+    people = full.calendar_event.participants
+    assert isinstance(people, list)
+    assert [(p.first_name, p.birth_date) for p in people] == [
+        (host["firstName"], None),
+        (patient_row["firstName"], datetime.fromisoformat(patient_row["birthDate"])),
+    ]
+    assert isinstance(full.user_related_to_calendar_event, User)
+    assert str(full.user_related_to_calendar_event.id) == host["id"]
+
+
+async def test_an_appointment_with_an_unknown_participant_is_bad_request(
+    welkin_emulator: WelkinEmulator, connect: Connect
+) -> None:
+    """A participant who is no patient of the environment raises BadRequest; nothing is made."""
+    patient_id, other = acme_live(welkin_emulator).patients.ids()[:2]
+    stranger = other[::-1]
+    before = list(acme_live(welkin_emulator).encounters_of.of(patient_id))
+    appointment = AppointmentCreate(
+        participants=[ParticipantCreate(participant_id=UUID(stranger), participant_role="patient")]
+    )
+    async with connect() as client:
+        template = await _template(client)
+        with pytest.raises(BadRequest) as raised:
+            await client.encounters(patient_id).create(
+                template_name=template.name, current_scheduled_appointment=appointment
+            )
+    assert raised.value.error_code == "PARTICIPANT_NOT_FOUND"
+    assert acme_live(welkin_emulator).encounters_of.of(patient_id) == before
 
 
 async def test_a_template_without_assessments_makes_none(
     welkin_emulator: WelkinEmulator, connect: Connect
 ) -> None:
-    """An encounter from a template that carries no assessments lists no assessment records."""
+    """An encounter from a template that carries no assessments lists no assessment links."""
     patient_id = a_patient(welkin_emulator)
     async with connect() as client:
         templates = await client.formations.encounter_templates()
@@ -272,10 +347,10 @@ async def test_update_with_an_unknown_field_is_a_type_error(
     patient_id = a_patient(welkin_emulator)
     async with connect() as client:
         encounter_id = await _open(client, patient_id)
-        version = acme_live(welkin_emulator).encounters.rows[encounter_id]["version"]
+        before = copy.deepcopy(acme_live(welkin_emulator).encounters.rows[encounter_id])
         with pytest.raises(TypeError, match="template_name"):
             await client.encounters(patient_id).update(encounter_id, template_name="other")
-    assert acme_live(welkin_emulator).encounters.rows[encounter_id]["version"] == version
+    assert acme_live(welkin_emulator).encounters.rows[encounter_id] == before
 
 
 async def test_complete_marks_the_encounter_completed(
@@ -290,21 +365,37 @@ async def test_complete_marks_the_encounter_completed(
     assert completed.json_body.status == EncounterStatus.COMPLETED
 
 
-async def test_complete_locks_the_encounters_assessments(
+async def test_opening_starts_the_encounter(
     welkin_emulator: WelkinEmulator, connect: Connect
 ) -> None:
-    """After complete(id) every linked assessment is LOCKED, in state and in full()'s links."""
+    """update(id, status=OPEN) starts the encounter: its start time and active user are set."""
     patient_id = a_patient(welkin_emulator)
     async with connect() as client:
         encounter_id = await _open(client, patient_id)
+        opened = await client.encounters(patient_id).update(
+            encounter_id, status=EncounterStatus.OPEN
+        )
+    stored = _stored(welkin_emulator, encounter_id)
+    assert stored["status"] == "OPEN"
+    assert stored["startDatetime"] is not None
+    assert stored["activeUserId"] == stored["updated_by"]
+    assert opened.json_body.start_datetime == datetime.fromisoformat(stored["startDatetime"])
+
+
+async def test_complete_locks_the_records_its_links_point_to(
+    welkin_emulator: WelkinEmulator, connect: Connect
+) -> None:
+    """After complete(id) the assessment record a link points to is LOCKED, in state and as
+    read; the encounter's end time is set."""
+    patient_id = a_patient(welkin_emulator)
+    async with connect() as client:
+        encounter_id = await _open(client, patient_id)
+        record_id = await _answer_link(client, welkin_emulator, patient_id, encounter_id)
         await client.encounters(patient_id).complete(encounter_id)
-        full = await client.encounters(patient_id).full(encounter_id)
-    linked = _linked(welkin_emulator, encounter_id)
-    rows = acme_live(welkin_emulator).assessments.rows
-    assert linked
-    assert [rows[record_id]["status"] for record_id in linked] == ["LOCKED"] * len(linked)
-    assert isinstance(full.assessment_links, list)
-    assert [link.locked for link in full.assessment_links] == [True] * len(linked)
+        record = await client.assessment_records(patient_id).get(record_id)
+    assert acme_live(welkin_emulator).assessments.rows[record_id]["status"] == "LOCKED"
+    assert record.status == "LOCKED"
+    assert _stored(welkin_emulator, encounter_id)["endDatetime"] is not None
 
 
 async def test_updating_a_completed_encounter_is_conflict_encounter_locked(
@@ -386,46 +477,45 @@ async def test_list_over_many_pages_yields_every_encounter_once(
     assert listed == expected
 
 
-# --- the encounter's assessments -------------------------------------------------------------
+# --- the encounter's assessment links --------------------------------------------------------
 
 
-async def test_encounter_assessment_get_returns_the_stored_record(
+async def test_assessment_link_get_returns_the_stored_link(
     welkin_emulator: WelkinEmulator, connect: Connect
 ) -> None:
-    """assessments(eid).get(rid) returns the linked record as stored."""
+    """assessments(eid).get(link_id) returns the link as stored."""
     patient_id = a_patient(welkin_emulator)
     async with connect() as client:
         encounter_id = await _open(client, patient_id)
-        record_id = _linked(welkin_emulator, encounter_id)[0]
-        got = await client.encounters(patient_id).assessments(encounter_id).get(record_id)
-    row = acme_live(welkin_emulator).assessments.rows[record_id]
-    assert (str(got.id), got.assessment_name, got.status, got.answers) == (
-        record_id,
-        row["assessmentName"],
-        row["status"],
-        row["answers"],
+        link_id = _linked(welkin_emulator, encounter_id)[0]
+        got = await client.encounters(patient_id).assessments(encounter_id).get(link_id)
+    stored = _link(welkin_emulator, link_id)
+    assert (str(got.id), got.json_body.assessment_name, got.json_body.source_id) == (
+        link_id,
+        stored["assessmentName"],
+        encounter_id,
     )
 
 
-async def test_encounter_assessment_get_of_an_unlinked_record_is_not_found(
+async def test_assessment_link_of_another_encounter_is_not_found(
     welkin_emulator: WelkinEmulator, connect: Connect
 ) -> None:
-    """A record of the patient made outside the encounter is NotFound under the encounter."""
+    """A link id read under an encounter it does not belong to raises NotFound."""
     patient_id = a_patient(welkin_emulator)
     async with connect() as client:
-        template = await _template(client)
-        encounter_id = await _open(client, patient_id)
-        outside = await client.assessment_records(patient_id).create(
-            assessment_name=_names(template)[0]
-        )
-        with pytest.raises(NotFound):
-            await client.encounters(patient_id).assessments(encounter_id).get(str(outside.id))
+        first = await _open(client, patient_id)
+        second = await _open(client, patient_id)
+        link_id = _linked(welkin_emulator, first)[0]
+        with pytest.raises(NotFound) as raised:
+            await client.encounters(patient_id).assessments(second).get(link_id)
+    assert raised.value.error_code == "ENCOUNTER_ASSESSMENT_NOT_FOUND"
 
 
-async def test_encounter_assessment_create_links_a_new_record(
+async def test_assessment_link_create_adds_a_link(
     welkin_emulator: WelkinEmulator, connect: Connect
 ) -> None:
-    """assessments(eid).create(assessment_name=...) stores a DRAFT record linked to it."""
+    """assessments(eid).create(assessment_name=...) adds an unanswered link, not from the
+    template, at the end of the encounter's links."""
     patient_id = a_patient(welkin_emulator)
     async with connect() as client:
         names = [a.name for a in await client.formations.assessments()]
@@ -436,17 +526,35 @@ async def test_encounter_assessment_create_links_a_new_record(
             .create(assessment_name=names[-1])
         )
         listed = await client.encounters(patient_id).assessments(encounter_id).list()
-    row = acme_live(welkin_emulator).assessments.rows[str(made.id)]
-    assert (row["assessmentName"], row["patientId"], row["status"]) == (
+    stored = _link(welkin_emulator, str(made.id))
+    assert (stored["assessmentName"], stored["assessmentRecordId"], stored["fromTemplate"]) == (
         names[-1],
-        patient_id,
-        "DRAFT",
+        None,
+        False,
     )
     assert _linked(welkin_emulator, encounter_id)[-1] == str(made.id)
-    assert [str(record.id) for record in listed] == _linked(welkin_emulator, encounter_id)
+    assert [str(link.id) for link in listed] == _linked(welkin_emulator, encounter_id)
 
 
-async def test_encounter_assessment_create_of_an_unknown_assessment_is_bad_request(
+async def test_assessment_link_create_with_its_record(
+    welkin_emulator: WelkinEmulator, connect: Connect
+) -> None:
+    """create(EncounterAssessmentCreate(..., assessment_record_id=...)) links the record too."""
+    patient_id = a_patient(welkin_emulator)
+    async with connect() as client:
+        name = (await client.formations.assessments())[0].name
+        record = await client.assessment_records(patient_id).create(assessment_name=name)
+        encounter_id = await _open(client, patient_id)
+        made = (
+            await client.encounters(patient_id)
+            .assessments(encounter_id)
+            .create(EncounterAssessmentCreate(assessment_name=name, assessment_record_id=record.id))
+        )
+    assert _link(welkin_emulator, str(made.id))["assessmentRecordId"] == str(record.id)
+    assert made.json_body.assessment_record_id == record.id
+
+
+async def test_assessment_link_create_of_an_unknown_assessment_is_bad_request(
     welkin_emulator: WelkinEmulator, connect: Connect
 ) -> None:
     """An assessment the tenant lacks raises BadRequest naming assessmentName; none is linked."""
@@ -465,53 +573,99 @@ async def test_encounter_assessment_create_of_an_unknown_assessment_is_bad_reque
     assert _linked(welkin_emulator, encounter_id) == before
 
 
-async def test_encounter_assessment_replace_drops_answers_not_given(
+async def test_assessment_link_update_points_it_at_a_record(
     welkin_emulator: WelkinEmulator, connect: Connect
 ) -> None:
-    """assessments(eid).replace(rid, ...) stores exactly the given answers and status."""
+    """update(link_id, assessment_record_id=...) stores the record the link is answered by."""
     patient_id = a_patient(welkin_emulator)
     async with connect() as client:
         encounter_id = await _open(client, patient_id)
-        record_id = _linked(welkin_emulator, encounter_id)[0]
-        row = acme_live(welkin_emulator).assessments.rows[record_id]
-        first, second = list(row["questions"])[:2]
-        await client.assessment_records(patient_id).answer(record_id, {first: 1, second: 2})
-        replaced = (
-            await client.encounters(patient_id)
-            .assessments(encounter_id)
-            .replace(
-                record_id,
-                assessment_name=row["assessmentName"],
-                answers={second: 3},
-                status=AssessmentStatus.IN_PROGRESS,
+        record_id = await _answer_link(client, welkin_emulator, patient_id, encounter_id)
+        listed = await client.encounters(patient_id).assessments(encounter_id).list()
+    link_id = _linked(welkin_emulator, encounter_id)[0]
+    assert _link(welkin_emulator, link_id)["assessmentRecordId"] == record_id
+    assert str(listed[0].json_body.assessment_record_id) == record_id
+
+
+async def test_assessment_link_update_to_a_record_of_another_assessment_is_bad_request(
+    welkin_emulator: WelkinEmulator, connect: Connect
+) -> None:
+    """A record that answers another assessment raises BadRequest ASSESSMENT_NAME_MISMATCH
+    naming assessmentRecordId; the link is unchanged."""
+    patient_id = a_patient(welkin_emulator)
+    async with connect() as client:
+        encounter_id = await _open(client, patient_id)
+        link_id = _linked(welkin_emulator, encounter_id)[0]
+        wanted = _link(welkin_emulator, link_id)["assessmentName"]
+        forms = await client.formations.assessments()
+        other = next(form.name for form in forms if form.name != wanted)
+        record = await client.assessment_records(patient_id).create(assessment_name=other)
+        before = copy.deepcopy(_link(welkin_emulator, link_id))
+        with pytest.raises(BadRequest) as raised:
+            await (
+                client.encounters(patient_id)
+                .assessments(encounter_id)
+                .update(link_id, assessment_record_id=record.id)
             )
-        )
-    stored = acme_live(welkin_emulator).assessments.rows[record_id]
-    assert (stored["answers"], stored["status"]) == ({second: 3}, "IN_PROGRESS")
-    assert replaced.answers == {second: 3}
+    assert (raised.value.error_code, raised.value.field) == (
+        "ASSESSMENT_NAME_MISMATCH",
+        "assessmentRecordId",
+    )
+    assert _link(welkin_emulator, link_id) == before
 
 
-# --- a completed encounter locks its assessments ---------------------------------------------
+async def test_assessment_link_update_to_another_patients_record_is_not_found(
+    welkin_emulator: WelkinEmulator, connect: Connect
+) -> None:
+    """A record of another patient raises NotFound; the link is unchanged."""
+    patient_id, other = acme_live(welkin_emulator).patients.ids()[:2]
+    async with connect() as client:
+        encounter_id = await _open(client, patient_id)
+        link_id = _linked(welkin_emulator, encounter_id)[0]
+        name = _link(welkin_emulator, link_id)["assessmentName"]
+        record = await client.assessment_records(other).create(assessment_name=name)
+        with pytest.raises(NotFound):
+            await (
+                client.encounters(patient_id)
+                .assessments(encounter_id)
+                .update(link_id, assessment_record_id=record.id)
+            )
+    assert _link(welkin_emulator, link_id)["assessmentRecordId"] is None
 
-Attempt = Callable[[WelkinClient, str, str, dict[str, Any]], Awaitable[object]]
+
+async def test_assessment_link_delete_removes_it(
+    welkin_emulator: WelkinEmulator, connect: Connect
+) -> None:
+    """delete(link_id) removes the link from the encounter; reading it then is NotFound."""
+    patient_id = a_patient(welkin_emulator)
+    async with connect() as client:
+        encounter_id = await _open(client, patient_id)
+        link_id = _linked(welkin_emulator, encounter_id)[0]
+        links = client.encounters(patient_id).assessments(encounter_id)
+        await links.delete(link_id)
+        with pytest.raises(NotFound):
+            await links.get(link_id)
+    assert link_id not in _linked(welkin_emulator, encounter_id)
+    assert link_id not in acme_live(welkin_emulator).encounter_links
 
 
-async def _answer(client: WelkinClient, patient_id: str, _: str, row: dict[str, Any]) -> object:
+# --- a completed encounter locks its links and their records ---------------------------------
+
+Attempt = Callable[[WelkinClient, str, dict[str, Any]], Awaitable[object]]
+
+
+async def _answer(client: WelkinClient, patient_id: str, row: dict[str, Any]) -> object:
     question = next(iter(row["questions"]))
     return await client.assessment_records(patient_id).answer(row["id"], {question: 1})
 
 
-async def _replace(
-    client: WelkinClient, patient_id: str, encounter_id: str, row: dict[str, Any]
-) -> object:
-    return (
-        await client.encounters(patient_id)
-        .assessments(encounter_id)
-        .replace(row["id"], assessment_name=row["assessmentName"], answers={})
+async def _replace(client: WelkinClient, patient_id: str, row: dict[str, Any]) -> object:
+    return await client.assessment_records(patient_id).update(
+        row["id"], assessment_name=row["assessmentName"], answers={}
     )
 
 
-async def _delete(client: WelkinClient, patient_id: str, _: str, row: dict[str, Any]) -> object:
+async def _delete(client: WelkinClient, patient_id: str, row: dict[str, Any]) -> object:
     await client.assessment_records(patient_id).delete(row["id"])
     return None
 
@@ -519,30 +673,67 @@ async def _delete(client: WelkinClient, patient_id: str, _: str, row: dict[str, 
 @pytest.mark.parametrize(
     "attempt", [_answer, _replace, _delete], ids=["answer", "replace", "delete"]
 )
-async def test_a_completed_encounters_assessment_is_locked(
+async def test_a_completed_encounters_assessment_record_is_locked(
     welkin_emulator: WelkinEmulator, connect: Connect, attempt: Attempt
 ) -> None:
-    """After complete(), changing the encounter's assessment raises Conflict ASSESSMENT_LOCKED
+    """After complete(), changing the record a link points to raises Conflict ASSESSMENT_LOCKED
     and leaves the stored record as it was."""
     patient_id = a_patient(welkin_emulator)
     live = acme_live(welkin_emulator)
     async with connect() as client:
         encounter_id = await _open(client, patient_id)
-        record_id = _linked(welkin_emulator, encounter_id)[0]
+        record_id = await _answer_link(client, welkin_emulator, patient_id, encounter_id)
         await client.encounters(patient_id).complete(encounter_id)
         before = copy.deepcopy(live.assessments.rows[record_id])
         with pytest.raises(Conflict) as raised:
-            await attempt(client, patient_id, encounter_id, before)
+            await attempt(client, patient_id, before)
     assert raised.value.error_code == "ASSESSMENT_LOCKED"
     assert before["status"] == "LOCKED"
     assert live.assessments.rows[record_id] == before
     assert record_id in live.assessments_of.of(patient_id)
 
 
-async def test_adding_an_assessment_to_a_completed_encounter_is_conflict(
+async def test_a_record_no_link_points_to_stays_open(
     welkin_emulator: WelkinEmulator, connect: Connect
 ) -> None:
-    """assessments(eid).create() on a completed encounter raises Conflict ENCOUNTER_LOCKED."""
+    """complete() locks only records its links point to: another record of the patient can
+    still be answered."""
+    patient_id = a_patient(welkin_emulator)
+    async with connect() as client:
+        template = await _template(client)
+        encounter_id = await _open(client, patient_id)
+        await _answer_link(client, welkin_emulator, patient_id, encounter_id)
+        form = next(
+            f for f in await client.formations.assessments() if f.name == _names(template)[0]
+        )
+        outside = await client.assessment_records(patient_id).create(assessment_name=form.name)
+        await client.encounters(patient_id).complete(encounter_id)
+        answered = await client.assessment_records(patient_id).answer(
+            str(outside.id), {question_keys(form)[0]: 1}
+        )
+    assert answered.status != "LOCKED"
+
+
+LinkChange = Callable[[WelkinClient, str, str, str], Awaitable[object]]
+
+
+async def _add_link(client: WelkinClient, patient_id: str, encounter_id: str, name: str) -> object:
+    return (
+        await client.encounters(patient_id).assessments(encounter_id).create(assessment_name=name)
+    )
+
+
+async def _unlink(client: WelkinClient, patient_id: str, encounter_id: str, _: str) -> object:
+    links = await client.encounters(patient_id).assessments(encounter_id).list()
+    await client.encounters(patient_id).assessments(encounter_id).delete(str(links[0].id))
+    return None
+
+
+@pytest.mark.parametrize("change", [_add_link, _unlink], ids=["create", "delete"])
+async def test_a_completed_encounters_links_cannot_change(
+    welkin_emulator: WelkinEmulator, connect: Connect, change: LinkChange
+) -> None:
+    """Adding or removing a link of a completed encounter raises Conflict ENCOUNTER_LOCKED."""
     patient_id = a_patient(welkin_emulator)
     async with connect() as client:
         template = await _template(client)
@@ -550,10 +741,6 @@ async def test_adding_an_assessment_to_a_completed_encounter_is_conflict(
         await client.encounters(patient_id).complete(encounter_id)
         before = _linked(welkin_emulator, encounter_id)
         with pytest.raises(Conflict) as raised:
-            await (
-                client.encounters(patient_id)
-                .assessments(encounter_id)
-                .create(assessment_name=_names(template)[0])
-            )
+            await change(client, patient_id, encounter_id, _names(template)[0])
     assert raised.value.error_code == "ENCOUNTER_LOCKED"
     assert _linked(welkin_emulator, encounter_id) == before

@@ -6,7 +6,9 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import Connect
+from welkin_async import unstructure
 from welkin_async.errors import NotFound
+from welkin_async.resources import question_keys
 from welkin_async.testing import WelkinEmulator
 
 
@@ -90,7 +92,8 @@ async def test_programs_are_the_tenants(welkin_emulator: WelkinEmulator, connect
 async def test_encounter_templates_are_the_tenants(
     welkin_emulator: WelkinEmulator, connect: Connect
 ) -> None:
-    """encounter_templates() returns every template with its title and assessments."""
+    """encounter_templates() returns every template with its title, delivery and assessments
+    (``assessmentNames``), every served key typed."""
     async with connect() as client:
         templates = await client.formations.encounter_templates()
     tenant_templates = welkin_emulator.tenant("acme").encounter_templates
@@ -98,18 +101,28 @@ async def test_encounter_templates_are_the_tenants(
     for template in templates:
         wanted = tenant_templates[template.name]
         assert template.title == wanted.get("title")
-        assert list(template.assessments or []) == wanted.get("assessments", [])
+        assert (template.delivery_method, template.default_duration) == (
+            wanted["deliveryMethod"],
+            wanted["defaultDuration"],
+        )
+        assert list(template.assessment_names or []) == wanted["assessmentNames"]
+        assert template.wire_extra == {}
 
 
 async def test_assessments_are_the_tenants(
     welkin_emulator: WelkinEmulator, connect: Connect
 ) -> None:
-    """assessments() returns every assessment template with its CDT and questions."""
+    """assessments() returns every assessment template with its sections of fields, each
+    question naming the CDT field it answers, every served key typed."""
     async with connect() as client:
         assessments = await client.formations.assessments()
     tenant_assessments = welkin_emulator.tenant("acme").assessment_templates
     assert [a.name for a in assessments] == list(tenant_assessments)
     for assessment in assessments:
         wanted = tenant_assessments[assessment.name]
-        assert assessment.cdt_name == wanted["cdtName"]
-        assert assessment.questions == wanted["questions"]
+        assert unstructure(assessment) == wanted
+        fields = [f for section in wanted["sections"] for f in section["fields"]]
+        assert question_keys(assessment) == [
+            f"{f['refCdtName']}__{f['refCdtFieldName']}" for f in fields
+        ]
+        assert assessment.wire_extra == {}

@@ -5,7 +5,7 @@ fan-out), duplicate keys, and the analyst's and care coordinator's field-level p
 from __future__ import annotations
 
 import copy
-from datetime import date
+from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
 import attrs
@@ -49,7 +49,8 @@ def attribute_of(wire: str) -> str:
 async def test_create_from_a_patient_create_model(
     welkin_emulator: WelkinEmulator, connect: Connect
 ) -> None:
-    """A PatientCreate is written under wire names (a date as ISO) and comes back as a Patient."""
+    """A PatientCreate is written under wire names (a birth date as the served date-time) and
+    comes back as a Patient."""
     body = PatientCreate(
         first_name="Ada", last_name="Lovelace", birth_date=date(1990, 5, 17), external_id="E-m-1"
     )
@@ -59,7 +60,7 @@ async def test_create_from_a_patient_create_model(
     assert (row["firstName"], row["lastName"], row["birthDate"], row["externalId"]) == (
         "Ada",
         "Lovelace",
-        "1990-05-17",
+        "1990-05-17T00:00:00.000Z",
         "E-m-1",
     )
     assert unstructure(patient) == row
@@ -69,7 +70,8 @@ async def test_create_from_a_patient_create_model(
 async def test_create_from_a_mapping_of_wire_names(
     welkin_emulator: WelkinEmulator, connect: Connect
 ) -> None:
-    """A mapping is sent with its wire names as keys, its values unstructured (dates as ISO)."""
+    """A mapping is sent with its wire names as keys, its values unstructured (a birth date
+    ``date`` as the served midnight-UTC date-time)."""
     async with connect() as client:
         patient = await client.patients.create(
             {"firstName": "Grace", "addressLine1": "1 Main St", "birthDate": date(1980, 1, 2)}
@@ -78,9 +80,49 @@ async def test_create_from_a_mapping_of_wire_names(
     assert (row["firstName"], row["addressLine1"], row["birthDate"]) == (
         "Grace",
         "1 Main St",
-        "1980-01-02",
+        "1980-01-02T00:00:00.000Z",
     )
     assert patient.address_line1 == row["addressLine1"]
+
+
+@PATIENTS
+async def test_a_seeded_birth_date_reads_in_its_served_form(
+    welkin_emulator: WelkinEmulator, connect: Connect
+) -> None:
+    """A stored birthDate (``YYYY-MM-DDT00:00:00.000Z``) reads as that aware datetime and
+    writes back unchanged."""
+    patient_id = a_patient(welkin_emulator)
+    row = row_of(welkin_emulator, patient_id)
+    assert row["birthDate"].endswith("T00:00:00.000Z")
+    async with connect() as client:
+        patient = await client.patients.get(patient_id)
+    assert patient.birth_date == datetime.fromisoformat(row["birthDate"])
+    assert unstructure(patient)["birthDate"] == row["birthDate"]
+
+
+@PATIENTS
+async def test_update_with_a_date_sends_the_served_form(
+    welkin_emulator: WelkinEmulator, connect: Connect
+) -> None:
+    """update(pid, birth_date=date(...)) sends midnight UTC of that day and reads it back."""
+    patient_id = a_patient(welkin_emulator)
+    async with connect() as client:
+        updated = await client.patients.update(patient_id, birth_date=date(2001, 2, 3))
+    assert row_of(welkin_emulator, patient_id)["birthDate"] == "2001-02-03T00:00:00.000Z"
+    assert updated.birth_date == datetime(2001, 2, 3, tzinfo=UTC)
+
+
+@PATIENTS
+async def test_a_birth_date_time_is_kept_as_the_day_it_falls_on(
+    welkin_emulator: WelkinEmulator, connect: Connect
+) -> None:
+    """A birth date given as a date-time with an offset is stored, as the API stores it, as
+    midnight UTC of the UTC day it falls on."""
+    evening = datetime(1990, 5, 17, 23, 30, tzinfo=timezone(timedelta(hours=-5)))
+    async with connect() as client:
+        patient = await client.patients.create(first_name="Eve", birth_date=evening)
+    assert row_of(welkin_emulator, str(patient.id))["birthDate"] == "1990-05-18T00:00:00.000Z"
+    assert patient.birth_date == datetime(1990, 5, 18, tzinfo=UTC)
 
 
 @PATIENTS

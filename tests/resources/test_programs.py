@@ -197,10 +197,11 @@ async def test_move_to_a_finish_phase_completes_the_program(
     assert moved.status == ProgramStatus.COMPLETED
 
 
-async def test_history_lists_the_phases_in_order(
+async def test_history_returns_the_patient_program_with_its_path(
     welkin_emulator: WelkinEmulator, connect: Connect
 ) -> None:
-    """history(PatientProgram.id) lists every phase the patient went through, oldest first."""
+    """history(PatientProgram.id) returns that patient program, whose path_history lists every
+    phase the patient went through, oldest first (the live API answers one PatientProgram)."""
     patient_id = _free_patient(welkin_emulator)
     async with connect() as client:
         program = await _program(client)
@@ -212,8 +213,17 @@ async def test_history_lists_the_phases_in_order(
         history = await programs.history(str(assigned.id))
     row = _state(welkin_emulator, patient_id, program.name)
     assert row is not None
-    assert [phase.name for phase in history] == path
-    assert [phase.name for phase in history] == [entry["name"] for entry in row["pathHistory"]]
+    assert isinstance(history, PatientProgram)
+    assert (str(history.id), history.program_name, _phase(history)) == (
+        row["id"],
+        program.name,
+        path[-1],
+    )
+    assert isinstance(history.path_history, list)
+    assert [phase.name for phase in history.path_history] == path
+    assert [phase.name for phase in history.path_history] == [
+        entry["name"] for entry in row["pathHistory"]
+    ]
 
 
 async def test_history_of_another_patients_program_is_not_found(
@@ -226,6 +236,110 @@ async def test_history_of_another_patients_program_is_not_found(
     async with connect() as client:
         with pytest.raises(NotFound):
             await client.programs(other).history(row_id)
+
+
+# --- the general update -----------------------------------------------------------------------
+
+_PATCH_PROGRAM = "PATCH /patients/{patient_id}/programs/{program_name}"
+_PATCH_PHASES = "PATCH /patients/{patient_id}/programs/{program_name}/phases"
+
+
+async def test_update_with_a_phase_moves_through_the_program_route(
+    welkin_emulator: WelkinEmulator, connect: Connect
+) -> None:
+    """update(name, phase_name=...) moves the patient with ``PATCH .../programs/{name}``
+    (the live API's recorded move), not the ``/phases`` route."""
+    patient_id = _free_patient(welkin_emulator)
+    async with connect() as client:
+        program = await _program(client)
+        target = _later(program)[0]
+        await client.programs(patient_id).assign(program.name)
+        before = welkin_emulator.stats.requests.copy()
+        moved = await client.programs(patient_id).update(program.name, phase_name=target)
+    after = welkin_emulator.stats.requests
+    assert after[_PATCH_PROGRAM] - before[_PATCH_PROGRAM] == 1
+    assert after[_PATCH_PHASES] == before[_PATCH_PHASES]
+    row = _state(welkin_emulator, patient_id, program.name)
+    assert row is not None
+    assert row["currentPhase"]["name"] == target == _phase(moved)
+
+
+async def test_move_uses_the_documented_phases_route(
+    welkin_emulator: WelkinEmulator, connect: Connect
+) -> None:
+    """move(name, phase) sends the vendor-documented ``PATCH .../programs/{name}/phases``."""
+    patient_id = _free_patient(welkin_emulator)
+    async with connect() as client:
+        program = await _program(client)
+        await client.programs(patient_id).assign(program.name)
+        before = welkin_emulator.stats.requests.copy()
+        await client.programs(patient_id).move(program.name, _later(program)[0])
+    after = welkin_emulator.stats.requests
+    assert after[_PATCH_PHASES] - before[_PATCH_PHASES] == 1
+    assert after[_PATCH_PROGRAM] == before[_PATCH_PROGRAM]
+
+
+async def test_update_sets_the_status(welkin_emulator: WelkinEmulator, connect: Connect) -> None:
+    """update(name, status=COMPLETED) stores that status and keeps the current phase."""
+    patient_id = _free_patient(welkin_emulator)
+    async with connect() as client:
+        program = await _program(client)
+        assigned = await client.programs(patient_id).assign(program.name)
+        updated = await client.programs(patient_id).update(
+            program.name, status=ProgramStatus.COMPLETED
+        )
+    row = _state(welkin_emulator, patient_id, program.name)
+    assert row is not None
+    assert (row["status"], row["currentPhase"]["name"]) == ("COMPLETED", _phase(assigned))
+    assert updated.status == ProgramStatus.COMPLETED
+
+
+async def test_update_assigns_with_a_status(
+    welkin_emulator: WelkinEmulator, connect: Connect
+) -> None:
+    """update(name, assigned=True, status="IN_PROGRESS") puts the patient in the program at its
+    starting phase with that status (the vendor's general update body)."""
+    patient_id = _free_patient(welkin_emulator)
+    async with connect() as client:
+        program = await _program(client)
+        updated = await client.programs(patient_id).update(
+            program.name, assigned=True, status="IN_PROGRESS"
+        )
+    row = _state(welkin_emulator, patient_id, program.name)
+    assert row is not None
+    assert (row["assigned"], row["status"], row["currentPhase"]["name"]) == (
+        True,
+        "IN_PROGRESS",
+        _start(program).name,
+    )
+    assert (updated.assigned, updated.status) == (True, ProgramStatus.IN_PROGRESS)
+
+
+async def test_update_without_a_field_is_refused_before_sending(
+    welkin_emulator: WelkinEmulator, connect: Connect
+) -> None:
+    """update(name) with nothing to change raises ValueError and sends nothing."""
+    patient_id = _free_patient(welkin_emulator)
+    async with connect() as client:
+        program = await _program(client)
+        before = welkin_emulator.stats.requests.copy()
+        with pytest.raises(ValueError, match="at least one"):
+            await client.programs(patient_id).update(program.name)
+    assert welkin_emulator.stats.requests[_PATCH_PROGRAM] == before[_PATCH_PROGRAM]
+
+
+async def test_update_of_the_status_of_a_program_the_patient_is_not_in_is_conflict(
+    welkin_emulator: WelkinEmulator, connect: Connect
+) -> None:
+    """update(name, status=...) of a program the patient is not in raises Conflict
+    PROGRAM_NOT_ASSIGNED and stores nothing."""
+    patient_id = _free_patient(welkin_emulator)
+    async with connect() as client:
+        program = await _program(client)
+        with pytest.raises(Conflict) as raised:
+            await client.programs(patient_id).update(program.name, status="COMPLETED")
+    assert raised.value.error_code == "PROGRAM_NOT_ASSIGNED"
+    assert _state(welkin_emulator, patient_id, program.name) is None
 
 
 # --- unassign --------------------------------------------------------------------------------

@@ -334,8 +334,8 @@ async def test_deliveries_lists_every_attempt_newest_first(
     assert len(entries) == 3
     assert all(isinstance(attempt, WebhookAudit) for attempt in listed)
     assert [attempt.id for attempt in listed] == [entry["id"] for entry in reversed(entries)]
-    assert [attempt.webhook_id for attempt in listed] == [
-        entry["webhookId"] for entry in reversed(entries)
+    assert [attempt.sent_at for attempt in listed] == [
+        datetime.fromisoformat(entry["sentAt"]) for entry in reversed(entries)
     ]
 
 
@@ -401,8 +401,8 @@ async def test_deliveries_missed_while_the_receiver_was_down_are_failed_and_pull
             )
             pulled.append(await client.webhooks.fetch_source(event))
         expected = [await client.patients.get(patient_id) for patient_id in reversed(made)]
-    assert [a.webhook_id for a in failed] == [
-        e["webhookId"] for e in reversed(webhook_attempts(welkin_emulator))
+    assert [str(a.id) for a in failed] == [
+        e["id"] for e in reversed(webhook_attempts(welkin_emulator))
     ]
     assert [a.status_code for a in failed] == [None, None]  # no answer at all
     assert pulled == expected

@@ -46,14 +46,18 @@ async def test_bumped_cdt_version_is_served(api: Api, emulator: WelkinEmulator) 
 
 
 async def test_programs_and_templates(api: Api) -> None:
-    """Programs carry phases with navigateTo; encounter templates and assessments are served."""
+    """Programs carry phases with navigateTo and Designer's graph; encounter templates name their
+    assessments (``assessmentNames``); assessments hold sections of questions on CDT fields."""
     programs = (await api.call("GET", "formations/current/programs")).body
     diabetes = next(p for p in programs if p["name"] == "prog-diabetes")
     assert diabetes["phases"][0]["navigateTo"] == [{"name": "active-care"}]
+    assert {node["id"] for node in diabetes["nodes"]} >= {p["name"] for p in diabetes["phases"]}
     templates = (await api.call("GET", "formations/current/encounters")).body
-    assert "etmp-initial-consultation" in [t["name"] for t in templates]
-    assessments = (await api.call("GET", "formations/current/assessments/asm-phq9-screen")).body
-    assert assessments["cdtName"] == "cdt-phq9"
+    consultation = next(t for t in templates if t["name"] == "etmp-initial-consultation")
+    assert consultation["assessmentNames"] == ["asm-phq9-screen"]
+    assessment = (await api.call("GET", "formations/current/assessments/asm-phq9-screen")).body
+    fields = assessment["sections"][0]["fields"]
+    assert {(f["refCdtName"], f["viewType"]) for f in fields} == {("cdt-phq9", "question")}
 
 
 async def test_users_list_and_get(api: Api) -> None:

@@ -49,7 +49,7 @@ async def test_unreadable_cdt_fields_are_left_out(
     made = await admin.call(
         "POST",
         f"patients/{patient_id}/cdts/insurance",
-        json_body={"jsonBody": {"payer_name": "Acme Health", "member_id": "M123"}},
+        json_body={"payer_name": "Acme Health", "member_id": "M123"},
     )
     assert made.status == 201
     analyst = await api_for(role="analyst")
@@ -80,7 +80,7 @@ async def test_writing_a_restricted_cdt_field_is_403_naming_it(
     answer = await coordinator.call(
         "POST",
         f"patients/{patient_id}/cdts/insurance",
-        json_body={"jsonBody": {"payer_name": "P", "group_number": "G1"}},
+        json_body={"payer_name": "P", "group_number": "G1"},
     )
     assert answer.status == 403
     assert answer.error["details"]["field"] == "group_number"

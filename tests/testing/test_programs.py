@@ -24,7 +24,8 @@ async def test_list_shows_every_program_with_the_patients_state(
 
 
 async def test_assign_then_move_phase_records_history(api: Api, emulator: WelkinEmulator) -> None:
-    """Assigning starts at the given phase; moving appends to pathHistory and to history."""
+    """Assigning starts at the given phase; moving appends to pathHistory; history answers the
+    patient program itself."""
     patient_id = _fresh_patient(emulator)
     base = f"patients/{patient_id}/programs"
     assigned = await api.call(
@@ -42,7 +43,43 @@ async def test_assign_then_move_phase_records_history(api: Api, emulator: Welkin
     current = await api.call("GET", f"{base}/current/prog-diabetes")
     assert current.body["currentPhase"]["name"] == "active-care"
     history = await api.call("GET", f"{base}/history/{moved.body['id']}")
-    assert [p["name"] for p in history.body] == ["intake", "active-care"]
+    assert history.body == current.body
+    assert [p["name"] for p in history.body["pathHistory"]] == ["intake", "active-care"]
+
+
+async def test_the_general_update_moves_sets_status_and_unassigns(
+    api: Api, emulator: WelkinEmulator
+) -> None:
+    """``PATCH programs/{name}`` with ``phaseName`` alone moves (the recorded live form), with
+    ``status`` sets it, with ``assigned`` false takes the patient out."""
+    patient_id = _fresh_patient(emulator)
+    base = f"patients/{patient_id}/programs/prog-diabetes"
+    await api.call("PATCH", base, json_body={"assigned": True})
+    moved = await api.call("PATCH", base, json_body={"phaseName": "active-care"})
+    assert moved.status == 200
+    assert moved.body["currentPhase"]["name"] == "active-care"
+    completed = await api.call("PATCH", base, json_body={"status": "COMPLETED"})
+    assert (completed.body["status"], completed.body["currentPhase"]["name"]) == (
+        "COMPLETED",
+        "active-care",
+    )
+    out = await api.call("PATCH", base, json_body={"assigned": False})
+    assert (out.body["assigned"], out.body["status"]) == (False, "CANCELLED")
+    empty = await api.call("PATCH", base, json_body={})
+    assert (empty.status, empty.error["errorCode"]) == (400, "PROGRAM_UPDATE_EMPTY")
+
+
+async def test_unassigned_programs_name_their_author(api: Api, emulator: WelkinEmulator) -> None:
+    """A program the patient is not in lists with null ids and times but its author's name,
+    as the live API serves it."""
+    patient_id = _fresh_patient(emulator)
+    listed = (await api.call("GET", f"patients/{patient_id}/programs")).body["data"]
+    unassigned = [p for p in listed if not p["assigned"]]
+    assert unassigned
+    for program in unassigned:
+        assert (program["id"], program["createdAt"], program["currentPhase"]) == (None, None, None)
+        assert isinstance(program["createdByName"], str)
+        assert isinstance(program["updatedByName"], str)
 
 
 async def test_phase_not_in_program_is_refused(api: Api, emulator: WelkinEmulator) -> None:

@@ -153,7 +153,7 @@ async def test_every_event_kind_is_emitted(
     await api.call(
         "POST",
         f"patients/{patient_id}/cdts/cdt-self-care",
-        json_body={"jsonBody": {"cdtf-unwind": "x"}},
+        json_body={"cdtf-unwind": "x"},
     )
     encounter = (
         await api.call(

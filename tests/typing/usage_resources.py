@@ -6,6 +6,7 @@ resource promises to return, so a change to a signature shows up here first.
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any, assert_type
 
 from welkin_async import (
@@ -15,6 +16,7 @@ from welkin_async import (
     ExportStream,
     Paginator,
     Result,
+    UnsetType,
     WelkinClient,
 )
 from welkin_async.models import (
@@ -23,16 +25,17 @@ from welkin_async.models import (
     CdtDefinition,
     CdtRecord,
     Encounter,
+    EncounterAssessment,
     FullEncounter,
     Patient,
+    PatientCreate,
     PatientProgram,
-    ProgramPhase,
     User,
     WebhookAudit,
     WebhookEvent,
     WelkinModel,
 )
-from welkin_async.resources import WebhookSource
+from welkin_async.resources import EncounterAssessmentRecord, WebhookSource
 from welkin_async.webhooks import verify
 
 
@@ -55,11 +58,15 @@ async def use(client: WelkinClient, pid: str) -> None:
     encounters = client.encounters(pid)
     assert_type(await encounters.complete("e"), CdtRecord[Encounter])
     assert_type(await encounters.full("e"), FullEncounter)
-    assert_type(await encounters.assessments("e").list(), list[AssessmentRecord])
+    links = encounters.assessments("e")
+    assert_type(await links.list(), list[CdtRecord[EncounterAssessment]])
+    assert_type(await links.update("l", assessment_record_id="r"), EncounterAssessmentRecord)
     assert_type(await client.assessment_records(pid).answer("a", {"q1": 2}), AssessmentRecord)
     programs = client.programs(pid)
     assert_type(await programs.move("prog", "phase"), PatientProgram)
-    assert_type(await programs.history("pp"), list[ProgramPhase])
+    assert_type(await programs.history("pp"), PatientProgram)
+    assert_type(await programs.update("prog", phase_name="p"), PatientProgram)
+    assert_type(PatientCreate(birth_date=date(1990, 5, 17)).birth_date, datetime | UnsetType | None)
     assert_type(await client.formations.cdts(), list[CdtDefinition])
     assert_type(client.users.list(), Paginator[User])
     assert_type(client.exports.stream("PATIENT"), ExportStream[Patient])

@@ -169,13 +169,13 @@ async def test_a_replayed_delivery_reaches_the_handler_once(
         await settle(welkin_emulator, app)
         listed = [attempt async for attempt in client.webhooks.deliveries()]
         assert len(listed) == 1
-        webhook_id = listed[0].webhook_id
-        assert isinstance(webhook_id, str)
+        webhook_id = welkin_emulator.webhooks.webhook_ids[str(listed[0].id)]
         welkin_emulator.webhooks.replay(webhook_id)
         await settle(welkin_emulator, app)
     assert [event.source_id for event in inbox.events] == [patient_id]
+    ids = welkin_emulator.webhooks.webhook_ids
     assert [
-        (entry["webhookId"], entry["status"], entry["statusCode"])
+        (ids[entry["id"]], entry["status"], entry["statusCode"])
         for entry in webhook_attempts(welkin_emulator)
     ] == [(webhook_id, "DELIVERED", "ACCEPTED"), (webhook_id, "DELIVERED", "OK")]
     assert app[WEBHOOK_RECEIVER].stats == Counter(accepted=1, handled=1, duplicate=1)
@@ -327,7 +327,8 @@ async def test_a_custom_dedupe_store_replaces_the_lru(
         welkin_emulator.subscribe_webhooks(url, secret=SECRET)
         await new_patient(client)
         await settle(welkin_emulator, app)
-    assert store.asked == [entry["webhookId"] for entry in webhook_attempts(welkin_emulator)]
+    ids = welkin_emulator.webhooks.webhook_ids
+    assert store.asked == [ids[entry["id"]] for entry in webhook_attempts(welkin_emulator)]
     assert answers(welkin_emulator) == [("DELIVERED", "OK")]
     assert inbox.events == []
     assert app[WEBHOOK_RECEIVER].stats == Counter(duplicate=1)

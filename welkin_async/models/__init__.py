@@ -9,7 +9,19 @@ from welkin_async.models._generated.api_client_token import ApiClientToken
 from welkin_async.models._generated.api_client_token_request import ApiClientTokenRequest
 from welkin_async.models._generated.assessment_record import AssessmentRecord, AssessmentStatus
 from welkin_async.models._generated.assessment_record_write import AssessmentRecordWrite
-from welkin_async.models._generated.assessment_template import AssessmentTemplate
+from welkin_async.models._generated.assessment_template import (
+    AnswerScore,
+    AssessmentField,
+    AssessmentFieldMeta,
+    AssessmentProgram,
+    AssessmentScoring,
+    AssessmentSection,
+    AssessmentTemplate,
+    ConditionSettings,
+    PrePopulatedValue,
+    ScoredField,
+    ScoringGroup,
+)
 from welkin_async.models._generated.calendar_event import CalendarEvent, Participant
 from welkin_async.models._generated.cdt_bulk_result import (
     CdtBulkResult,
@@ -26,9 +38,11 @@ from welkin_async.models._generated.cdt_definition import (
     CdtType,
 )
 from welkin_async.models._generated.cdt_record import CdtRecord
-from welkin_async.models._generated.cdt_record_write import CdtRecordWrite
 from welkin_async.models._generated.cursor_page import Cursor, CursorPage
-from welkin_async.models._generated.encounter import Encounter, EncounterStatus
+from welkin_async.models._generated.encounter import Encounter, EncounterStatus, PatientInfo
+from welkin_async.models._generated.encounter_assessment import EncounterAssessment
+from welkin_async.models._generated.encounter_assessment_create import EncounterAssessmentCreate
+from welkin_async.models._generated.encounter_assessment_update import EncounterAssessmentUpdate
 from welkin_async.models._generated.encounter_create import (
     AppointmentCreate,
     EncounterCreate,
@@ -37,7 +51,7 @@ from welkin_async.models._generated.encounter_create import (
 from welkin_async.models._generated.encounter_template import EncounterTemplate
 from welkin_async.models._generated.encounter_update import EncounterUpdate
 from welkin_async.models._generated.error_item import ErrorItem
-from welkin_async.models._generated.full_encounter import AssessmentLink, FullEncounter
+from welkin_async.models._generated.full_encounter import FullEncounter
 from welkin_async.models._generated.meta_info_page import MetaInfo, MetaInfoPage
 from welkin_async.models._generated.named_page import NamedPage
 from welkin_async.models._generated.oauth_error import OAuthError
@@ -56,7 +70,14 @@ from welkin_async.models._generated.program_phase import ProgramPhase
 from welkin_async.models._generated.program_update import ProgramUpdate
 from welkin_async.models._generated.spring_page import Pageable, Sort, SpringPage
 from welkin_async.models._generated.token_page import TokenMeta, TokenPage
-from welkin_async.models._generated.user import User, UserRole, UserTerritory
+from welkin_async.models._generated.user import (
+    ApplicationAccess,
+    InstanceAccess,
+    User,
+    UserPolicy,
+    UserRole,
+    UserTerritory,
+)
 from welkin_async.models._generated.webhook_audit import WebhookAudit
 from welkin_async.models._generated.webhook_event import (
     WebhookEvent,
@@ -65,12 +86,18 @@ from welkin_async.models._generated.webhook_event import (
 )
 
 __all__ = [
+    "AnswerScore",
     "ApiClientToken",
     "ApiClientTokenRequest",
+    "ApplicationAccess",
     "AppointmentCreate",
-    "AssessmentLink",
+    "AssessmentField",
+    "AssessmentFieldMeta",
+    "AssessmentProgram",
     "AssessmentRecord",
     "AssessmentRecordWrite",
+    "AssessmentScoring",
+    "AssessmentSection",
     "AssessmentStatus",
     "AssessmentTemplate",
     "CalendarEvent",
@@ -84,12 +111,15 @@ __all__ = [
     "CdtFieldOption",
     "CdtFieldType",
     "CdtRecord",
-    "CdtRecordWrite",
     "CdtRowResult",
     "CdtType",
+    "ConditionSettings",
     "Cursor",
     "CursorPage",
     "Encounter",
+    "EncounterAssessment",
+    "EncounterAssessmentCreate",
+    "EncounterAssessmentUpdate",
     "EncounterCreate",
     "EncounterStatus",
     "EncounterTemplate",
@@ -97,6 +127,7 @@ __all__ = [
     "ErrorItem",
     "FullEncounter",
     "Gender",
+    "InstanceAccess",
     "MetaInfo",
     "MetaInfoPage",
     "NamedPage",
@@ -110,19 +141,24 @@ __all__ = [
     "Patient",
     "PatientCreate",
     "PatientFilter",
+    "PatientInfo",
     "PatientProgram",
     "PhaseChange",
     "PhaseFormation",
     "PhaseLink",
+    "PrePopulatedValue",
     "ProgramFormation",
     "ProgramPhase",
     "ProgramStatus",
     "ProgramUpdate",
+    "ScoredField",
+    "ScoringGroup",
     "Sort",
     "SpringPage",
     "TokenMeta",
     "TokenPage",
     "User",
+    "UserPolicy",
     "UserRole",
     "UserTerritory",
     "WebhookAudit",

@@ -7,12 +7,15 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping
+from datetime import UTC, date, datetime
 from types import MappingProxyType
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 
 from welkin_async._unset import UNSET
+
+_Passed = TypeVar("_Passed")
 
 _NO_EXTRA: Mapping[str, Any] = MappingProxyType({})
 
@@ -46,6 +49,18 @@ class WelkinModel:
         ]
         unknown = f"; {len(self.wire_extra)} unknown" if self.wire_extra else ""
         return f"{type(self).__name__}(<values redacted>; set: {', '.join(present)}{unknown})"
+
+
+def date_as_midnight_utc(value: date | _Passed) -> datetime | _Passed:
+    """A ``date`` as midnight UTC of that day; anything else unchanged.
+
+    The converter of fields the API serves as a date-time but means as a day (``birthDate``:
+    ``"2022-08-09T00:00:00.000Z"``), so a caller may give the day itself. A ``datetime`` (which
+    is also a ``date``) passes through as it is, keeping what the server wrote.
+    """
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return datetime(value.year, value.month, value.day, tzinfo=UTC)
+    return value
 
 
 def _pseudo_member(enum_class: type[enum.Enum], member: Any, value: object) -> Any:

@@ -4,9 +4,14 @@ One module per resource: it builds the request (method, path template, body), se
 the client, and structures the answer into models.
 """
 
-from welkin_async.resources.assessments import AssessmentRecords
+from welkin_async.resources.assessments import AssessmentRecords, question_keys
 from welkin_async.resources.cdts import CdtRecords
-from welkin_async.resources.encounters import EncounterAssessments, EncounterRecord, Encounters
+from welkin_async.resources.encounters import (
+    EncounterAssessmentRecord,
+    EncounterAssessments,
+    EncounterRecord,
+    Encounters,
+)
 from welkin_async.resources.exports import Exports
 from welkin_async.resources.formations import Formations
 from welkin_async.resources.patients import ExternalIdKind, Patients
@@ -17,6 +22,7 @@ from welkin_async.resources.webhooks import Webhooks, WebhookSource
 __all__ = [
     "AssessmentRecords",
     "CdtRecords",
+    "EncounterAssessmentRecord",
     "EncounterAssessments",
     "EncounterRecord",
     "Encounters",
@@ -28,4 +34,5 @@ __all__ = [
     "Users",
     "WebhookSource",
     "Webhooks",
+    "question_keys",
 ]

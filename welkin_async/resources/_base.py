@@ -78,6 +78,15 @@ def _check_names(model: type[WelkinModel], names: Mapping[str, Any]) -> dict[str
     return known
 
 
+def _written(attribute: attrs.Attribute[Any], value: Any) -> Any:
+    """``value`` as ``attribute`` sends it: through the field's converter, then unstructured.
+
+    The converter is what lets a caller give a ``date`` for a field served as a date-time.
+    """
+    converter = attribute.converter
+    return unstructure(converter(value) if callable(converter) else value)
+
+
 def changes(model: type[WelkinModel], fields: Mapping[str, Any]) -> dict[str, Any]:
     """A PATCH body: only the given fields, by wire name; ``UNSET`` is left out, ``None`` is null.
 
@@ -86,7 +95,7 @@ def changes(model: type[WelkinModel], fields: Mapping[str, Any]) -> dict[str, An
     """
     known = _check_names(model, fields)
     return {
-        wire_name(known[name]): unstructure(value)
+        wire_name(known[name]): _written(known[name], value)
         for name, value in fields.items()
         if value is not UNSET
     }
@@ -102,7 +111,11 @@ def new_body(model: type[M], body: M | Mapping[str, Any] | None, fields: Mapping
     if isinstance(body, model):
         return unstructure(body)
     if isinstance(body, Mapping):
-        return {key: unstructure(value) for key, value in body.items()}
+        by_wire = {wire_name(a): a for a in _fields_by_name(model).values()}
+        return {
+            key: _written(by_wire[key], value) if key in by_wire else unstructure(value)
+            for key, value in body.items()
+        }
     raise TypeError(
         f"expected {model.__name__} or a mapping of wire names, got {type(body).__name__}"
     )

@@ -1,25 +1,41 @@
 """``client.assessment_records(patient_id)``: a patient's assessment records and their answers.
 
-An assessment made within an encounter is locked once the encounter is completed; changing or
-deleting it then raises :class:`~welkin_async.errors.Conflict` (``ASSESSMENT_LOCKED``).
+A record's ``answers`` are keyed ``<cdtName>__<fieldName>``, one key per question of its
+assessment (:func:`question_keys`), beside the system fields the server keeps there
+(``created_at``, ``source_id``, ...). An assessment record an encounter links to is locked once
+the encounter is completed; changing or deleting it then raises
+:class:`~welkin_async.errors.Conflict` (``ASSESSMENT_LOCKED``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from welkin_async._pagination import Paginator
 from welkin_async._serde import unstructure
-from welkin_async.models import AssessmentRecord, AssessmentRecordWrite
+from welkin_async.models import AssessmentRecord, AssessmentRecordWrite, AssessmentTemplate
 from welkin_async.resources._base import PatientResource, new_body
-
-if TYPE_CHECKING:
-    pass
 
 _LIST = "patients/{patient_id}/assessment-records"
 _ONE = "patients/{patient_id}/assessment-records/{record_id}"
 _ANSWERS = "patients/{patient_id}/assessment-records/{record_id}/answers"
+
+
+def question_keys(template: AssessmentTemplate) -> list[str]:
+    """The answer keys of an assessment's questions, in form order: ``<cdtName>__<fieldName>``.
+
+    ``template`` is an assessment of the formation (``client.formations.assessments()``); its
+    read-only fields (``view_type`` other than ``question``) ask nothing and have no key.
+    """
+    return [
+        f"{field.ref_cdt_name}__{field.ref_cdt_field_name}"
+        for section in template.sections or ()
+        for field in section.fields or ()
+        if field.view_type == "question"
+        and isinstance(field.ref_cdt_name, str)
+        and isinstance(field.ref_cdt_field_name, str)
+    ]
 
 
 class AssessmentRecords(PatientResource):

@@ -3,6 +3,11 @@
 ``cdt`` is the CDT's name, and records come back as ``CdtRecord`` with a dict ``json_body``; or a
 class generated for the tenant (``welkin-async codegen``), and ``json_body`` is that class, with
 the CDT's wire name taken from the class.
+
+Records are read back in an envelope (``{id, patientId, cdtId, version, cdtName, jsonBody}``), but
+the live API takes a new record's and a single record's changed values flat, by field name:
+``{"cdtName": "cdt-self-care", "cdtf-alone-time": "Yes"}`` on create, ``{"cdtf-alone-time": "No"}``
+on update. Only the bulk update wraps each row's values in ``jsonBody``.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ if TYPE_CHECKING:
 B = TypeVar("B")
 _LIST = "patients/{patient_id}/cdts/{cdt_name}"
 _RECORD = "patients/{patient_id}/cdts/{cdt_name}/{record_id}"
+_CDT_NAME = "cdtName"  # the create body's key naming the CDT, beside the field values
 
 
 def cdt_name_of(cdt: str | type[Any]) -> str:
@@ -103,14 +109,17 @@ class CdtRecords(PatientResource, Generic[B]):
         )
 
     async def create(self, body: B | Mapping[str, Any], /) -> CdtRecord[B]:
-        """A new record from the CDT class's instance, or from a mapping of wire names."""
+        """A new record from the CDT class's instance, or from a mapping of wire names.
+
+        The values are sent flat beside the CDT's name, as the live API takes them.
+        """
         await self._ready()
         return await self._call(
             self._record_type,
             "POST",
             _LIST,
             path_params=self._params,
-            json={"jsonBody": self._body(body)},
+            json={_CDT_NAME: self.cdt_name, **self._body(body)},
         )
 
     async def update(
@@ -127,7 +136,7 @@ class CdtRecords(PatientResource, Generic[B]):
             "PATCH",
             _RECORD,
             path_params={**self._params, "record_id": record_id},
-            json={"jsonBody": self._changes(values, fields)},
+            json=self._changes(values, fields),
         )
 
     async def bulk_update(
@@ -156,10 +165,15 @@ class CdtRecords(PatientResource, Generic[B]):
             "DELETE", _RECORD, path_params={**self._params, "record_id": record_id}
         )
 
-    def _body(self, body: object) -> Any:
+    def _body(self, body: object) -> dict[str, Any]:
         if self._body_type is not None and isinstance(body, self._body_type):
-            return unstructure(body)
+            values: dict[str, Any] = unstructure(body)
+            return values
         if isinstance(body, Mapping):
+            if _CDT_NAME in body:  # it would clash with the CDT's own name beside the values
+                raise ValueError(
+                    f"{_CDT_NAME!r} is not a field of {self.cdt_name}: give field values only"
+                )
             return {key: unstructure(value) for key, value in body.items()}
         expected = self._body_type.__name__ if self._body_type is not None else "a mapping"
         raise TypeError(
@@ -175,5 +189,4 @@ class CdtRecords(PatientResource, Generic[B]):
                 # Without a class there is no attribute -> wire name table; identifiers only.
                 return {name: unstructure(v) for name, v in fields.items() if v is not UNSET}
             return changes(self._body_type, fields)  # type: ignore[arg-type]
-        body: dict[str, Any] = self._body(values)
-        return body
+        return self._body(values)

@@ -1,7 +1,10 @@
-"""``client.encounters(patient_id)``: a patient's encounters and the assessments made in them.
+"""``client.encounters(patient_id)``: a patient's encounters and the assessments linked to them.
 
 Encounters travel in the CDT-record envelope: ``record.json_body`` is the :class:`Encounter`.
-Once completed, an encounter and its assessments are locked (``Conflict``).
+So do an encounter's assessments: each is a link (``record.json_body`` is an
+:class:`EncounterAssessment`) naming an assessment and, once one is filled in, the assessment
+record that answers it (``assessment_record_id``; read it with ``client.assessment_records``).
+Once completed, an encounter and its linked assessment records are locked (``Conflict``).
 """
 
 from __future__ import annotations
@@ -11,10 +14,11 @@ from typing import TYPE_CHECKING, Any
 
 from welkin_async._pagination import Paginator
 from welkin_async.models import (
-    AssessmentRecord,
-    AssessmentRecordWrite,
     CdtRecord,
     Encounter,
+    EncounterAssessment,
+    EncounterAssessmentCreate,
+    EncounterAssessmentUpdate,
     EncounterCreate,
     EncounterStatus,
     EncounterUpdate,
@@ -27,12 +31,15 @@ if TYPE_CHECKING:
 
 EncounterRecord = CdtRecord[Encounter]
 """An encounter as served: the record envelope, with the encounter's fields in ``json_body``."""
+EncounterAssessmentRecord = CdtRecord[EncounterAssessment]
+"""An encounter's assessment link as served: the record envelope around an
+:class:`EncounterAssessment` (``cdtName`` ``__encounter_assessment__``)."""
 
 _LIST = "patients/{patient_id}/encounters"
 _ONE = "patients/{patient_id}/encounters/{encounter_id}"
 _FULL = "patients/{patient_id}/full-encounters/{encounter_id}"
 _ASSESSMENTS = "patients/{patient_id}/encounters/{encounter_id}/assessments"
-_ASSESSMENT = "patients/{patient_id}/encounters/{encounter_id}/assessments/{record_id}"
+_ASSESSMENT = "patients/{patient_id}/encounters/{encounter_id}/assessments/{link_id}"
 
 
 class Encounters(PatientResource):
@@ -60,7 +67,8 @@ class Encounters(PatientResource):
         return await self._call(EncounterRecord, "GET", _ONE, path_params=self._one(encounter_id))
 
     async def full(self, encounter_id: str, /) -> FullEncounter:
-        """The encounter with its disposition, calendar event, assessment links and comments."""
+        """The encounter with its disposition, calendar event, the user it is scheduled with,
+        its assessment links (:data:`EncounterAssessmentRecord`) and comments."""
         return await self._call(FullEncounter, "GET", _FULL, path_params=self._one(encounter_id))
 
     async def update(self, encounter_id: str, /, **fields: Any) -> EncounterRecord:
@@ -93,12 +101,12 @@ class Encounters(PatientResource):
         )
 
     def assessments(self, encounter_id: str, /) -> EncounterAssessments:
-        """The assessment records made within one encounter."""
+        """The assessments linked to one encounter."""
         return EncounterAssessments(self._client, self._one(encounter_id))
 
 
 class EncounterAssessments(Resource):
-    """The assessment records of one encounter."""
+    """The assessment links of one encounter."""
 
     __slots__ = ("_encounter",)
 
@@ -106,43 +114,48 @@ class EncounterAssessments(Resource):
         super().__init__(client)
         self._encounter = dict(encounter)
 
-    async def list(self) -> list[AssessmentRecord]:
-        """Every assessment record of the encounter (one answer, not paged)."""
+    def _link(self, link_id: str) -> dict[str, str]:
+        return {**self._encounter, "link_id": link_id}
+
+    async def list(self) -> list[EncounterAssessmentRecord]:
+        """Every assessment link of the encounter (one answer, not paged)."""
         return await self._call(
-            list[AssessmentRecord], "GET", _ASSESSMENTS, path_params=self._encounter
+            list[EncounterAssessmentRecord], "GET", _ASSESSMENTS, path_params=self._encounter
         )
 
-    async def get(self, record_id: str, /) -> AssessmentRecord:
-        """One of the encounter's assessment records."""
+    async def get(self, link_id: str, /) -> EncounterAssessmentRecord:
+        """One of the encounter's assessment links, by the link's id."""
         return await self._call(
-            AssessmentRecord,
-            "GET",
-            _ASSESSMENT,
-            path_params={**self._encounter, "record_id": record_id},
+            EncounterAssessmentRecord, "GET", _ASSESSMENT, path_params=self._link(link_id)
         )
 
     async def create(
-        self, record: AssessmentRecordWrite | Mapping[str, Any] | None = None, /, **fields: Any
-    ) -> AssessmentRecord:
-        """Add an assessment to the (open) encounter: ``create(assessment_name="phq9")``."""
-        body = new_body(AssessmentRecordWrite, record, fields)
-        return await self._call(
-            AssessmentRecord, "POST", _ASSESSMENTS, path_params=self._encounter, json=body
-        )
-
-    async def replace(
         self,
-        record_id: str,
-        record: AssessmentRecordWrite | Mapping[str, Any] | None = None,
+        link: EncounterAssessmentCreate | Mapping[str, Any] | None = None,
         /,
         **fields: Any,
-    ) -> AssessmentRecord:
-        """Replace one record's answers and status (a PUT: answers not given are dropped)."""
-        body = new_body(AssessmentRecordWrite, record, fields)
+    ) -> EncounterAssessmentRecord:
+        """Link an assessment to the (open) encounter: ``create(assessment_name="phq9")``, and
+        optionally the record that answers it (``assessment_record_id=...``)."""
+        body = new_body(EncounterAssessmentCreate, link, fields)
         return await self._call(
-            AssessmentRecord,
-            "PUT",
-            _ASSESSMENT,
-            path_params={**self._encounter, "record_id": record_id},
+            EncounterAssessmentRecord,
+            "POST",
+            _ASSESSMENTS,
+            path_params=self._encounter,
             json=body,
         )
+
+    async def update(self, link_id: str, /, **fields: Any) -> EncounterAssessmentRecord:
+        """Change the link (a PATCH): ``update(link_id, assessment_record_id=record.id)``."""
+        return await self._call(
+            EncounterAssessmentRecord,
+            "PATCH",
+            _ASSESSMENT,
+            path_params=self._link(link_id),
+            json=changes(EncounterAssessmentUpdate, fields),
+        )
+
+    async def delete(self, link_id: str, /) -> None:
+        """Remove the link from the (open) encounter."""
+        await self._call_no_content("DELETE", _ASSESSMENT, path_params=self._link(link_id))

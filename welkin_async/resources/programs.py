@@ -2,19 +2,19 @@
 
 A phase the program does not have is refused (``BadRequest``, ``PHASE_NOT_FOUND``); moving a
 program the patient is not in is refused (``Conflict``, ``PROGRAM_NOT_ASSIGNED``).
+
+The live API changes a patient program with ``PATCH .../programs/{programName}``, whose body may
+assign or unassign it, set its status and move it to a phase (:meth:`Programs.update`; the
+recorded phase move is ``{"phaseName": ...}``). The vendor's reference also documents
+``PATCH .../programs/{programName}/phases`` for the move, which :meth:`Programs.move` sends.
 """
 
 from __future__ import annotations
 
-import builtins
-from typing import TYPE_CHECKING
-
 from welkin_async._pagination import Paginator
-from welkin_async.models import PatientProgram, PhaseChange, ProgramPhase, ProgramUpdate
+from welkin_async._unset import UNSET, UnsetType
+from welkin_async.models import PatientProgram, PhaseChange, ProgramStatus, ProgramUpdate
 from welkin_async.resources._base import PatientResource
-
-if TYPE_CHECKING:
-    pass
 
 _LIST = "patients/{patient_id}/programs"
 _CURRENT = "patients/{patient_id}/programs/current/{program_name}"
@@ -43,29 +43,47 @@ class Programs(PatientResource):
             PatientProgram, "GET", _CURRENT, path_params=self._program(program_name)
         )
 
-    async def assign(self, program_name: str, /, *, phase: str | None = None) -> PatientProgram:
-        """Put the patient in the program, at ``phase`` or at the program's starting phase."""
-        body = (
-            ProgramUpdate(assigned=True, phase_name=phase)
-            if phase
-            else ProgramUpdate(assigned=True)
-        )
+    async def update(
+        self,
+        program_name: str,
+        /,
+        *,
+        assigned: bool | UnsetType = UNSET,
+        status: ProgramStatus | str | UnsetType = UNSET,
+        phase_name: str | UnsetType = UNSET,
+    ) -> PatientProgram:
+        """Change the patient's program: only the given fields are sent (a PATCH).
+
+        ``assigned=True`` puts the patient in it (at ``phase_name``, or its starting phase),
+        ``assigned=False`` takes them out; ``status`` sets its status (``IN_PROGRESS``,
+        ``COMPLETED``, ``CANCELLED``); ``phase_name`` alone moves them to that phase.
+        """
+        given = {"assigned": assigned, "status": status, "phase_name": phase_name}
+        if all(value is UNSET for value in given.values()):
+            raise ValueError("update() needs at least one of assigned, status or phase_name")
+        if isinstance(status, str) and not isinstance(status, ProgramStatus):
+            status = ProgramStatus(status)
+        body = ProgramUpdate(assigned=assigned, status=status, phase_name=phase_name)
         return await self._call(
             PatientProgram, "PATCH", _PROGRAM, path_params=self._program(program_name), json=body
         )
 
-    async def unassign(self, program_name: str, /) -> PatientProgram:
-        """Take the patient out of the program (its status becomes ``CANCELLED``)."""
-        return await self._call(
-            PatientProgram,
-            "PATCH",
-            _PROGRAM,
-            path_params=self._program(program_name),
-            json=ProgramUpdate(assigned=False),
+    async def assign(self, program_name: str, /, *, phase: str | None = None) -> PatientProgram:
+        """Put the patient in the program, at ``phase`` or at the program's starting phase."""
+        return await self.update(
+            program_name, assigned=True, phase_name=UNSET if phase is None else phase
         )
 
+    async def unassign(self, program_name: str, /) -> PatientProgram:
+        """Take the patient out of the program (its status becomes ``CANCELLED``)."""
+        return await self.update(program_name, assigned=False)
+
     async def move(self, program_name: str, phase: str, /) -> PatientProgram:
-        """Move the patient to another phase of a program they are in."""
+        """Move the patient to another phase of a program they are in.
+
+        This sends the vendor-documented ``PATCH .../programs/{name}/phases``; ``update(name,
+        phase_name=...)`` makes the same move through the general update.
+        """
         return await self._call(
             PatientProgram,
             "PATCH",
@@ -74,10 +92,11 @@ class Programs(PatientResource):
             json=PhaseChange(phase_name=phase),
         )
 
-    async def history(self, patient_program_id: str, /) -> builtins.list[ProgramPhase]:
-        """The phases one patient program went through, oldest first (``PatientProgram.id``)."""
+    async def history(self, patient_program_id: str, /) -> PatientProgram:
+        """One patient program by its id (``PatientProgram.id``), with every phase it went
+        through in ``path_history``, oldest first."""
         return await self._call(
-            list[ProgramPhase],
+            PatientProgram,
             "GET",
             _HISTORY,
             path_params=self._under(program_id=patient_program_id),

@@ -1,4 +1,8 @@
-"""Errors as the live API sends them: a JSON array of ``{errorCode, componentType, ...}``."""
+"""Errors as the live API sends them: a JSON array of ``{errorCode, componentType, ...}``.
+
+Most carry the ``date`` they were raised at; the security-policy refusal (403
+``ACCESS_FOR_API_CLIENT_RESTRICTED``) is served without one, as recorded.
+"""
 
 from __future__ import annotations
 
@@ -21,6 +25,7 @@ class ApiFailure(Exception):
         details: Mapping[str, Any] | None = None,
         *,
         headers: Mapping[str, str] | None = None,
+        dated: bool = True,
     ) -> None:
         super().__init__(f"{status} {code}: {message}")
         self.status = status
@@ -29,19 +34,18 @@ class ApiFailure(Exception):
         self.message = message
         self.details = dict(details or {})
         self.headers = dict(headers or {})
+        self.dated = dated
 
     def body(self, now_ms: int) -> bytes:
-        return _json.dumps(
-            [
-                {
-                    "errorCode": self.code,
-                    "componentType": self.component,
-                    "message": self.message,
-                    "details": self.details,
-                    "date": iso_ms(now_ms),
-                }
-            ]
-        )
+        item: dict[str, Any] = {
+            "errorCode": self.code,
+            "componentType": self.component,
+            "message": self.message,
+            "details": self.details,
+        }
+        if self.dated:
+            item["date"] = iso_ms(now_ms)
+        return _json.dumps([item])
 
 
 def bad_request(code: str, component: str, message: str, **details: Any) -> ApiFailure:

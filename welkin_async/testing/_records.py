@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import Any
 
 import attrs
@@ -49,7 +50,10 @@ CDT_SYSTEM_FIELDS = frozenset(
         "source_type",
     }
 )
-ENCOUNTER_CDT_NAME = "encounter"
+# The internal CDTs whose records carry encounters, their assessment links and dispositions.
+ENCOUNTER_CDT_NAME = "__encounter__"
+ENCOUNTER_ASSESSMENT_CDT_NAME = "__encounter_assessment__"
+DISPOSITION_CDT_NAME = "__encounter_disposition__"
 
 
 @attrs.frozen
@@ -60,10 +64,31 @@ class Actor:
     name: str
 
 
+def birth_date(value: Any) -> Any:
+    """A birth date as the API stores and serves it: midnight UTC of the day it names.
+
+    The API keeps a day, so whatever time of day is written, the day it falls on in UTC is what
+    comes back, as ``YYYY-MM-DDT00:00:00.000Z``. Values that are not date-times pass through
+    (request validation has refused them already).
+    """
+    if not isinstance(value, str):
+        return value
+    day = datetime.fromisoformat(value).astimezone(UTC).date()
+    return f"{day.isoformat()}T00:00:00.000Z"
+
+
+def patient_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
+    """A patient's written fields, as stored (``birthDate`` normalised to the served form)."""
+    stored = dict(fields)
+    if "birthDate" in stored:
+        stored["birthDate"] = birth_date(stored["birthDate"])
+    return stored
+
+
 def patient_row(patient_id: str, fields: Mapping[str, Any], stamp: int, actor: Actor) -> Row:
     row: Row = {"id": patient_id}
     row.update(dict.fromkeys(PATIENT_FIELDS))
-    row.update(fields)
+    row.update(patient_fields(fields))
     now = iso_ms(stamp)
     row.update(
         createdAt=now,
@@ -93,6 +118,11 @@ def touch(row: Row, stamp: int, actor: Actor, *, snake: bool = False) -> None:
         row.update(updatedAt=iso_ms(stamp), updatedBy=actor.id, updatedByName=actor.name)
 
 
+def touch_program(row: Row, stamp: int, actor: Actor) -> None:
+    """Record an update on a patient program, which names its updater but keeps no id of them."""
+    row.update(updatedAt=iso_ms(stamp), updatedByName=actor.name)
+
+
 def cdt_body(record_id: str, values: Mapping[str, Any], stamp: int, actor: Actor) -> Row:
     now = iso_ms(stamp)
     body: Row = {
@@ -113,6 +143,15 @@ def cdt_body(record_id: str, values: Mapping[str, Any], stamp: int, actor: Actor
         updated_by_name=actor.name,
     )
     return body
+
+
+def blank_fields(cdt: Mapping[str, Any]) -> dict[str, None]:
+    """Every field a CDT defines besides the system ones, empty: a record serves them all."""
+    return {
+        field["name"]: None
+        for field in cdt.get("fields") or ()
+        if field["name"] not in CDT_SYSTEM_FIELDS and not field["name"].startswith("external_")
+    }
 
 
 def cdt_record_row(
@@ -144,13 +183,17 @@ def program_phase(phase: Mapping[str, Any], stamp: int, actor: Actor, version: i
     }
 
 
-def unassigned_program(program: Mapping[str, Any]) -> Row:
-    """How ``GET patients/{id}/programs`` shows a program the patient is not in."""
+def unassigned_program(program: Mapping[str, Any], author: str) -> Row:
+    """How ``GET patients/{id}/programs`` shows a program the patient is not in.
+
+    The live API names the program's author in it even then (``createdByName``); ``author`` is
+    who configured the tenant.
+    """
     return {
         "id": None,
-        "createdByName": None,
+        "createdByName": author,
         "createdAt": None,
-        "updatedByName": None,
+        "updatedByName": author,
         "updatedAt": None,
         "programName": program["name"],
         "programTitle": program.get("title"),

@@ -160,6 +160,7 @@ class Call:
             "AUTH",
             "Access to this API is restricted for the APIClient",
             details,
+            dated=False,  # the live refusal carries no date
         )
 
     def hidden(self, scope: str) -> frozenset[str]:

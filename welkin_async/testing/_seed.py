@@ -15,18 +15,30 @@ from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 from typing import Any
 
+from welkin_async.testing._calendar import PATIENT_ROLE, event_row, participant
 from welkin_async.testing._clock import iso_ms
+from welkin_async.testing._encounters import (
+    COMPLETED,
+    OPEN,
+    disposition_row,
+    encounter_row,
+    ended,
+    link_row,
+    started,
+)
 from welkin_async.testing._records import (
     CDT_SYSTEM_FIELDS,
-    ENCOUNTER_CDT_NAME,
     Actor,
+    blank_fields,
     cdt_body,
     cdt_record_row,
     patient_row,
     program_phase,
     unassigned_program,
 )
-from welkin_async.testing._tenants import Environment, Tenant, stable_uuid
+from welkin_async.testing._store import Row
+from welkin_async.testing._tenants import Environment, Tenant
+from welkin_async.testing._users import display_name
 
 SEED_EPOCH_MS = 1_735_689_600_000  # 2025-01-01T00:00:00Z
 _STEP_MS = 250
@@ -124,6 +136,8 @@ def _pool(make: Callable[[random.Random], str], size: int = 256) -> tuple[str, .
 _TEXTS = _pool(lambda rng: " ".join(rng.choices(_WORDS, k=2)))
 _NOTES = _pool(lambda rng: " ".join(rng.choices(_WORDS, k=8)))
 _DATES = _pool(lambda rng: (_BIRTH_START + timedelta(days=rng.randrange(30000))).isoformat())
+_APPOINTMENT_MS = 3_600_000
+_HOST_ROLE = "psm"  # how the live API names a care-team member taking part in an event
 
 
 def _value_maker(field: dict[str, Any]) -> Callable[[random.Random, int], Any] | None:
@@ -163,7 +177,7 @@ class _Seeder:
         self.tenant, self.env = tenant, env
         self.rng = random.Random(f"{seed}:{tenant.name}:{env.name}")
         user = tenant.users[0]
-        self.actor = Actor(id=user["id"], name=user["username"])
+        self.actor = Actor(id=user["id"], name=display_name(user))
         self.cdts = list(tenant.cdts.values())
         self.makers = {
             cdt["name"]: [
@@ -175,7 +189,6 @@ class _Seeder:
         }
         self.programs = list(tenant.programs.values())
         self.templates = list(tenant.encounter_templates.values())
-        self.encounter_cdt_id = stable_uuid(tenant.name, "encounter-cdt")
         self.clock_ms = SEED_EPOCH_MS
 
     def stamp(self) -> int:
@@ -192,7 +205,7 @@ class _Seeder:
             "mrn": f"MRN{index:08d}",
             "firstName": first,
             "lastName": last,
-            "birthDate": _DATES[rng.getrandbits(8)],
+            "birthDate": f"{_DATES[rng.getrandbits(8)]}T00:00:00.000Z",
             "gender": rng.choice(_GENDERS),
             "primaryLanguage": "ENGLISH",
             "email": f"{first.lower()}.{last.lower()}{index}@example.org",
@@ -210,43 +223,78 @@ class _Seeder:
         for cdt in rng.sample(self.cdts, k=min(RECORDS_PER_PATIENT, len(self.cdts))):
             self.record(patient_id, cdt)
         if index % 4 == 0 and self.templates:
-            self.encounter(patient_id)
+            self.encounter(row)
         if index % 3 == 0 and self.programs:
             self.program(patient_id)
 
     def record(self, patient_id: str, cdt: dict[str, Any]) -> None:
         rng = self.rng
         stamp = self.stamp()
-        values = {name: make(rng, stamp) for name, make in self.makers[cdt["name"]]}
+        values = blank_fields(cdt)
+        values.update((name, make(rng, stamp)) for name, make in self.makers[cdt["name"]])
         record_id = _uuid(rng)
         body = cdt_body(record_id, values, stamp, self.actor)
         self.env.cdt_records.put(record_id, cdt_record_row(record_id, patient_id, cdt, body), stamp)
         self.env.records_of.add((patient_id, cdt["name"]), record_id)
 
-    def encounter(self, patient_id: str) -> None:
-        template = self.rng.choice(self.templates)
-        encounter_id = _uuid(self.rng)
+    def encounter(self, patient: Row) -> None:
+        """An encounter scheduled with a care-team member, half of them completed."""
+        rng, tenant, env = self.rng, self.tenant, self.env
+        template = rng.choice(self.templates)
+        host = rng.choice(tenant.users)
+        encounter_id, disposition_id = _uuid(rng), _uuid(rng)
         stamp = self.stamp()
-        fields = {
-            "title": template.get("title"),
-            "description": "Seeded encounter",
-            "notes": None,
-            "type": template["name"],
-            "templateName": template["name"],
-            "templateTitle": template.get("title"),
-            "status": "COMPLETED" if self.rng.random() < 0.5 else "OPEN",
-            "currentScheduledAppointment": None,
+        start = stamp + _APPOINTMENT_MS
+        spec = {
+            "eventTitle": template.get("title"),
+            "startDateTime": iso_ms(start),
+            "endDateTime": iso_ms(start + _APPOINTMENT_MS),
+            "hostId": host["id"],
         }
-        row = {
-            "id": encounter_id,
-            "patientId": patient_id,
-            "cdtId": self.encounter_cdt_id,
-            "version": 1,
-            "jsonBody": cdt_body(encounter_id, fields, stamp, self.actor),
-            "cdtName": ENCOUNTER_CDT_NAME,
-        }
-        self.env.encounters.put(encounter_id, row, stamp)
-        self.env.encounters_of.add(patient_id, encounter_id)
+        people = [
+            participant(_uuid(rng), host["id"], _HOST_ROLE, host),
+            participant(_uuid(rng), patient["id"], PATIENT_ROLE, patient),
+        ]
+        event = event_row(_uuid(rng), spec, people, stamp=stamp, who=self.actor)
+        owner = Actor(id=host["id"], name=display_name(host))
+        row = encounter_row(
+            encounter_id,
+            patient["id"],
+            template,
+            {"title": template.get("title"), "description": "Seeded encounter"},
+            tenant=tenant,
+            event=event,
+            owner=owner,
+            disposition_id=disposition_id,
+            stamp=stamp,
+            who=self.actor,
+        )
+        started(row["jsonBody"], stamp, owner)
+        row["jsonBody"]["status"] = OPEN
+        if rng.random() < 0.5:
+            ended(row["jsonBody"], stamp)
+            row["jsonBody"]["status"] = COMPLETED
+        env.encounters.put(encounter_id, row, stamp)
+        env.encounters_of.add(patient["id"], encounter_id)
+        disposition = disposition_row(
+            disposition_id, patient["id"], encounter_id, tenant=tenant, stamp=stamp, who=self.actor
+        )
+        env.dispositions.put(disposition_id, disposition, stamp)
+        for name in template.get("assessmentNames") or ():
+            link_id = _uuid(rng)
+            link = link_row(
+                link_id,
+                patient["id"],
+                encounter_id,
+                tenant.assessment_templates[name],
+                record_id=None,
+                from_template=True,
+                tenant=tenant,
+                stamp=stamp,
+                who=self.actor,
+            )
+            env.encounter_links.put(link_id, link, stamp)
+            env.links_of.add(encounter_id, link_id)
 
     def program(self, patient_id: str) -> None:
         program = self.rng.choice(self.programs)
@@ -255,7 +303,7 @@ class _Seeder:
             program["phases"][0], stamp, self.actor, self.tenant.formation_version
         )
         row_id = _uuid(self.rng)
-        row = unassigned_program(program) | {
+        row = unassigned_program(program, self.tenant.author) | {
             "id": row_id,
             "patientId": patient_id,
             "assigned": True,

@@ -19,7 +19,9 @@ from welkin_async.testing._clock import Clock
 from welkin_async.testing._config import schemas_root
 from welkin_async.testing._policy import Role
 from welkin_async.testing._store import ChildIndex, Row, Table
+from welkin_async.testing._users import user_row
 
+TENANT_AUTHOR = "Designer"
 # A fixed namespace so the same seed gives the same ids everywhere.
 _NAMESPACE = uuid.UUID("5b0f3c9e-8f0e-4c55-9d4e-3a1f4e2b7c10")
 
@@ -51,12 +53,15 @@ class Environment:
     encounters: Table = attrs.field(factory=Table)
     assessments: Table = attrs.field(factory=Table)
     patient_programs: Table = attrs.field(factory=Table)
+    # An encounter's assessment links and its disposition: CDT-record envelopes of their own.
+    encounter_links: Table = attrs.field(factory=Table)
+    dispositions: Table = attrs.field(factory=Table)
     # patient id -> ..., or (patient id, CDT name) -> record ids
     records_of: ChildIndex = attrs.field(factory=ChildIndex)
     encounters_of: ChildIndex = attrs.field(factory=ChildIndex)
     assessments_of: ChildIndex = attrs.field(factory=ChildIndex)
-    # encounter id -> assessment record ids made within it (locked once it is completed)
-    encounter_assessments: ChildIndex = attrs.field(factory=ChildIndex)
+    # encounter id -> its assessment links' ids (their records lock when it completes)
+    links_of: ChildIndex = attrs.field(factory=ChildIndex)
     # (patient id, program name) -> patient-program id
     program_of: dict[tuple[str, str], str] = attrs.field(factory=dict)
     # (kind, value) -> patient id, for ?type=EID|EGUID|MRN
@@ -97,15 +102,22 @@ class Tenant:
     programs: dict[str, dict[str, Any]]
     encounter_templates: dict[str, dict[str, Any]]
     assessment_templates: dict[str, dict[str, Any]]
+    # The CDT definition of encounter dispositions (``__encounter_disposition__``).
+    encounter_disposition: dict[str, Any]
     roles: dict[str, Role]
     api_clients: dict[str, ApiClient]
     users: list[dict[str, Any]]
     environments: dict[str, Environment]
+    # Who configured the tenant: created/updated names of its users and (unassigned) programs.
+    author: str = TENANT_AUTHOR
     # Designer's unpublished edits; ``formations/draft`` serves these when set, else current.
     draft_cdts: dict[str, dict[str, Any]] | None = None
 
     def environment(self, name: str) -> Environment | None:
         return self.environments.get(name)
+
+    def user(self, user_id: str) -> dict[str, Any] | None:
+        return next((user for user in self.users if user["id"] == user_id), None)
 
     def client_for_role(self, role: str) -> ApiClient:
         for client in self.api_clients.values():
@@ -140,20 +152,20 @@ def load_tenant(name: str, *, seed: int, directory: Path | None = None) -> Tenan
             secret=secret,
             role=role,
         )
+    environments = [
+        (stable_uuid(seed, name, "environment", env), env) for env in access["environments"]
+    ]
     users = [
-        {
-            "id": stable_uuid(seed, name, "user", user["username"]),
-            "username": user["username"],
-            "email": user["email"],
-            "enabled": True,
-            "userState": "ACTIVE",
-            "roles": [
-                {"permissionName": role, "type": "SECURITY_ROLE", "primaryRole": index == 0}
-                for index, role in enumerate(user["roles"])
-            ],
-            "territories": [{"name": territory} for territory in user["territories"]],
-        }
-        for user in access["users"]
+        user_row(
+            stable_uuid(seed, name, "user", user["username"]),
+            user,
+            environments=environments,
+            regions=access.get("regions", {}),
+            access_id=stable_uuid(seed, name, "application-access", user["username"]),
+            author=TENANT_AUTHOR,
+            root=index == 0,
+        )
+        for index, user in enumerate(access["users"])
     ]
     return Tenant(
         name=name,
@@ -163,6 +175,7 @@ def load_tenant(name: str, *, seed: int, directory: Path | None = None) -> Tenan
         programs={program["name"]: program for program in _read(folder / "programs.json")},
         encounter_templates={t["name"]: t for t in _read(folder / "encounters.json")},
         assessment_templates={a["name"]: a for a in _read(folder / "assessments.json")},
+        encounter_disposition=_read(folder / "encounter-disposition.json"),
         roles=roles,
         api_clients=clients,
         users=users,

@@ -97,6 +97,9 @@ class WebhookDispatcher:
     retry: WebhookRetry = WebhookRetry()
     subscriptions: list[WebhookSubscription] = attrs.field(factory=list)
     audit: dict[str, list[dict[str, Any]]] = attrs.field(factory=dict)
+    # audit entry id -> the delivery's webhook-id: the live audit does not show it, but a test
+    # replays a delivery by it
+    webhook_ids: dict[str, str] = attrs.field(factory=dict)
     base_url: str = ""
     _queue: asyncio.Queue[_Delivery] | None = None
     _worker: asyncio.Task[None] | None = None
@@ -237,11 +240,13 @@ class WebhookDispatcher:
 
     def _record(self, delivery: _Delivery, status: int | None, excerpt: str, ok: bool) -> None:
         subscription = delivery.subscription
+        audit_id = stable_uuid(
+            self.seed, "audit", delivery.message_id, self.stats.webhooks["attempted"]
+        )
+        self.webhook_ids[audit_id] = delivery.message_id
         self.audit.setdefault(subscription.tenant, []).append(
             {
-                "id": stable_uuid(
-                    self.seed, "audit", delivery.message_id, self.stats.webhooks["attempted"]
-                ),
+                "id": audit_id,
                 "sentAt": iso_ms(self.clock.now_ms()),
                 "eventEntity": delivery.payload["eventEntity"],
                 "eventSubtype": delivery.payload["eventSubtype"],
@@ -250,7 +255,6 @@ class WebhookDispatcher:
                 "status": "DELIVERED" if ok else "FAILED",
                 "statusCode": _status_name(status),
                 "response": excerpt,
-                "webhookId": delivery.message_id,
                 "record": {
                     "name": subscription.name,
                     "title": "Emulator subscription",

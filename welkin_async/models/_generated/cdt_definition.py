@@ -75,6 +75,7 @@ class CdtFieldMeta(WelkinModel):
     max_value: str | int | float | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "maxValue"}
     )
+    label: str | UnsetType | None = attrs.field(default=UNSET)
 
 
 @attrs.define(kw_only=True, repr=False)

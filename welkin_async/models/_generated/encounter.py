@@ -86,6 +86,9 @@ class Encounter(WelkinModel):
     active_user_name: str | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "activeUserName"}
     )
+    patient_info: PatientInfo | UnsetType | None = attrs.field(
+        default=UNSET, metadata={"wire_name": "patientInfo"}
+    )
 
 
 class EncounterStatus(OpenStrEnum):
@@ -95,3 +98,18 @@ class EncounterStatus(OpenStrEnum):
     OPEN = "OPEN"
     COMPLETED = "COMPLETED"
     DELETED = "DELETED"
+
+
+@attrs.define(kw_only=True, repr=False)
+class PatientInfo(WelkinModel):
+    """The patient an encounter is with, as a user's encounter list names them."""
+
+    patient_id: UUID | UnsetType | None = attrs.field(
+        default=UNSET, metadata={"wire_name": "patientId"}
+    )
+    first_name: str | UnsetType | None = attrs.field(
+        default=UNSET, metadata={"wire_name": "firstName"}
+    )
+    last_name: str | UnsetType | None = attrs.field(
+        default=UNSET, metadata={"wire_name": "lastName"}
+    )

@@ -40,6 +40,11 @@ class EncounterCreate(WelkinModel):
     title: str | UnsetType | None = attrs.field(default=UNSET)
     description: str | UnsetType | None = attrs.field(default=UNSET)
     notes: str | UnsetType | None = attrs.field(default=UNSET)
+    calendar_event_id: UUID | UnsetType | None = attrs.field(
+        default=UNSET, metadata={"wire_name": "calendarEventId"}
+    )
+    """An existing calendar event to hold the encounter in (instead of
+    scheduling a new one with ``currentScheduledAppointment``)."""
     current_scheduled_appointment: AppointmentCreate | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "currentScheduledAppointment"}
     )

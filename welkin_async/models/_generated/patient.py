@@ -3,14 +3,14 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
 import attrs
 
 from welkin_async._unset import UNSET, UnsetType
-from welkin_async.models._base import OpenStrEnum, WelkinModel
+from welkin_async.models._base import OpenStrEnum, WelkinModel, date_as_midnight_utc
 
 from .patient_program import PatientProgram
 
@@ -24,7 +24,7 @@ class Gender(OpenStrEnum):
     UNKNOWN = "UNKNOWN"
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, on_setattr=attrs.setters.NO_OP)
 class Patient(WelkinModel):
     """A patient: the central record every clinical datum hangs on."""
 
@@ -63,9 +63,12 @@ class Patient(WelkinModel):
     middle_name: str | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "middleName"}
     )
-    birth_date: date | UnsetType | None = attrs.field(
-        default=UNSET, metadata={"wire_name": "birthDate"}
+    birth_date: datetime | UnsetType | None = attrs.field(
+        default=UNSET, converter=date_as_midnight_utc, metadata={"wire_name": "birthDate"}
     )
+    """The birth date, served as a date-time at midnight UTC (``2022-08-09T00:00:00.000Z``). It
+    reads as an aware ``datetime`` exactly as served, so it writes back unchanged; ``.date()``
+    gives the calendar date. A ``date`` given here is sent as midnight UTC of that day."""
     gender: Gender | UnsetType | None = attrs.field(default=UNSET)
     marital_status: str | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "maritalStatus"}
@@ -120,3 +123,18 @@ class Patient(WelkinModel):
     point_of_contact: Any | UnsetType = attrs.field(
         default=UNSET, metadata={"wire_name": "pointOfContact"}
     )
+    nric: str | UnsetType | None = attrs.field(default=UNSET)
+    access_code: str | UnsetType | None = attrs.field(
+        default=UNSET, metadata={"wire_name": "accessCode"}
+    )
+    preferable_instance_phone_id: str | UnsetType | None = attrs.field(
+        default=UNSET, metadata={"wire_name": "preferableInstancePhoneId"}
+    )
+    primary_phone_capabilities: Any | UnsetType = attrs.field(
+        default=UNSET, metadata={"wire_name": "primaryPhoneCapabilities"}
+    )
+    """What the primary phone can do (shape not yet recorded)."""
+    secondary_phone_capabilities: Any | UnsetType = attrs.field(
+        default=UNSET, metadata={"wire_name": "secondaryPhoneCapabilities"}
+    )
+    """What the secondary phone can do (shape not yet recorded)."""

@@ -3,17 +3,17 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import datetime
 
 import attrs
 
 from welkin_async._unset import UNSET, UnsetType
-from welkin_async.models._base import WelkinModel
+from welkin_async.models._base import WelkinModel, date_as_midnight_utc
 
 from .patient import Gender
 
 
-@attrs.define(kw_only=True, repr=False)
+@attrs.define(kw_only=True, repr=False, on_setattr=attrs.setters.NO_OP)
 class PatientCreate(WelkinModel):
     """The fields a client may write when it creates or updates a patient."""
 
@@ -33,9 +33,11 @@ class PatientCreate(WelkinModel):
     middle_name: str | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "middleName"}
     )
-    birth_date: date | UnsetType | None = attrs.field(
-        default=UNSET, metadata={"wire_name": "birthDate"}
+    birth_date: datetime | UnsetType | None = attrs.field(
+        default=UNSET, converter=date_as_midnight_utc, metadata={"wire_name": "birthDate"}
     )
+    """The birth date: a ``date`` (sent as midnight UTC, the served form) or an aware
+    ``datetime``."""
     gender: Gender | UnsetType | None = attrs.field(default=UNSET)
     marital_status: str | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "maritalStatus"}

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import attrs
 
 from welkin_async._unset import UNSET, UnsetType
@@ -40,3 +42,5 @@ class ProgramFormation(WelkinModel):
     phases: list[PhaseFormation]
     title: str | UnsetType | None = attrs.field(default=UNSET)
     description: str | UnsetType | None = attrs.field(default=UNSET)
+    nodes: list[dict[str, Any]] | UnsetType | None = attrs.field(default=UNSET)
+    """Designer's graph of the phases (nodes and edges), as drawn."""

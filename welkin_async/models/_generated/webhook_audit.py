@@ -35,7 +35,4 @@ class WebhookAudit(WelkinModel):
         default=UNSET, metadata={"wire_name": "statusCode"}
     )
     response: str | UnsetType | None = attrs.field(default=UNSET)
-    webhook_id: str | UnsetType | None = attrs.field(
-        default=UNSET, metadata={"wire_name": "webhookId"}
-    )
     record: dict[str, Any] | UnsetType | None = attrs.field(default=UNSET)

@@ -1,7 +1,9 @@
 """Assessment records: list (Spring page), create, get, replace, delete, and answers.
 
-An assessment made within an encounter is locked (status ``LOCKED``) when the encounter is
-completed; changing a locked one is refused with 409 ``ASSESSMENT_LOCKED``.
+A record's ``answers`` are a CDT-style body: the system fields (``source_type`` ``ASSESSMENT``,
+``source_id`` the record's id) and one key per question, ``<cdt>__<field>``, null until answered.
+A record an encounter's assessment link points to is locked (status ``LOCKED``) when the encounter
+is completed; changing a locked one is refused with 409 ``ASSESSMENT_LOCKED``.
 """
 
 from __future__ import annotations
@@ -9,6 +11,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from welkin_async.testing._assessments import (
+    LOCKED,
+    answers_body,
+    assessment_row,
+    questions,
+    restamp,
+)
 from welkin_async.testing._clock import iso_ms
 from welkin_async.testing._errors import bad_request, conflict, not_found
 from welkin_async.testing._pagination import page_request, spring_page
@@ -21,7 +30,6 @@ from welkin_async.testing.routes._shapes import PAGE_PARAMS, ref
 from welkin_async.testing.routes._shapes import spring_page as spring_shape
 
 RESOURCE = "assessment-records"
-LOCKED = "LOCKED"
 
 
 def _template(call: Call, name: str) -> dict[str, Any]:
@@ -37,8 +45,9 @@ def _template(call: Call, name: str) -> dict[str, Any]:
 
 
 def _check_answers(template: Mapping[str, Any], answers: Mapping[str, Any]) -> None:
+    asked = questions(template)
     for key in answers:
-        if key not in template["questions"]:
+        if key not in asked:
             raise bad_request(
                 "ASSESSMENT_ANSWER_INVALID",
                 "ASSESSMENT",
@@ -47,7 +56,7 @@ def _check_answers(template: Mapping[str, Any], answers: Mapping[str, Any]) -> N
             )
 
 
-def new_assessment(
+def _new_assessment(
     call: Call,
     patient_id: str,
     template: Mapping[str, Any],
@@ -57,31 +66,16 @@ def new_assessment(
     """Store a new assessment record and return it."""
     record_id = call.backend.new_id()
     stamp = call.stamp()
-    who = actor(call)
-    now = iso_ms(stamp)
-    row = {
-        "id": record_id,
-        "createdAt": now,
-        "updatedAt": now,
-        "createdBy": who.id,
-        "updatedBy": who.id,
-        "createdByName": who.name,
-        "updatedByName": who.name,
-        "finalizedDate": now if status == "COMPLETED" else None,
-        "assessmentName": template["name"],
-        "assessmentTitle": template.get("title"),
-        "assessmentCdtName": f"_{template['name']}",
-        "version": 1,
-        "patientId": patient_id,
-        "status": status,
-        "answers": dict(answers),
-        "scoring": {},
-        "folderId": None,
-        "expirationDate": None,
-        "questions": dict(template["questions"]),
-        "resolvedCdtValues": {},
-        "pfa": False,
-    }
+    row = assessment_row(
+        record_id,
+        patient_id,
+        template,
+        status=status,
+        answers=answers,
+        answers_id=call.backend.new_id(),
+        stamp=stamp,
+        who=actor(call),
+    )
     call.env.assessments.put(record_id, row, stamp)
     call.env.assessments_of.add(patient_id, record_id)
     return row
@@ -112,10 +106,21 @@ def change(
             "ASSESSMENT",
             "The assessment is locked: its encounter is completed",
         )
-    _check_answers(_template(call, row["assessmentName"]), answers)
+    template = _template(call, row["assessmentName"])
+    _check_answers(template, answers)
     stamp = call.stamp()
-    updated = {**row, "answers": dict(answers) if replace else {**row["answers"], **answers}}
-    updated["version"] = row["version"] + 1
+    who = actor(call)
+    previous = row["answers"]
+    if replace:
+        body = answers_body(
+            row["id"], template, answers, stamp=stamp, who=who, answers_id=previous["id"]
+        )
+        body.update(created_at=previous["created_at"], created_by=previous["created_by"])
+        body["created_by_name"] = previous["created_by_name"]
+    else:
+        body = {**previous, **answers}
+    touch(body, stamp, who, snake=True)
+    updated = {**row, "answers": body}
     if status is not None:
         updated["status"] = status
         if status == "COMPLETED" and row["status"] != "COMPLETED":
@@ -128,7 +133,8 @@ def change(
                 patient_id=row["patientId"],
                 path=f"patients/{row['patientId']}/assessment-records/{row['id']}",
             )
-    touch(updated, stamp, actor(call))
+    restamp(updated, stamp)
+    touch(updated, stamp, who)
     call.env.assessments.put(row["id"], updated, stamp)
     return bytes_reply(render_one(call.env.assessments, row["id"]))
 
@@ -155,7 +161,7 @@ def create(call: Call) -> Reply:
             "Only the server locks assessments",
             field="status",
         )
-    row = new_assessment(call, owner["id"], template, status, answers)
+    row = _new_assessment(call, owner["id"], template, status, answers)
     return bytes_reply(render_one(call.env.assessments, row["id"]), 201)
 
 

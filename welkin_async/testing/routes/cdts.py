@@ -1,4 +1,11 @@
-"""CDT records: list (``{name, data: page}``), create, bulk update, get, update, delete."""
+"""CDT records: list (``{name, data: page}``), create, bulk update, get, update, delete.
+
+A record is served in an envelope, ``{id, patientId, cdtId, version, jsonBody, cdtName}``, whose
+``jsonBody`` holds every field the CDT defines (null when unset) beside the system fields. A
+create takes the values flat beside the CDT's name (``{"cdtName": ..., "<field>": ...}``), a
+single-record update takes them flat; only the bulk update wraps each row's values in
+``jsonBody``.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +16,7 @@ from welkin_async.testing._cdt_values import check_values
 from welkin_async.testing._clock import parse_iso_ms
 from welkin_async.testing._errors import ApiFailure, bad_request, conflict, not_found
 from welkin_async.testing._pagination import named_page, page_request, spring_page
-from welkin_async.testing._records import cdt_body, cdt_record_row, touch
+from welkin_async.testing._records import blank_fields, cdt_body, cdt_record_row, touch
 from welkin_async.testing._routing import (
     NO_CONTENT,
     Call,
@@ -76,9 +83,18 @@ def _record(call: Call, cdt: dict[str, Any]) -> Row:
     return row
 
 
-def _values(call: Call) -> dict[str, Any]:
-    values = call.json_object()["jsonBody"]
-    return dict(values)
+_CDT_NAME = "cdtName"
+
+
+def _new_values(call: Call, cdt: dict[str, Any]) -> dict[str, Any]:
+    """A create body's field values; the CDT's name beside them must be the path's."""
+    values = dict(call.json_object())
+    named = values.pop(_CDT_NAME, cdt["name"])
+    if named != cdt["name"]:
+        raise bad_request(
+            "CDT_NAME_MISMATCH", "CDT", "cdtName differs from the CDT in the path", field=_CDT_NAME
+        )
+    return values
 
 
 def list_records(call: Call) -> Reply:
@@ -117,7 +133,7 @@ def _between(call: Call, rows: dict[str, Row], ids: list[str]) -> list[str]:
 def create(call: Call) -> Reply:
     cdt = _cdt(call)
     patient_row = patient(call)
-    values = _values(call)
+    values = _new_values(call, cdt)
     check_values(cdt, values, creating=True)
     call.check_writable(_scope(cdt), values)
     key = (patient_row["id"], cdt["name"])
@@ -125,9 +141,8 @@ def create(call: Call) -> Reply:
         raise conflict("CDT_SINGLE_RECORD_EXISTS", "CDT", "This CDT holds one record per patient")
     record_id = call.backend.new_id()
     stamp = call.stamp()
-    row = cdt_record_row(
-        record_id, patient_row["id"], cdt, cdt_body(record_id, values, stamp, actor(call))
-    )
+    body = cdt_body(record_id, {**blank_fields(cdt), **values}, stamp, actor(call))
+    row = cdt_record_row(record_id, patient_row["id"], cdt, body)
     call.env.cdt_records.put(record_id, row, stamp)
     call.env.records_of.add(key, record_id)
     emit(
@@ -157,7 +172,7 @@ def get(call: Call) -> Reply:
 def update(call: Call) -> Reply:
     cdt = _cdt(call)
     row = _record(call, cdt)
-    values = _values(call)
+    values = call.json_object()
     check_values(cdt, values, creating=False)
     call.check_writable(_scope(cdt), values)
     _apply(call, row, values)
@@ -212,6 +227,17 @@ def bulk_update(call: Call) -> Reply:
 
 _PATH = "/patients/{patient_id}/cdts/{cdt_name}"
 _RECORD = ref("cdt_record.json")
+# Checked by the handler against the CDT's definition (check_values), not by a core schema.
+_FLAT_VALUES = {
+    "type": "object",
+    "description": "The changed field values, by field name",
+    "additionalProperties": True,
+}
+_FLAT_CREATE = {
+    **_FLAT_VALUES,
+    "description": "The field values by field name, beside the CDT's name",
+    "properties": {_CDT_NAME: {"type": "string"}},
+}
 ROUTES = (
     Route(
         "GET",
@@ -239,7 +265,7 @@ ROUTES = (
         "Create a CDT record",
         RESOURCE,
         "create",
-        request_body="cdt_record_write.json",
+        request_body=_FLAT_CREATE,
         responses={201: _RECORD},
     ),
     Route(
@@ -268,7 +294,7 @@ ROUTES = (
         "Change some fields of a CDT record",
         RESOURCE,
         "update",
-        request_body="cdt_record_write.json",
+        request_body=_FLAT_VALUES,
         responses={200: _RECORD},
     ),
     Route(

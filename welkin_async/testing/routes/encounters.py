@@ -1,71 +1,87 @@
-"""Encounters, in the CDT-record envelope with the encounter in ``jsonBody``.
+"""Encounters, in the CDT-record envelope with the encounter in ``jsonBody``, and their links.
 
-Lifecycle: created ``OPEN`` (with the template's assessments), then ``COMPLETED`` or
-``DELETED``. Completing locks the encounter's assessments; a completed or deleted encounter
-cannot be changed (409 ``ENCOUNTER_LOCKED``). ``DELETE`` marks it deleted; lists leave it out.
+Lifecycle: created ``DRAFT`` (with an assessment link per assessment of the template, and an
+empty disposition), ``OPEN`` once started, then ``COMPLETED`` or ``DELETED``. Completing locks the
+assessment records the encounter's links point to; a completed or deleted encounter cannot be
+changed (409 ``ENCOUNTER_LOCKED``). ``DELETE`` marks it deleted; lists leave it out.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from welkin_async.testing._clock import iso_ms
+from welkin_async.testing import _json
+from welkin_async.testing._calendar import PATIENT_ROLE, event_row, participant
+from welkin_async.testing._encounters import (
+    COMPLETED,
+    DELETED,
+    FINAL,
+    OPEN,
+    disposition_row,
+    encounter_row,
+    ended,
+    link_row,
+    started,
+)
 from welkin_async.testing._errors import bad_request, conflict, not_found
 from welkin_async.testing._pagination import meta_info_page, page_request
-from welkin_async.testing._records import ENCOUNTER_CDT_NAME, Actor, cdt_body, touch
-from welkin_async.testing._routing import NO_CONTENT, Call, Reply, Route, bytes_reply, json_reply
+from welkin_async.testing._records import ENCOUNTER_CDT_NAME, Actor, touch
+from welkin_async.testing._routing import NO_CONTENT, Call, Reply, Route, bytes_reply
 from welkin_async.testing._store import Row
-from welkin_async.testing._tenants import stable_uuid
+from welkin_async.testing._users import as_related_user, display_name
 from welkin_async.testing.routes import assessments
 from welkin_async.testing.routes._common import actor, emit, patient, render, render_one
-from welkin_async.testing.routes._shapes import (
-    PAGE_PARAMS,
-    array,
-    ref,
-)
-from welkin_async.testing.routes._shapes import (
-    meta_info_page as meta_shape,
-)
+from welkin_async.testing.routes._shapes import PAGE_PARAMS, array, ref
+from welkin_async.testing.routes._shapes import meta_info_page as meta_shape
 
 RESOURCE = "encounters"
-_FINAL = frozenset({"COMPLETED", "DELETED"})
 
 
-def appointment(call: Call, spec: dict[str, Any] | None, stamp: int, who: Actor) -> Row | None:
+def _person(call: Call, participant_id: str | None, role: str) -> dict[str, Any]:
+    """The patient or user a participant names; an unknown one is refused."""
+    found: dict[str, Any] | None
+    if role == PATIENT_ROLE:
+        found = call.env.patients.get(participant_id or "")
+    else:
+        found = call.tenant.user(participant_id or "")
+    if found is None:
+        raise bad_request(
+            "PARTICIPANT_NOT_FOUND",
+            "CALENDAR",
+            f"No {role} with the participant's id",
+            field="currentScheduledAppointment.participants",
+        )
+    return found
+
+
+def _appointment(call: Call, spec: dict[str, Any] | None, stamp: int, who: Actor) -> Row | None:
     """The calendar event scheduled with a new encounter, as the server fills it in."""
     if spec is None:
         return None
-    now = iso_ms(stamp)
     participants = [
-        {
-            "id": call.backend.new_id(),
-            "participantId": p.get("participantId"),
-            "participantRole": p.get("participantRole"),
-            "participationStatus": "",
-            "attended": False,
-            "deleted": False,
-        }
-        for p in spec.get("participants") or ()
+        participant(
+            call.backend.new_id(),
+            item.get("participantId"),
+            item.get("participantRole") or "",
+            _person(call, item.get("participantId"), item.get("participantRole") or ""),
+        )
+        for item in spec.get("participants") or ()
     ]
-    return {
-        "id": call.backend.new_id(),
-        "createdBy": who.id,
-        "createdAt": now,
-        "updatedBy": who.id,
-        "updatedAt": now,
-        "externalId": None,
-        "eventTitle": spec.get("eventTitle"),
-        "eventDescription": None,
-        "startDateTime": spec.get("startDateTime"),
-        "endDateTime": spec.get("endDateTime"),
-        "allDayEvent": False,
-        "eventType": spec.get("eventType") or "ENCOUNTER",
-        "eventStatus": "SCHEDULED",
-        "eventMode": "VIDEO",
-        "hostId": spec.get("hostId"),
-        "timezone": None,
-        "participants": participants,
-    }
+    host = spec.get("hostId")
+    if host is not None and call.tenant.user(host) is None:
+        raise bad_request(
+            "USER_NOT_FOUND",
+            "CALENDAR",
+            "The event's host is not a user of the tenant",
+            field="currentScheduledAppointment.hostId",
+        )
+    return event_row(call.backend.new_id(), spec, participants, stamp=stamp, who=who)
+
+
+def _owner(call: Call, event: Row | None, who: Actor) -> Actor:
+    """Who owns a new encounter: its appointment's host, else whoever created it."""
+    host = call.tenant.user(event["hostId"]) if event and event.get("hostId") else None
+    return Actor(id=host["id"], name=display_name(host)) if host else who
 
 
 def _find(call: Call) -> Row:
@@ -78,13 +94,22 @@ def _find(call: Call) -> Row:
 
 def _editable(row: Row) -> None:
     status = row["jsonBody"]["status"]
-    if status in _FINAL:
+    if status in FINAL:
         raise conflict(
             "ENCOUNTER_LOCKED",
             "ENCOUNTER",
             f"The encounter is {status} and cannot change",
             status=status,
         )
+
+
+def _assessment(call: Call, name: Any) -> dict[str, Any]:
+    template = call.tenant.assessment_templates.get(name) if isinstance(name, str) else None
+    if template is None:
+        raise bad_request(
+            "ASSESSMENT_NOT_FOUND", "ASSESSMENT", "No such assessment", field="assessmentName"
+        )
+    return template
 
 
 def list_encounters(call: Call) -> Reply:
@@ -94,7 +119,7 @@ def list_encounters(call: Call) -> Reply:
     ids = [
         row_id
         for row_id in call.env.encounters_of.of(call.params["patient_id"])
-        if table.rows[row_id]["jsonBody"]["status"] != "DELETED"
+        if table.rows[row_id]["jsonBody"]["status"] != DELETED
     ]
     chosen = [ids[index] for index in page.slice(len(ids))]
     return bytes_reply(meta_info_page(render(table, chosen), len(ids), page))
@@ -111,46 +136,46 @@ def create(call: Call) -> Reply:
             "No such encounter template",
             field="templateName",
         )
-    for name in template.get("assessments", ()):  # check before writing anything
-        if name not in call.tenant.assessment_templates:
-            raise bad_request(
-                "ASSESSMENT_NOT_FOUND", "ENCOUNTER", "The template's assessment is missing"
-            )
+    forms = [_assessment(call, name) for name in template.get("assessmentNames") or ()]
     who = actor(call)
-    encounter_id = call.backend.new_id()
     stamp = call.stamp()
-    event = appointment(call, spec.get("currentScheduledAppointment"), stamp, who)
-    fields = {
-        "title": spec.get("title"),
-        "description": spec.get("description"),
-        "notes": spec.get("notes"),
-        "type": template["name"],
-        "templateName": template["name"],
-        "templateTitle": template.get("title"),
-        "status": "OPEN",
-        "startDatetime": event["startDateTime"] if event else None,
-        "endDatetime": event["endDateTime"] if event else None,
-        "calendarEventId": event["id"] if event else None,
-        "currentScheduledAppointment": event,
-        "ownerUserId": who.id,
-        "ownerUserName": who.name,
-    }
-    row = {
-        "id": encounter_id,
-        "patientId": owner["id"],
-        "cdtId": stable_uuid(call.tenant.name, "encounter-cdt"),
-        "version": 1,
-        "jsonBody": cdt_body(encounter_id, fields, stamp, who),
-        "cdtName": ENCOUNTER_CDT_NAME,
-    }
-    call.env.encounters.put(encounter_id, row, stamp)
-    call.env.encounters_of.add(owner["id"], encounter_id)
-    for name in template.get("assessments", ()):
-        made = assessments.new_assessment(
-            call, owner["id"], call.tenant.assessment_templates[name], "DRAFT", {}
+    event = _appointment(call, spec.get("currentScheduledAppointment"), stamp, who)
+    encounter_id, disposition_id = call.backend.new_id(), call.backend.new_id()
+    env, tenant = call.env, call.tenant
+    row = encounter_row(
+        encounter_id,
+        owner["id"],
+        template,
+        spec,
+        tenant=tenant,
+        event=event,
+        owner=_owner(call, event, who),
+        disposition_id=disposition_id,
+        stamp=stamp,
+        who=who,
+    )
+    env.encounters.put(encounter_id, row, stamp)
+    env.encounters_of.add(owner["id"], encounter_id)
+    disposition = disposition_row(
+        disposition_id, owner["id"], encounter_id, tenant=tenant, stamp=stamp, who=who
+    )
+    env.dispositions.put(disposition_id, disposition, stamp)
+    for form in forms:
+        link_id = call.backend.new_id()
+        link = link_row(
+            link_id,
+            owner["id"],
+            encounter_id,
+            form,
+            record_id=None,
+            from_template=True,
+            tenant=tenant,
+            stamp=stamp,
+            who=who,
         )
-        call.env.encounter_assessments.add(encounter_id, made["id"])
-    return bytes_reply(render_one(call.env.encounters, encounter_id), 201)
+        env.encounter_links.put(link_id, link, stamp)
+        env.links_of.add(encounter_id, link_id)
+    return bytes_reply(render_one(env.encounters, encounter_id), 201)
 
 
 def get(call: Call) -> Reply:
@@ -159,12 +184,27 @@ def get(call: Call) -> Reply:
 
 def _set(call: Call, row: Row, changes: dict[str, Any]) -> int:
     stamp = call.stamp()
+    who = actor(call)
     body = {**row["jsonBody"], **changes}
-    touch(body, stamp, actor(call), snake=True)
-    call.env.encounters.put(
-        row["id"], {**row, "jsonBody": body, "version": row["version"] + 1}, stamp
-    )
+    status = changes.get("status")
+    if status == OPEN and row["jsonBody"]["status"] != OPEN:
+        started(body, stamp, who)
+    elif status == COMPLETED:
+        ended(body, stamp)
+    touch(body, stamp, who, snake=True)
+    call.env.encounters.put(row["id"], {**row, "jsonBody": body}, stamp)
     return stamp
+
+
+def _linked_records(call: Call, encounter_id: str) -> list[str]:
+    """The assessment records the encounter's links point to."""
+    links = call.env.encounter_links.rows
+    return [
+        record_id
+        for link_id in call.env.links_of.of(encounter_id)
+        if (record_id := links[link_id]["jsonBody"]["assessmentRecordId"]) is not None
+        and record_id in call.env.assessments
+    ]
 
 
 def update(call: Call) -> Reply:
@@ -174,8 +214,8 @@ def update(call: Call) -> Reply:
     if changes.get("status") is None:
         changes.pop("status", None)
     stamp = _set(call, row, changes)
-    if changes.get("status") == "COMPLETED":
-        assessments.lock(call.env, call.env.encounter_assessments.of(row["id"]), stamp)
+    if changes.get("status") == COMPLETED:
+        assessments.lock(call.env, _linked_records(call, row["id"]), stamp)
         emit(
             call,
             "ENCOUNTER_COMPLETED",
@@ -190,85 +230,125 @@ def update(call: Call) -> Reply:
 def delete(call: Call) -> Reply:
     row = _find(call)
     _editable(row)
-    _set(call, row, {"status": "DELETED"})
+    _set(call, row, {"status": DELETED})
     return NO_CONTENT
 
 
 def full(call: Call) -> Reply:
     row = _find(call)
-    links = []
-    for record_id in call.env.encounter_assessments.of(row["id"]):
-        record = call.env.assessments.rows.get(record_id)
-        if record is not None:
-            links.append(
-                {
-                    "assessmentRecordId": record_id,
-                    "assessmentName": record["assessmentName"],
-                    "status": record["status"],
-                    "locked": record["status"] == assessments.LOCKED,
-                }
-            )
-    return json_reply(
-        {
-            "encounter": row,
-            "disposition": None,
-            "calendarEvent": row["jsonBody"].get("currentScheduledAppointment"),
-            "assessmentLinks": links,
-            "comments": [],
-        }
+    body = row["jsonBody"]
+    event = body.get("calendarEvent")
+    host = call.tenant.user(event["hostId"]) if event and event.get("hostId") else None
+    links = call.env.encounter_links
+    parts = {
+        "encounter": render_one(call.env.encounters, row["id"]),
+        "disposition": (
+            render_one(call.env.dispositions, body["dispositionId"])
+            if body.get("dispositionId") in call.env.dispositions
+            else b"null"
+        ),
+        "calendarEvent": _json.dumps(event),
+        "userRelatedToCalendarEvent": _json.dumps(as_related_user(host) if host else None),
+        "assessmentLinks": b"[" + b",".join(render(links, call.env.links_of.of(row["id"]))) + b"]",
+        "comments": b"[]",
+    }
+    return bytes_reply(
+        b"{" + b",".join(_json.dumps(key) + b":" + value for key, value in parts.items()) + b"}"
     )
 
 
-def list_assessments(call: Call) -> Reply:
-    row = _find(call)
-    ids = [i for i in call.env.encounter_assessments.of(row["id"]) if i in call.env.assessments]
-    return bytes_reply(b"[" + b",".join(render(call.env.assessments, ids)) + b"]")
+# --- assessment links -------------------------------------------------------------------------
 
 
-def add_assessment(call: Call) -> Reply:
-    row = _find(call)
-    _editable(row)
-    body = call.json_object()
-    template = call.tenant.assessment_templates.get(body["assessmentName"])
-    if template is None:
-        raise bad_request(
-            "ASSESSMENT_NOT_FOUND", "ASSESSMENT", "No such assessment", field="assessmentName"
-        )
-    made = assessments.new_assessment(call, row["patientId"], template, "DRAFT", {})
-    call.env.encounter_assessments.add(row["id"], made["id"])
-    record = assessments.find(call, made["id"])
-    if body.get("answers") or body.get("status"):
-        return assessments.change(
-            call, record, status=body.get("status"), answers=body.get("answers") or {}, replace=True
-        )
-    return bytes_reply(render_one(call.env.assessments, made["id"]), 201)
-
-
-def _linked(call: Call) -> Row:
-    row = _find(call)
-    record_id = call.params["record_id"]
-    if record_id not in call.env.encounter_assessments.of(row["id"]):
+def _answering(call: Call, row: Row, form: dict[str, Any], record_id: Any) -> str | None:
+    """The assessment record a link may point to: the patient's, of the link's assessment."""
+    if record_id is None:
+        return None
+    record = call.env.assessments.get(record_id) if isinstance(record_id, str) else None
+    if record is None or record["patientId"] != row["patientId"]:
         raise not_found(
             "ASSESSMENT_RECORD_NOT_FOUND", "ASSESSMENT", "Assessment record doesn't exist"
         )
-    return assessments.find(call, record_id)
+    if record["assessmentName"] != form["name"]:
+        raise bad_request(
+            "ASSESSMENT_NAME_MISMATCH",
+            "ASSESSMENT",
+            "The record answers another assessment",
+            field="assessmentRecordId",
+        )
+    return str(record_id)
 
 
-def get_assessment(call: Call) -> Reply:
-    return bytes_reply(render_one(call.env.assessments, _linked(call)["id"]))
+def _link(call: Call) -> tuple[Row, Row]:
+    row = _find(call)
+    link_id = call.params["link_id"]
+    if link_id not in call.env.links_of.of(row["id"]):
+        raise not_found(
+            "ENCOUNTER_ASSESSMENT_NOT_FOUND", "ENCOUNTER", "Encounter assessment doesn't exist"
+        )
+    return row, call.env.encounter_links.rows[link_id]
 
 
-def put_assessment(call: Call) -> Reply:
-    record = _linked(call)
+def list_links(call: Call) -> Reply:
+    row = _find(call)
+    ids = call.env.links_of.of(row["id"])
+    return bytes_reply(b"[" + b",".join(render(call.env.encounter_links, ids)) + b"]")
+
+
+def add_link(call: Call) -> Reply:
+    row = _find(call)
+    _editable(row)
     body = call.json_object()
-    return assessments.change(
-        call, record, status=body.get("status"), answers=body.get("answers") or {}, replace=True
+    form = _assessment(call, body["assessmentName"])
+    record_id = _answering(call, row, form, body.get("assessmentRecordId"))
+    link_id = call.backend.new_id()
+    stamp = call.stamp()
+    link = link_row(
+        link_id,
+        row["patientId"],
+        row["id"],
+        form,
+        record_id=record_id,
+        from_template=False,
+        tenant=call.tenant,
+        stamp=stamp,
+        who=actor(call),
     )
+    call.env.encounter_links.put(link_id, link, stamp)
+    call.env.links_of.add(row["id"], link_id)
+    return bytes_reply(render_one(call.env.encounter_links, link_id), 201)
+
+
+def get_link(call: Call) -> Reply:
+    _, link = _link(call)
+    return bytes_reply(render_one(call.env.encounter_links, link["id"]))
+
+
+def update_link(call: Call) -> Reply:
+    row, link = _link(call)
+    _editable(row)
+    changes = call.json_object()
+    body = dict(link["jsonBody"])
+    if "assessmentRecordId" in changes:
+        form = _assessment(call, body["assessmentName"])
+        body["assessmentRecordId"] = _answering(call, row, form, changes["assessmentRecordId"])
+    stamp = call.stamp()
+    touch(body, stamp, actor(call), snake=True)
+    call.env.encounter_links.put(link["id"], {**link, "jsonBody": body}, stamp)
+    return bytes_reply(render_one(call.env.encounter_links, link["id"]))
+
+
+def delete_link(call: Call) -> Reply:
+    row, link = _link(call)
+    _editable(row)
+    call.env.encounter_links.delete(link["id"])
+    call.env.links_of.remove(row["id"], link["id"])
+    return NO_CONTENT
 
 
 _PATH = "/patients/{patient_id}/encounters"
-_ENCOUNTER = ref("cdt_record.json")
-_ASSESSMENT = ref("assessment_record.json")
+_RECORD = ref("cdt_record.json")
+_LINK = _PATH + "/{encounter_id}/assessments/{link_id}"
 ROUTES = (
     Route(
         "GET",
@@ -277,7 +357,7 @@ ROUTES = (
         "List a patient's encounters",
         RESOURCE,
         "read",
-        responses={200: meta_shape(_ENCOUNTER)},
+        responses={200: meta_shape(_RECORD)},
         query=PAGE_PARAMS,
     ),
     Route(
@@ -288,7 +368,7 @@ ROUTES = (
         RESOURCE,
         "create",
         request_body="encounter_create.json",
-        responses={201: _ENCOUNTER},
+        responses={201: _RECORD},
     ),
     Route(
         "GET",
@@ -297,7 +377,7 @@ ROUTES = (
         "Get an encounter",
         RESOURCE,
         "read",
-        responses={200: _ENCOUNTER},
+        responses={200: _RECORD},
     ),
     Route(
         "PATCH",
@@ -307,7 +387,7 @@ ROUTES = (
         RESOURCE,
         "update",
         request_body="encounter_update.json",
-        responses={200: _ENCOUNTER},
+        responses={200: _RECORD},
     ),
     Route(
         "DELETE",
@@ -322,7 +402,7 @@ ROUTES = (
         "GET",
         "/patients/{patient_id}/full-encounters/{encounter_id}",
         full,
-        "Get an encounter with its disposition, calendar event and assessment links",
+        "Get an encounter with its disposition, calendar event, host and assessment links",
         RESOURCE,
         "read",
         responses={200: ref("full_encounter.json")},
@@ -330,39 +410,48 @@ ROUTES = (
     Route(
         "GET",
         _PATH + "/{encounter_id}/assessments",
-        list_assessments,
-        "List the encounter's assessment records",
+        list_links,
+        "List the encounter's assessment links",
         RESOURCE,
         "read",
-        responses={200: array(_ASSESSMENT)},
+        responses={200: array(_RECORD)},
     ),
     Route(
         "POST",
         _PATH + "/{encounter_id}/assessments",
-        add_assessment,
-        "Add an assessment record to the encounter",
+        add_link,
+        "Link an assessment to the encounter",
         RESOURCE,
         "update",
-        request_body="assessment_record_write.json",
-        responses={200: _ASSESSMENT, 201: _ASSESSMENT},
+        request_body="encounter_assessment_create.json",
+        responses={201: _RECORD},
     ),
     Route(
         "GET",
-        _PATH + "/{encounter_id}/assessments/{record_id}",
-        get_assessment,
-        "Get one of the encounter's assessment records",
+        _LINK,
+        get_link,
+        "Get one of the encounter's assessment links",
         RESOURCE,
         "read",
-        responses={200: _ASSESSMENT},
+        responses={200: _RECORD},
     ),
     Route(
-        "PUT",
-        _PATH + "/{encounter_id}/assessments/{record_id}",
-        put_assessment,
-        "Replace one of the encounter's assessment records",
+        "PATCH",
+        _LINK,
+        update_link,
+        "Point an assessment link at the record that answers it",
         RESOURCE,
         "update",
-        request_body="assessment_record_write.json",
-        responses={200: _ASSESSMENT},
+        request_body="encounter_assessment_update.json",
+        responses={200: _RECORD},
+    ),
+    Route(
+        "DELETE",
+        _LINK,
+        delete_link,
+        "Remove an assessment link from the encounter",
+        RESOURCE,
+        "update",
+        responses={204: None},
     ),
 )

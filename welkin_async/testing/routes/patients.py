@@ -8,7 +8,7 @@ from typing import Any
 from welkin_async.testing._clock import parse_iso_ms
 from welkin_async.testing._errors import bad_request, conflict, not_found
 from welkin_async.testing._pagination import page_request, spring_page
-from welkin_async.testing._records import patient_row, touch
+from welkin_async.testing._records import patient_fields, patient_row, touch
 from welkin_async.testing._routing import (
     NO_CONTENT,
     Call,
@@ -96,7 +96,7 @@ def update(call: Call) -> Reply:
     call.check_writable(SCOPE, fields)
     _check_unique(call, fields, row["id"])
     call.env.unindex_patient(row)
-    updated = {**row, **fields}
+    updated = {**row, **patient_fields(fields)}
     stamp = call.stamp()
     touch(updated, stamp, actor(call))
     call.env.patients.put(row["id"], updated, stamp)
@@ -121,8 +121,12 @@ def delete(call: Call) -> Reply:
         for record_id in env.records_of.drop(key):
             env.cdt_records.delete(record_id)
     for encounter_id in env.encounters_of.drop(row["id"]):
-        env.encounters.delete(encounter_id)
-        env.encounter_assessments.drop(encounter_id)
+        encounter = env.encounters.delete(encounter_id)
+        disposition_id = encounter["jsonBody"].get("dispositionId")
+        if disposition_id in env.dispositions:
+            env.dispositions.delete(disposition_id)
+        for link_id in env.links_of.drop(encounter_id):
+            env.encounter_links.delete(link_id)
     for record_id in env.assessments_of.drop(row["id"]):
         env.assessments.delete(record_id)
     for program_key in [key for key in env.program_of if key[0] == row["id"]]:

@@ -1,7 +1,13 @@
-"""A patient's programs: list, current state, assign, move phase, history.
+"""A patient's programs: list, current state, the general update, the phase move, history.
 
-A phase that is not in the program is refused (400 ``PHASE_NOT_FOUND``); moving a program the
-patient is not in is refused (409 ``PROGRAM_NOT_ASSIGNED``).
+``PATCH .../programs/{name}`` is the general update: ``assigned`` true puts the patient in the
+program (at ``phaseName`` or its START phase), false takes them out; ``status`` sets the status;
+``phaseName`` alone moves the patient to that phase (the live API's recorded move). ``PATCH
+.../programs/{name}/phases`` is the vendor-documented move. ``GET .../programs/history/{id}``
+answers the patient program itself, its ``pathHistory`` holding every phase it went through.
+
+A phase that is not in the program is refused (400 ``PHASE_NOT_FOUND``); moving or setting the
+status of a program the patient is not in is refused (409 ``PROGRAM_NOT_ASSIGNED``).
 """
 
 from __future__ import annotations
@@ -10,13 +16,12 @@ from typing import Any
 
 from welkin_async.testing import _json
 from welkin_async.testing._errors import bad_request, conflict, not_found
-from welkin_async.testing._records import program_phase, touch, unassigned_program
+from welkin_async.testing._records import program_phase, touch_program, unassigned_program
 from welkin_async.testing._routing import Call, Reply, Route, json_reply
 from welkin_async.testing._store import Row
 from welkin_async.testing.routes._common import actor, emit, meta_info_list, patient
 from welkin_async.testing.routes._shapes import (
     PAGE_PARAMS,
-    array,
     ref,
 )
 from welkin_async.testing.routes._shapes import (
@@ -59,7 +64,9 @@ def list_programs(call: Call) -> Reply:
     return meta_info_list(
         call,
         list(call.tenant.programs.values()),
-        lambda program: _json.dumps(_state(call, program["name"]) or unassigned_program(program)),
+        lambda program: _json.dumps(
+            _state(call, program["name"]) or unassigned_program(program, call.tenant.author)
+        ),
     )
 
 
@@ -77,7 +84,7 @@ def history(call: Call) -> Reply:
     row = call.env.patient_programs.get(call.params["program_id"])
     if row is None or row["patientId"] != call.params["patient_id"]:
         raise not_found("PATIENT_PROGRAM_NOT_FOUND", "PROGRAM", "No such patient program")
-    return json_reply(row["pathHistory"])
+    return json_reply(row)
 
 
 def _assign(call: Call, program: dict[str, Any], phase_name: str | None) -> Row:
@@ -87,7 +94,7 @@ def _assign(call: Call, program: dict[str, Any], phase_name: str | None) -> Row:
     entry = program_phase(phase, stamp, who, call.tenant.formation_version)
     existing = _state(call, program["name"])
     row_id = existing["id"] if existing else call.backend.new_id()
-    row = unassigned_program(program) | {
+    row = unassigned_program(program, call.tenant.author) | {
         "id": row_id,
         "patientId": call.params["patient_id"],
         "assigned": True,
@@ -98,16 +105,14 @@ def _assign(call: Call, program: dict[str, Any], phase_name: str | None) -> Row:
         "createdAt": existing["createdAt"] if existing else entry["timestamp"],
         "createdByName": existing["createdByName"] if existing else who.name,
     }
-    touch(row, stamp, who)
+    touch_program(row, stamp, who)
     call.env.patient_programs.put(row_id, row, stamp)
     call.env.program_of[(call.params["patient_id"], program["name"])] = row_id
     return row
 
 
 def _move(call: Call, program: dict[str, Any], phase_name: str) -> Row:
-    existing = _state(call, program["name"])
-    if existing is None or not existing["assigned"]:
-        raise conflict("PROGRAM_NOT_ASSIGNED", "PROGRAM", "The patient is not in this program")
+    existing = _assigned_state(call, program)
     phase = _phase(program, phase_name)
     stamp = call.stamp()
     who = actor(call)
@@ -118,7 +123,7 @@ def _move(call: Call, program: dict[str, Any], phase_name: str) -> Row:
         "pathHistory": [*existing["pathHistory"], entry],
         "status": "COMPLETED" if phase.get("type") == "FINISH" else "IN_PROGRESS",
     }
-    touch(row, stamp, who)
+    touch_program(row, stamp, who)
     call.env.patient_programs.put(row["id"], row, stamp)
     emit(
         call,
@@ -131,28 +136,49 @@ def _move(call: Call, program: dict[str, Any], phase_name: str) -> Row:
     return row
 
 
+def _assigned_state(call: Call, program: dict[str, Any]) -> Row:
+    existing = _state(call, program["name"])
+    if existing is None or not existing["assigned"]:
+        raise conflict("PROGRAM_NOT_ASSIGNED", "PROGRAM", "The patient is not in this program")
+    return existing
+
+
+def _with_status(call: Call, row: Row, status: str) -> Row:
+    updated = {**row, "status": status}
+    stamp = call.stamp()
+    touch_program(updated, stamp, actor(call))
+    call.env.patient_programs.put(row["id"], updated, stamp)
+    return updated
+
+
 def update(call: Call) -> Reply:
     patient(call)
     program = _program(call)
     body = call.json_object()
-    assigned, phase_name = body.get("assigned"), body.get("phaseName")
+    assigned, status, phase_name = body.get("assigned"), body.get("status"), body.get("phaseName")
+    if assigned is None and status is None and phase_name is None:
+        raise bad_request(
+            "PROGRAM_UPDATE_EMPTY",
+            "PROGRAM",
+            "Give assigned, status or phaseName",
+            field="phaseName",
+        )
     if assigned is False:
         existing = _state(call, program["name"])
         if existing is None:
             raise conflict("PROGRAM_NOT_ASSIGNED", "PROGRAM", "The patient is not in this program")
-        row = {**existing, "assigned": False, "status": "CANCELLED"}
-        stamp = call.stamp()
-        touch(row, stamp, actor(call))
-        call.env.patient_programs.put(row["id"], row, stamp)
-        return json_reply(row)
+        row = {**existing, "assigned": False}
+        return json_reply(_with_status(call, row, status or "CANCELLED"))
     current_state = _state(call, program["name"])
     if assigned is True and (current_state is None or not current_state["assigned"]):
-        return json_reply(_assign(call, program, phase_name))
-    if phase_name is None:
-        raise bad_request(
-            "PHASE_REQUIRED", "PROGRAM", "Give phaseName or assigned", field="phaseName"
-        )
-    return json_reply(_move(call, program, phase_name))
+        row = _assign(call, program, phase_name)
+    elif phase_name is not None:
+        row = _move(call, program, phase_name)
+    else:
+        row = _assigned_state(call, program)
+    if status is not None and row["status"] != status:
+        row = _with_status(call, row, status)
+    return json_reply(row)
 
 
 def move(call: Call) -> Reply:
@@ -186,16 +212,16 @@ ROUTES = (
         "GET",
         _PATH + "/history/{program_id}",
         history,
-        "The phases a patient program went through",
+        "A patient program by id, with the phases it went through",
         RESOURCE,
         "read",
-        responses={200: array(ref("program_phase.json"))},
+        responses=_ONE,
     ),
     Route(
         "PATCH",
         _PATH + "/{program_name}",
         update,
-        "Assign, unassign or move phase",
+        "Assign, unassign, set the status or move phase",
         RESOURCE,
         "update",
         request_body="program_update.json",

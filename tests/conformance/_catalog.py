@@ -1,0 +1,876 @@
+"""The table of operations: which public SDK method answers which recorded exchange.
+
+A recording is matched to an operation by HTTP method, scope (environment or admin), a path
+pattern (anchored, trailing slash significant) and, for a few, the query; never by file name.
+``invoke`` calls the public method with the recorded arguments and returns what it returns (for
+list methods, the items gathered with ``async for``); ``answer`` is the type the recorded body
+structures into (for list methods, the page envelope).
+
+A recording no operation matches is "not covered"; :func:`family_of` still names its family.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterable, Awaitable, Callable, Mapping
+from datetime import datetime
+from typing import Any, TypeVar
+
+import attrs
+
+from tests.conformance._recordings import Recording, Scope
+from welkin_async import WelkinClient
+from welkin_async._serde import structure
+from welkin_async._unset import UNSET
+from welkin_async.errors import DecodeError
+from welkin_async.models import (
+    ApiClientToken,
+    ApiClientTokenRequest,
+    AssessmentRecord,
+    AssessmentRecordWrite,
+    AssessmentTemplate,
+    CdtBulkResult,
+    CdtBulkUpdate,
+    CdtDefinition,
+    CdtRecord,
+    EncounterAssessmentCreate,
+    EncounterAssessmentUpdate,
+    EncounterCreate,
+    EncounterTemplate,
+    EncounterUpdate,
+    FullEncounter,
+    MetaInfoPage,
+    NamedPage,
+    Patient,
+    PatientCreate,
+    PatientFilter,
+    PatientProgram,
+    PhaseChange,
+    ProgramFormation,
+    ProgramUpdate,
+    SpringPage,
+    User,
+    WebhookAudit,
+    WelkinModel,
+)
+from welkin_async.resources import EncounterAssessmentRecord, EncounterRecord, ExternalIdKind
+
+T = TypeVar("T")
+Invoke = Callable[[WelkinClient, "re.Match[str]", Recording], Awaitable[Any]]
+QueryTest = Callable[[Mapping[str, str]], bool]
+
+_EXTERNAL_ID_KINDS: dict[str, ExternalIdKind] = {"EID": "EID", "EGUID": "EGUID", "MRN": "MRN"}
+CdtRecordOfDict = CdtRecord[dict[str, Any]]
+"""What ``client.cdts(patient_id, "<cdt name>")`` reads records as."""
+
+
+class UntypedRequest(Exception):
+    """A recorded request body holds keys the SDK's write model does not type."""
+
+
+def _any_query(_: Mapping[str, str]) -> bool:
+    return True
+
+
+def _without(*names: str) -> QueryTest:
+    def test(query: Mapping[str, str]) -> bool:
+        return not any(name in query for name in names)
+
+    return test
+
+
+def _with(name: str, *values: str) -> QueryTest:
+    def test(query: Mapping[str, str]) -> bool:
+        return query.get(name) in values
+
+    return test
+
+
+_SEGMENT = re.compile(r"\{(\w+)\}")
+
+
+def _pattern(template: str) -> re.Pattern[str]:
+    """``patients/{patient_id}`` as an anchored regex whose named groups are the placeholders."""
+    parts, at = [], 0
+    for placeholder in _SEGMENT.finditer(template):
+        parts.append(re.escape(template[at : placeholder.start()]))
+        parts.append(f"(?P<{placeholder[1]}>[^/]+)")
+        at = placeholder.end()
+    parts.append(re.escape(template[at:]))
+    return re.compile("".join(parts) + r"\Z")
+
+
+@attrs.frozen
+class Operation:
+    """One public SDK method and the exchanges it makes."""
+
+    name: str  # the public method, e.g. "patients.get"
+    method: str
+    template: str  # the path after the prefix, e.g. "patients/{patient_id}"
+    scope: Scope
+    family: str
+    invoke: Invoke = attrs.field(repr=False)
+    answer: Any = None  # the type a 2xx body structures into; None: nothing is read back
+    listing: bool = False  # the method yields the items of pages of type ``answer``
+    write_model: Any = None  # the model the recorded request body must structure into
+    query: QueryTest = attrs.field(default=_any_query, repr=False)
+    token_exchange: bool = False  # the exchange is the client's own token request
+    path: re.Pattern[str] = attrs.field(init=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "path", _pattern(self.template))
+
+    def match(self, recording: Recording) -> re.Match[str] | None:
+        """The path match if this operation makes ``recording``'s exchange, else None."""
+        if recording.method != self.method or recording.scope != self.scope:
+            return None
+        if not self.query(recording.query):
+            return None
+        return self.path.match(recording.relative)
+
+
+# --- helpers the invocations share ---------------------------------------------------------------
+
+
+def page_items(page: Any) -> list[Any]:
+    """The items of a structured page envelope (or of a bare list)."""
+    if isinstance(page, NamedPage):
+        return list(page.data.content)
+    if isinstance(page, SpringPage):
+        return list(page.content)
+    if isinstance(page, MetaInfoPage):
+        return list(page.data)
+    if isinstance(page, list):
+        return page
+    raise TypeError(f"{type(page).__name__} is not a page envelope")
+
+
+def _last(last: Any, number: Any, total: Any) -> bool:
+    if isinstance(last, bool):
+        return last
+    if isinstance(number, int) and isinstance(total, int):
+        return number + 1 >= total
+    return True
+
+
+def page_is_last(page: Any) -> bool:
+    """Whether a structured page envelope says no page follows it."""
+    if isinstance(page, NamedPage):
+        page = page.data
+    if isinstance(page, SpringPage):
+        return _last(page.last, page.number, page.total_pages)
+    if isinstance(page, MetaInfoPage):
+        meta = page.meta_info
+        return _last(meta.last_page, meta.page, meta.total_pages)
+    return True
+
+
+def page_limit(recording: Recording, answer: Any) -> int | None:
+    """How many items to read from a list method: all of them (None) when the recorded page is
+    the last one, else just the recorded page's, so that no page beyond the recording is asked
+    for (the replay has only the recorded one)."""
+    if not 200 <= recording.status < 300:
+        return None
+    try:
+        page = structure(recording.response_body, answer)
+    except DecodeError:
+        return None  # the test reports the decode failure; read until the SDK stops
+    return None if page_is_last(page) else len(page_items(page))
+
+
+async def gather(source: AsyncIterable[T], limit: int | None = None) -> list[T]:
+    """The items ``async for`` yields, stopping after ``limit`` of them; closes the iteration."""
+    items: list[T] = []
+    if limit == 0:
+        return items
+    iterator = aiter(source)
+    close = getattr(iterator, "aclose", None)
+    try:
+        async for item in iterator:
+            items.append(item)
+            if limit is not None and len(items) >= limit:
+                break
+    finally:
+        if close is not None:
+            await close()
+    return items
+
+
+def written(model: type[T], body: Any) -> T:
+    """The recorded request body as the SDK's write model; ``UntypedRequest`` if the model does
+    not type every key (a typed call could not send them)."""
+    value = structure(body if body is not None else {}, model)
+    if isinstance(value, WelkinModel) and value.wire_extra:
+        keys = ", ".join(sorted(value.wire_extra))
+        raise UntypedRequest(f"{model.__name__} does not type the recorded key(s) {keys}")
+    return value
+
+
+def keywords(model: type[WelkinModel], body: Any) -> dict[str, Any]:
+    """The recorded request body as keyword arguments by attribute name (typed values), as a
+    caller of ``update(id, first_name=...)`` would pass them."""
+    value = written(model, body)
+    return {
+        a.name: getattr(value, a.name)
+        for a in attrs.fields(type(value))
+        if a.name != "wire_extra" and getattr(value, a.name) is not UNSET
+    }
+
+
+def _body(recording: Recording) -> dict[str, Any]:
+    body = recording.request_body
+    if not isinstance(body, dict):
+        raise UntypedRequest("the recorded request body is not a JSON object")
+    return body
+
+
+def _listing(
+    answer: Any, items: Callable[[WelkinClient, re.Match[str], Recording], AsyncIterable[Any]]
+) -> Invoke:
+    async def invoke(client: WelkinClient, found: re.Match[str], recording: Recording) -> Any:
+        return await gather(items(client, found, recording), page_limit(recording, answer))
+
+    return invoke
+
+
+# --- the invocations -----------------------------------------------------------------------------
+
+
+async def _patient_get(client: WelkinClient, m: re.Match[str], r: Recording) -> Any:
+    return await client.patients.get(m["patient_id"])
+
+
+async def _patient_by_external_id(client: WelkinClient, m: re.Match[str], r: Recording) -> Any:
+    kind = _EXTERNAL_ID_KINDS[r.query["type"]]  # the operation's query test allows these
+    return await client.patients.get_by_external_id(m["patient_id"], kind=kind)
+
+
+async def _patient_create(client: WelkinClient, m: re.Match[str], r: Recording) -> Any:
+    return await client.patients.create(written(PatientCreate, r.request_body))
+
+
+async def _patient_update(client: WelkinClient, m: re.Match[str], r: Recording) -> Any:
+    return await client.patients.update(m["patient_id"], **keywords(PatientCreate, _body(r)))
+
+
+async def _patient_delete(client: WelkinClient, m: re.Match[str], r: Recording) -> Any:
+    return await client.patients.delete(m["patient_id"])
+
+
+def _patients(client: WelkinClient, m: re.Match[str], r: Recording) -> AsyncIterable[Any]:
+    body = r.request_body
+    chosen = written(PatientFilter, body) if body not in (None, {}) else None
+    return client.patients.list(chosen)
+
+
+def _cdt_records(client: WelkinClient, m: re.Match[str], r: Recording) -> AsyncIterable[Any]:
+    query = r.query
+    fields = query["fields"].split(",") if "fields" in query else None
+    starts, ends = query.get("dateStart"), query.get("dateEnd")
+    return client.cdts(m["patient_id"], m["cdt_name"]).list(
+        fields=fields,
+        date_start=datetime.fromisoformat(starts) if starts is not None else None,
+        date_end=datetime.fromisoformat(ends) if ends is not None else None,
+    )
+
+
+async def _cdt_create(client: WelkinClient, m: re.Match[str], r: Recording) -> Any:
+    values = {key: value for key, value in _body(r).items() if key != "cdtName"}
+    return await client.cdts(m["patient_id"], m["cdt_name"]).create(values)
+
+
+async def _cdt_get(client: WelkinClient, m: re.Match[str], r: Recording) -> Any:
+    return await client.cdts(m["patient_id"], m["cdt_name"]).get(m["record_id"])
+
+
+async def _cdt_update(client: WelkinClient, m: re.Match[str], r: Recording) -> Any:
+    records = client.cdts(m["patient_id"], m["cdt_name"])
+    return await records.update(m["record_id"], _body(r))
+
+
+async def _cdt_delete(client: WelkinClient, m: re.Match[str], r: Recording) -> Any:
+    return await client.cdts(m["patient_id"], m["cdt_name"]).delete(m["record_id"])
+
+
+async def _cdt_bulk_update(client: WelkinClient, m: re.Match[str], r: Recording) -> Any:
+    rows = {str(row.id): row.json_body for row in written(CdtBulkUpdate, r.request_body).rows}
+    return await client.cdts(m["patient_id"], m["cdt_name"]).bulk_update(rows)
+
+
+def _programs(client: WelkinClient, m: re.Match[str], r: Recording) -> AsyncIterable[Any]:
+    return client.programs(m["patient_id"]).list()
+
+
+async def _program_current(client: WelkinClient, m: re.Match[str], r: Recording) -> Any:
+    return await client.programs(m["patient_id"]).current(m["program_name"])
+
+
+async def _program_history(client: WelkinClient, m: re.Match[str], r: Recording) -> Any:
+    return await client.programs(m["patient_id"]).history(m["program_id"])
+
+
+async def _program_update(client: WelkinClient, m: re.Match[str], r: Recording) -> Any:
+    given = keywords(ProgramUpdate, _body(r))
+    return await client.programs(m["patient_id"]).update(m["program_name"], **given)
+
+
+async def _program_move(client: WelkinClient, m: re.Match[str], r: Recording) -> Any:
+    phase = written(PhaseChange, r.request_body).phase_name
+    return await client.programs(m["patient_id"]).move(m["program_name"], phase)
+
+
+def _encounters(client: WelkinClient, m: re.Match[str], r: Recording) -> AsyncIterable[Any]:
+    return client.encounters(m["patient_id"]).list()
+
+
+async def _encounter_create(client: WelkinClient, m: re.Match[str], r: Recording) -> Any:
+    return await client.encounters(m["patient_id"]).create(written(EncounterCreate, r.request_body))
+
+
+async def _encounter_get(client: WelkinClient, m: re.Match[str], r: Recording) -> Any:
+    return await client.encounters(m["patient_id"]).get(m["encounter_id"])
+
+
+async def _encounter_update(client: WelkinClient, m: re.Match[str], r: Recording) -> Any:
+    given = keywords(EncounterUpdate, _body(r))
+    return await client.encounters(m["patient_id"]).update(m["encounter_id"], **given)
+
+
+async def _encounter_delete(client: WelkinClient, m: re.Match[str], r: Recording) -> Any:
+    return await client.encounters(m["patient_id"]).delete(m["encounter_id"])
+
+
+async def _encounter_full(client: WelkinClient, m: re.Match[str], r: Recording) -> Any:
+    return await client.encounters(m["patient_id"]).full(m["encounter_id"])
+
+
+def _links(client: WelkinClient, m: re.Match[str]) -> Any:
+    return client.encounters(m["patient_id"]).assessments(m["encounter_id"])
+
+
+async def _link_list(client: WelkinClient, m: re.Match[str], r: Recording) -> Any:
+    return await _links(client, m).list()
+
+
+async def _link_get(client: WelkinClient, m: re.Match[str], r: Recording) -> Any:
+    return await _links(client, m).get(m["link_id"])
+
+
+async def _link_create(client: WelkinClient, m: re.Match[str], r: Recording) -> Any:
+    return await _links(client, m).create(written(EncounterAssessmentCreate, r.request_body))
+
+
+async def _link_update(client: WelkinClient, m: re.Match[str], r: Recording) -> Any:
+    given = keywords(EncounterAssessmentUpdate, _body(r))
+    return await _links(client, m).update(m["link_id"], **given)
+
+
+async def _link_delete(client: WelkinClient, m: re.Match[str], r: Recording) -> Any:
+    return await _links(client, m).delete(m["link_id"])
+
+
+def _assessment_records(client: WelkinClient, m: re.Match[str], r: Recording) -> AsyncIterable[Any]:
+    return client.assessment_records(m["patient_id"]).list()
+
+
+async def _assessment_create(client: WelkinClient, m: re.Match[str], r: Recording) -> Any:
+    record = written(AssessmentRecordWrite, r.request_body)
+    return await client.assessment_records(m["patient_id"]).create(record)
+
+
+async def _assessment_get(client: WelkinClient, m: re.Match[str], r: Recording) -> Any:
+    return await client.assessment_records(m["patient_id"]).get(m["record_id"])
+
+
+async def _assessment_update(client: WelkinClient, m: re.Match[str], r: Recording) -> Any:
+    record = written(AssessmentRecordWrite, r.request_body)
+    return await client.assessment_records(m["patient_id"]).update(m["record_id"], record)
+
+
+async def _assessment_answer(client: WelkinClient, m: re.Match[str], r: Recording) -> Any:
+    return await client.assessment_records(m["patient_id"]).answer(m["record_id"], _body(r))
+
+
+async def _assessment_delete(client: WelkinClient, m: re.Match[str], r: Recording) -> Any:
+    return await client.assessment_records(m["patient_id"]).delete(m["record_id"])
+
+
+async def _formation_cdts(client: WelkinClient, m: re.Match[str], r: Recording) -> Any:
+    return await client.formations.cdts(m["version"])
+
+
+async def _formation_programs(client: WelkinClient, m: re.Match[str], r: Recording) -> Any:
+    return await client.formations.programs(m["version"])
+
+
+async def _formation_encounters(client: WelkinClient, m: re.Match[str], r: Recording) -> Any:
+    return await client.formations.encounter_templates(m["version"])
+
+
+async def _formation_assessments(client: WelkinClient, m: re.Match[str], r: Recording) -> Any:
+    return await client.formations.assessments(m["version"])
+
+
+def _users(client: WelkinClient, m: re.Match[str], r: Recording) -> AsyncIterable[Any]:
+    return client.users.list()
+
+
+async def _user_get(client: WelkinClient, m: re.Match[str], r: Recording) -> Any:
+    return await client.users.get(m["user_id"])
+
+
+def _deliveries(client: WelkinClient, m: re.Match[str], r: Recording) -> AsyncIterable[Any]:
+    return client.webhooks.deliveries()
+
+
+async def _token_exchange(client: WelkinClient, m: re.Match[str], r: Recording) -> Any:
+    """Any call makes the client exchange its secret first; this one reads the answer raw."""
+    return await client.request("GET", "formations/{version}/cdts", path_params={"version": "1"})
+
+
+# --- the table -----------------------------------------------------------------------------------
+
+_P = "patients/{patient_id}"
+_ENV: Scope = "environment"
+_ADMIN: Scope = "admin"
+
+OPERATIONS: tuple[Operation, ...] = (
+    # patients
+    Operation(
+        "patients.get", "GET", _P, _ENV, "patients", _patient_get, Patient, query=_without("type")
+    ),
+    Operation(
+        "patients.get_by_external_id",
+        "GET",
+        _P,
+        _ENV,
+        "patients",
+        _patient_by_external_id,
+        Patient,
+        query=_with("type", *_EXTERNAL_ID_KINDS),
+    ),
+    Operation(
+        "patients.create",
+        "POST",
+        "patients",
+        _ENV,
+        "patients",
+        _patient_create,
+        Patient,
+        write_model=PatientCreate,
+    ),
+    Operation(
+        "patients.update",
+        "PATCH",
+        _P,
+        _ENV,
+        "patients",
+        _patient_update,
+        Patient,
+        write_model=PatientCreate,
+    ),
+    Operation("patients.delete", "DELETE", _P, _ENV, "patients", _patient_delete),
+    Operation(
+        "patients.list",
+        "POST",
+        "by-filter/patients",
+        _ENV,
+        "patients",
+        _listing(SpringPage[Patient], _patients),
+        SpringPage[Patient],
+        listing=True,
+        write_model=PatientFilter,
+    ),
+    # CDT records
+    Operation(
+        "cdts.list",
+        "GET",
+        _P + "/cdts/{cdt_name}",
+        _ENV,
+        "cdts",
+        _listing(NamedPage[CdtRecordOfDict], _cdt_records),
+        NamedPage[CdtRecordOfDict],
+        listing=True,
+    ),
+    Operation(
+        "cdts.create", "POST", _P + "/cdts/{cdt_name}", _ENV, "cdts", _cdt_create, CdtRecordOfDict
+    ),
+    Operation(
+        "cdts.bulk_update",
+        "PATCH",
+        _P + "/cdts/{cdt_name}",
+        _ENV,
+        "cdts",
+        _cdt_bulk_update,
+        CdtBulkResult,
+        write_model=CdtBulkUpdate,
+    ),
+    Operation(
+        "cdts.get",
+        "GET",
+        _P + "/cdts/{cdt_name}/{record_id}",
+        _ENV,
+        "cdts",
+        _cdt_get,
+        CdtRecordOfDict,
+    ),
+    Operation(
+        "cdts.update",
+        "PATCH",
+        _P + "/cdts/{cdt_name}/{record_id}",
+        _ENV,
+        "cdts",
+        _cdt_update,
+        CdtRecordOfDict,
+    ),
+    Operation(
+        "cdts.delete", "DELETE", _P + "/cdts/{cdt_name}/{record_id}", _ENV, "cdts", _cdt_delete
+    ),
+    # programs
+    Operation(
+        "programs.list",
+        "GET",
+        _P + "/programs",
+        _ENV,
+        "programs",
+        _listing(MetaInfoPage[PatientProgram], _programs),
+        MetaInfoPage[PatientProgram],
+        listing=True,
+    ),
+    Operation(
+        "programs.current",
+        "GET",
+        _P + "/programs/current/{program_name}",
+        _ENV,
+        "programs",
+        _program_current,
+        PatientProgram,
+    ),
+    Operation(
+        "programs.history",
+        "GET",
+        _P + "/programs/history/{program_id}",
+        _ENV,
+        "programs",
+        _program_history,
+        PatientProgram,
+    ),
+    Operation(
+        "programs.update",
+        "PATCH",
+        _P + "/programs/{program_name}",
+        _ENV,
+        "programs",
+        _program_update,
+        PatientProgram,
+        write_model=ProgramUpdate,
+    ),
+    Operation(
+        "programs.move",
+        "PATCH",
+        _P + "/programs/{program_name}/phases",
+        _ENV,
+        "programs",
+        _program_move,
+        PatientProgram,
+        write_model=PhaseChange,
+    ),
+    # encounters
+    Operation(
+        "encounters.list",
+        "GET",
+        _P + "/encounters",
+        _ENV,
+        "encounters",
+        _listing(MetaInfoPage[EncounterRecord], _encounters),
+        MetaInfoPage[EncounterRecord],
+        listing=True,
+    ),
+    Operation(
+        "encounters.create",
+        "POST",
+        _P + "/encounters",
+        _ENV,
+        "encounters",
+        _encounter_create,
+        EncounterRecord,
+        write_model=EncounterCreate,
+    ),
+    Operation(
+        "encounters.get",
+        "GET",
+        _P + "/encounters/{encounter_id}",
+        _ENV,
+        "encounters",
+        _encounter_get,
+        EncounterRecord,
+    ),
+    Operation(
+        "encounters.update",
+        "PATCH",
+        _P + "/encounters/{encounter_id}",
+        _ENV,
+        "encounters",
+        _encounter_update,
+        EncounterRecord,
+        write_model=EncounterUpdate,
+    ),
+    Operation(
+        "encounters.delete",
+        "DELETE",
+        _P + "/encounters/{encounter_id}",
+        _ENV,
+        "encounters",
+        _encounter_delete,
+    ),
+    Operation(
+        "encounters.full",
+        "GET",
+        _P + "/full-encounters/{encounter_id}",
+        _ENV,
+        "encounters",
+        _encounter_full,
+        FullEncounter,
+    ),
+    Operation(
+        "encounters.assessments.list",
+        "GET",
+        _P + "/encounters/{encounter_id}/assessments",
+        _ENV,
+        "encounters",
+        _link_list,
+        list[EncounterAssessmentRecord],
+    ),
+    Operation(
+        "encounters.assessments.create",
+        "POST",
+        _P + "/encounters/{encounter_id}/assessments",
+        _ENV,
+        "encounters",
+        _link_create,
+        EncounterAssessmentRecord,
+        write_model=EncounterAssessmentCreate,
+    ),
+    Operation(
+        "encounters.assessments.get",
+        "GET",
+        _P + "/encounters/{encounter_id}/assessments/{link_id}",
+        _ENV,
+        "encounters",
+        _link_get,
+        EncounterAssessmentRecord,
+    ),
+    Operation(
+        "encounters.assessments.update",
+        "PATCH",
+        _P + "/encounters/{encounter_id}/assessments/{link_id}",
+        _ENV,
+        "encounters",
+        _link_update,
+        EncounterAssessmentRecord,
+        write_model=EncounterAssessmentUpdate,
+    ),
+    Operation(
+        "encounters.assessments.delete",
+        "DELETE",
+        _P + "/encounters/{encounter_id}/assessments/{link_id}",
+        _ENV,
+        "encounters",
+        _link_delete,
+    ),
+    # assessment records
+    Operation(
+        "assessment_records.list",
+        "GET",
+        _P + "/assessment-records",
+        _ENV,
+        "assessment-records",
+        _listing(SpringPage[AssessmentRecord], _assessment_records),
+        SpringPage[AssessmentRecord],
+        listing=True,
+    ),
+    Operation(
+        "assessment_records.create",
+        "POST",
+        _P + "/assessment-records",
+        _ENV,
+        "assessment-records",
+        _assessment_create,
+        AssessmentRecord,
+        write_model=AssessmentRecordWrite,
+    ),
+    Operation(
+        "assessment_records.get",
+        "GET",
+        _P + "/assessment-records/{record_id}",
+        _ENV,
+        "assessment-records",
+        _assessment_get,
+        AssessmentRecord,
+    ),
+    Operation(
+        "assessment_records.update",
+        "PUT",
+        _P + "/assessment-records/{record_id}",
+        _ENV,
+        "assessment-records",
+        _assessment_update,
+        AssessmentRecord,
+        write_model=AssessmentRecordWrite,
+    ),
+    Operation(
+        "assessment_records.answer",
+        "PUT",
+        _P + "/assessment-records/{record_id}/answers",
+        _ENV,
+        "assessment-records",
+        _assessment_answer,
+        AssessmentRecord,
+    ),
+    Operation(
+        "assessment_records.delete",
+        "DELETE",
+        _P + "/assessment-records/{record_id}",
+        _ENV,
+        "assessment-records",
+        _assessment_delete,
+    ),
+    # formations (lists only: items by name have no method)
+    Operation(
+        "formations.cdts",
+        "GET",
+        "formations/{version}/cdts",
+        _ENV,
+        "formations",
+        _formation_cdts,
+        list[CdtDefinition],
+    ),
+    Operation(
+        "formations.programs",
+        "GET",
+        "formations/{version}/programs",
+        _ENV,
+        "formations",
+        _formation_programs,
+        list[ProgramFormation],
+    ),
+    Operation(
+        "formations.encounter_templates",
+        "GET",
+        "formations/{version}/encounters",
+        _ENV,
+        "formations",
+        _formation_encounters,
+        list[EncounterTemplate],
+    ),
+    Operation(
+        "formations.assessments",
+        "GET",
+        "formations/{version}/assessments",
+        _ENV,
+        "formations",
+        _formation_assessments,
+        list[AssessmentTemplate],
+    ),
+    # the tenant's admin API
+    Operation(
+        "users.list",
+        "GET",
+        "users",
+        _ADMIN,
+        "users",
+        _listing(MetaInfoPage[User], _users),
+        MetaInfoPage[User],
+        listing=True,
+    ),
+    Operation(
+        "users.get",
+        "GET",
+        "users/{user_id}",
+        _ADMIN,
+        "users",
+        _user_get,
+        User,
+        query=_with("type", "ID"),
+    ),
+    Operation(
+        "webhooks.deliveries",
+        "GET",
+        "audit-webhook",
+        _ADMIN,
+        "audits",
+        _listing(MetaInfoPage[WebhookAudit], _deliveries),
+        MetaInfoPage[WebhookAudit],
+        listing=True,
+    ),
+    Operation(
+        "credentials (the secret exchange)",
+        "POST",
+        "api_clients/{client_name}",
+        _ADMIN,
+        "auth",
+        _token_exchange,
+        ApiClientToken,
+        write_model=ApiClientTokenRequest,
+        token_exchange=True,
+    ),
+)
+
+
+class AmbiguousCatalog(Exception):
+    """More than one operation matches a recording: the table must be fixed."""
+
+
+def find_operation(recording: Recording) -> tuple[Operation, re.Match[str]] | None:
+    """The one operation that makes ``recording``'s exchange, and its path match; or None."""
+    found = [(op, m) for op in OPERATIONS if (m := op.match(recording)) is not None]
+    if len(found) > 1:
+        names = ", ".join(op.name for op, _ in found)
+        raise AmbiguousCatalog(f"{recording.name} matches several operations: {names}")
+    return found[0] if found else None
+
+
+# --- families of recordings with no operation ----------------------------------------------------
+
+_PATIENT_PARTS = {
+    "care-plan": "care-plans",
+    "document-summary": "documents",
+    "emails": "messages",
+    "sms": "messages",
+    "chat": "messages",
+    "cdts": "cdts",
+    "programs": "programs",
+    "encounters": "encounters",
+    "full-encounters": "encounters",
+    "assessment-records": "assessment-records",
+}
+_ADMIN_FAMILIES = {
+    "api_clients": "auth",
+    "audit-data": "audits",
+    "audit-webhook": "audits",
+    "users": "users",
+}
+_ENVIRONMENT_FAMILIES = {
+    "calendar": "calendar",
+    "formations": "formations",
+    "users": "users",
+    "by-filter": "patients",
+    "export": "exports",
+    "patients": "patients",
+}
+
+
+def family_of(recording: Recording) -> str:
+    """The resource family of a recording: its operation's, else one named by its path."""
+    found = find_operation(recording)
+    if found is not None:
+        return found[0].family
+    segments = [s for s in recording.relative.split("/") if s]
+    if not segments:
+        return "unknown"
+    first = segments[0]
+    if recording.scope == "admin":
+        return _ADMIN_FAMILIES.get(first, first)
+    if first == "patients" and len(segments) > 2:
+        return _PATIENT_PARTS.get(segments[2], segments[2])
+    return _ENVIRONMENT_FAMILIES.get(first, first)

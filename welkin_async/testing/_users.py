@@ -1,0 +1,116 @@
+"""The tenant's users in the admin API's shape, and as other answers embed them.
+
+A user row carries what ``GET admin/users`` serves: roles and territories per environment, the
+application access, seats and flags. A calendar event's host, embedded in a full encounter as
+``userRelatedToCalendarEvent``, is the same user without its application access and with its
+``locale`` (the live API renders the two differently).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from welkin_async.testing._clock import iso_ms
+from welkin_async.testing._store import Row
+
+USERS_EPOCH_MS = 1_733_011_200_000  # 2024-12-01T00:00:00Z: users exist before the seed data
+_LOCALE = "en-US"
+
+
+def user_row(
+    user_id: str,
+    spec: Mapping[str, Any],
+    *,
+    environments: Sequence[tuple[str, str]],
+    regions: Mapping[str, Sequence[str]],
+    access_id: str,
+    author: str,
+    root: bool,
+) -> Row:
+    """A user as ``GET admin/users`` lists it; ``environments`` are ``(id, name)`` pairs."""
+    now = iso_ms(USERS_EPOCH_MS)
+    home = environments[0][1]
+    return {
+        "territories": [
+            {
+                "createdAt": now,
+                "updatedAt": now,
+                "createdBy": author,
+                "updatedBy": author,
+                "name": region,
+                "territories": list(regions.get(region, ())),
+                "instanceName": home,
+            }
+            for region in spec["territories"]
+        ],
+        "roles": [
+            {
+                "createdAt": now,
+                "updatedAt": now,
+                "permissionName": role,
+                "instanceName": home,
+                "type": "SECURITY_ROLE",
+                "primaryRole": index == 0,
+            }
+            for index, role in enumerate(spec["roles"])
+        ],
+        "policies": [],
+        "seats": ["GENERAL"],
+        "seatAssignAllowed": True,
+        "applicationAccess": {
+            "id": access_id,
+            "createdAt": now,
+            "updatedAt": now,
+            "userId": user_id,
+            "adminAccessEnabled": "admin" in spec["roles"],
+            "auditSecurityAccessEnabled": False,
+            "instanceAccesses": [
+                {
+                    "instanceId": environment_id,
+                    "instanceName": name,
+                    "instanceDescription": f"The {name} environment",
+                    "userEmailWithInstanceDomain": None,
+                    "workshopAccessEnabled": True,
+                    "auditDataAccessEnabled": False,
+                }
+                for environment_id, name in environments
+            ],
+        },
+        "id": user_id,
+        "username": spec["username"],
+        "email": spec["email"],
+        "firstName": spec["firstName"],
+        "lastName": spec["lastName"],
+        "enabled": True,
+        "mfaEnabled": False,
+        "statusType": None,
+        "createdAt": now,
+        "updatedAt": now,
+        "createdByName": author,
+        "updatedByName": author,
+        "ssoAccess": False,
+        "passwordAccess": True,
+        "terminologyName": "english",
+        "userState": "ACTIVE",
+        "customUserAttributes": {},
+        "allowedToReceiveCalls": True,
+        "userAttributes": {},
+        "_root_user": root,
+    }
+
+
+def display_name(user: Mapping[str, Any]) -> str:
+    """How the API names a user in ``...ByName`` fields."""
+    return f"{user['firstName']} {user['lastName']}"
+
+
+def as_related_user(user: Row) -> Row:
+    """The user as a full encounter embeds its calendar event's host."""
+    related = {
+        key: value
+        for key, value in user.items()
+        if key not in ("applicationAccess", "createdByName")
+    }
+    related["locale"] = _LOCALE
+    return related
