@@ -206,3 +206,25 @@ def test_a_wrong_value_is_still_reported_by_path_after_the_compiled_refusal() ->
     found = {(p.path, p.expected, p.got) for p in caught.value.problems}
     assert ("$[1].id", "UUID string", "integer") in found
     assert ("$[1].firstName", "string", "integer") in found
+
+
+def test_seldom_served_keys_are_typed_when_present_and_unknown_keys_kept() -> None:
+    """A patient without the seldom-served keys (the usual record), with some of them, or with
+    an unknown key besides, structures as cattrs does: seldom keys typed, unknown ones kept."""
+    usual = {
+        wire_name(a): None
+        for a in attrs.fields(Patient)
+        if a.name not in ("wire_extra", "id") and not a.metadata.get("seldom")
+    }
+    usual["id"] = "6f1d2c3b-0a9e-4d8c-b7a6-1e2f3a4b5c6d"
+    hook = converter.get_structure_hook(Patient)
+    for document in (
+        usual,
+        {**usual, "nric": "S1234567D"},
+        {**usual, "nric": None, "riskScore": 3},
+        {**usual, "riskScore": 3},
+    ):
+        compiled = hook(dict(document), Patient)
+        assert compiled == _diagnostic.structure(dict(document), Patient)
+        assert dict(compiled.wire_extra) == ({"riskScore": 3} if "riskScore" in document else {})
+    assert hook({**usual, "nric": "S1234567D"}, Patient).nric == "S1234567D"

@@ -40,6 +40,7 @@ from welkin_async.models._base import (
     OpenStrEnum,
     WelkinModel,
     date_as_midnight_utc,
+    seldom_served,
     wire_name,
 )
 
@@ -236,14 +237,15 @@ class _Compiler:
         fields = [a for a in attrs.fields(attrs.resolve_types(origin)) if a.name != "wire_extra"]
         types = [_bound(a.type, bindings) for a in fields]
         known = self.name(frozenset(wire_name(a) for a in fields), "known")
-        # The usual record has every key, nulls included: as many keys as fields means all of
-        # them unless one is missing and an unknown one takes its place, which the first
-        # subscript that fails sends to the general path.
-        complete = [
-            line
-            for a, tp in zip(fields, types, strict=True)
-            for line in self.field(a, tp, complete=True)
-        ]
+        # The usual record has every usual key, nulls included, and perhaps some of the keys
+        # the schema marks seldom served: the usual ones are read by subscript (the first that
+        # fails sends the record to the general path), the seldom ones with a default. Then the
+        # record has unknown keys exactly when it has more keys than were read.
+        usual = [(a, tp) for a, tp in zip(fields, types, strict=True) if not seldom_served(a)]
+        seldom = [(a, tp) for a, tp in zip(fields, types, strict=True) if seldom_served(a)]
+        complete = [line for a, tp in usual for line in self.field(a, tp, complete=True)]
+        optional = [line for a, tp in seldom for line in self.field(a, tp, complete=False)]
+        read = " + ".join([str(len(usual)), *(f"(o.{a.name} is not UNSET)" for a, _ in seldom)])
         general = [
             line
             for a, tp in zip(fields, types, strict=True)
@@ -252,13 +254,16 @@ class _Compiler:
         body = [
             "if d.__class__ is not dict: raise _Mismatch",
             f"o = _new({self.name(origin, 'cls')})",
-            f"if len(d) == {len(fields)}:",
+            f"if len(d) >= {len(usual)}:",
             "    try:",
             *(f"        {line}" for line in complete),
-            "        o.wire_extra = _NO_EXTRA",
-            "        return o",
             "    except KeyError:",
             "        pass",
+            "    else:",
+            *(f"        {line}" for line in optional),
+            f"        if len(d) == {read}: o.wire_extra = _NO_EXTRA",
+            f"        else: o.wire_extra = {{k: x for k, x in d.items() if k not in {known}}}",
+            "        return o",
             *general,
             f"if {known}.issuperset(d): o.wire_extra = _NO_EXTRA",
             f"else: o.wire_extra = {{k: x for k, x in d.items() if k not in {known}}}",

@@ -26,6 +26,7 @@ _CLASS_KEYWORDS = {
     "x-welkin-type-parameters": "type_parameters",
     "x-welkin-field-types": "field_types",
     "x-welkin-field-converters": "field_converters",
+    "x-welkin-seldom-served": "seldom_served",
 }
 # A schema's own imports, for classes its ``x-welkin-field-types`` name that no ``$ref`` brings
 # in (``CdtRecord[Encounter]`` needs ``Encounter``).

@@ -56,3 +56,22 @@ def test_every_module_carries_the_do_not_edit_header(fresh: Modules) -> None:
 def test_generation_is_deterministic(fresh: Modules, root: Path) -> None:
     """Two generations from the same schemas are byte-identical (no timestamps, stable order)."""
     assert render_core(root) == fresh
+
+
+def test_a_schema_parametrizes_its_envelopes_with_its_own_imports(fresh: Modules) -> None:
+    """``x-welkin-field-types`` with ``x-welkin-imports`` types a field as a parametrized
+    envelope (``CdtRecord[Encounter]``) and imports what it names."""
+    code = fresh[("full_encounter.py",)]
+    assert "from .encounter import Encounter\n" in code
+    assert "from .encounter_assessment import EncounterAssessment\n" in code
+    assert "    encounter: CdtRecord[Encounter]\n" in code
+    assert "assessment_links: list[CdtRecord[EncounterAssessment]] | UnsetType | None" in code
+
+
+def test_a_field_converter_runs_in_init_and_leaves_assignment_plain(fresh: Modules) -> None:
+    """``x-welkin-field-converters`` gives the field its converter, and the class no on_setattr
+    hooks (so the compiled structuring may store its slots directly)."""
+    code = fresh[("patient.py",)]
+    assert "converter=date_as_midnight_utc" in code
+    assert "@attrs.define(kw_only=True, repr=False, on_setattr=attrs.setters.NO_OP)" in code
+    assert "on_setattr" not in fresh[("user.py",)]

@@ -30,11 +30,11 @@ from welkin_async.testing._clock import iso_ms
 from welkin_async.testing._encounters import (
     COMPLETED,
     OPEN,
-    disposition_row,
     encounter_row,
     ended,
     link_row,
     started,
+    store,
 )
 from welkin_async.testing._records import (
     CDT_SYSTEM_FIELDS,
@@ -447,9 +447,17 @@ class World:
                 self.user(who)
         self.patient(patient_id)
 
-    def encounter(self, encounter_id: str, patient_id: str, recorded: Mapping[str, Any]) -> None:
+    def encounter(
+        self,
+        encounter_id: str,
+        patient_id: str,
+        recorded: Mapping[str, Any],
+        *,
+        editable: bool = False,
+    ) -> None:
         """An encounter with this id, shaped like the ``recorded`` one (its jsonBody and, from a
-        full encounter, its links): scheduled with a user, with a disposition and links."""
+        full encounter, its links): scheduled with a user, with a disposition and links. An
+        ``editable`` one is left OPEN whatever the recording ended in (the request changes it)."""
         if encounter_id in self.env.encounters:
             return
         body = recorded.get("jsonBody") or {}
@@ -487,24 +495,17 @@ class World:
             stamp=stamp,
             who=self.actor,
         )
-        if body.get("status") in (OPEN, COMPLETED):
+        status = OPEN if editable else body.get("status")
+        if status in (OPEN, COMPLETED):
             started(row["jsonBody"], stamp, owner)
-            row["jsonBody"]["status"] = body["status"]
-        if body.get("status") == COMPLETED:
+            row["jsonBody"]["status"] = status
+        if status == COMPLETED:
             ended(row["jsonBody"], stamp)
-        self.env.encounters.put(encounter_id, row, stamp)
-        self.env.encounters_of.add(patient_id, encounter_id)
-        disposition = disposition_row(
-            disposition_id,
-            patient_id,
-            encounter_id,
-            tenant=self.tenant,
-            stamp=stamp,
-            who=self.actor,
-        )
-        self.env.dispositions.put(disposition_id, disposition, stamp)
-        for link in links or [{"id": self.new_id(), "assessmentName": names[0]}]:
-            self.link(str(link["id"]), encounter_id, patient_id, str(link["assessmentName"]))
+        recorded_links = links or [{"id": self.new_id(), "assessmentName": names[0]}]
+        pairs = [
+            (str(link["id"]), self.form(str(link["assessmentName"]), ())) for link in recorded_links
+        ]
+        store(self.env, self.tenant, row, pairs, stamp=stamp, who=self.actor)
 
     def disposition_fields(self, recorded: Mapping[str, Any]) -> None:
         """The tenant's disposition defined with exactly the fields a recorded one shows."""
@@ -602,9 +603,12 @@ def _encounters(world: World, operation: str, patient_id: str) -> None:
         recorded = {}  # the answer is a link, not the encounter
     else:
         recorded = answer
-    world.encounter(encounter_id, patient_id, recorded)
+    succeeded = 200 <= world.recording.status < 300  # a refused change found it locked
+    changing = world.recording.method in ("POST", "PATCH", "PUT", "DELETE") and succeeded
+    world.encounter(encounter_id, patient_id, recorded, editable=changing)
     link_body = answer.get("jsonBody") or {}
     name = str(body.get("assessmentName") or link_body.get("assessmentName") or "asm-conformance")
+    world.form(name, ())
     if "link_id" in world.params:
         world.link(world.params["link_id"], encounter_id, patient_id, name)
     if isinstance(body.get("assessmentRecordId"), str):
@@ -629,7 +633,12 @@ def _assessment_records(world: World, operation: str, patient_id: str) -> None:
 
 
 async def arrange(world: World, operation: str) -> None:
-    """Make the acme tenant's live environment ready for the recorded request of ``operation``."""
+    """Make the acme tenant's live environment ready for the recorded request of ``operation``.
+
+    A recorded 404 needs nothing: what it did not find is left out.
+    """
+    if world.recording.status == 404:
+        return
     patient_id = world.params.get("patient_id")
     if patient_id is not None:
         world.patient(patient_id)

@@ -8,8 +8,9 @@ from typing import Any
 import pytest
 
 from tests.conftest import Connect
+from welkin_async import unstructure
 from welkin_async.errors import NotFound
-from welkin_async.models import User
+from welkin_async.models import ApplicationAccess, User
 from welkin_async.testing import WelkinEmulator
 
 UNKNOWN_USER = "00000000-0000-4000-8000-00000000abcd"
@@ -43,6 +44,26 @@ async def test_list_is_every_user_of_the_tenant(
     async with connect() as client:
         users = [user async for user in client.users.list()]
     assert [summary(u) for u in users] == [wire_summary(u) for u in welkin_emulator.tenant().users]
+
+
+async def test_a_user_reads_every_served_field_typed(
+    welkin_emulator: WelkinEmulator, connect: Connect
+) -> None:
+    """A listed user's served fields are all typed (names, roles, policies, territories, seats,
+    application access, attributes, flags): none is left in wire_extra, and it writes back as
+    served."""
+    async with connect() as client:
+        users = [user async for user in client.users.list()]
+    rows = welkin_emulator.tenant().users
+    for user, row in zip(users, rows, strict=True):
+        assert user.wire_extra == {}
+        assert unstructure(user) == row
+        assert (user.first_name, user.last_name) == (row["firstName"], row["lastName"])
+        access = user.application_access
+        assert isinstance(access, ApplicationAccess)
+        assert access.wire_extra == {}
+        assert [a.instance_name for a in access.instance_accesses or []] == ["live", "sandbox"]
+    assert [user.root_user for user in users] == [row["_root_user"] for row in rows]
 
 
 async def test_list_follows_pages(welkin_emulator: WelkinEmulator, connect: Connect) -> None:

@@ -21,11 +21,19 @@ _NO_EXTRA: Mapping[str, Any] = MappingProxyType({})
 
 WIRE_NAME = "wire_name"
 """The ``attrs`` metadata key of a field's JSON key, where it differs from the attribute name."""
+SELDOM = "seldom"
+"""The ``attrs`` metadata key marking a field the API serves only now and then (for some tenants),
+so the usual record lacks it: structuring expects the field's key only as an extra."""
 
 
 def wire_name(attribute: attrs.Attribute[Any]) -> str:
     """The JSON key that ``attribute`` is read from and written to."""
     return str(attribute.metadata.get(WIRE_NAME, attribute.name))
+
+
+def seldom_served(attribute: attrs.Attribute[Any]) -> bool:
+    """Whether the usual record lacks ``attribute``'s key (see :data:`SELDOM`)."""
+    return bool(attribute.metadata.get(SELDOM, False))
 
 
 @attrs.define(kw_only=True, repr=False)

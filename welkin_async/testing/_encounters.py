@@ -9,7 +9,8 @@ the assessment record that answers it. The seed and the routes build rows throug
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import functools
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from welkin_async.testing._calendar import local_time
@@ -23,12 +24,18 @@ from welkin_async.testing._records import (
     cdt_body,
 )
 from welkin_async.testing._store import Row
-from welkin_async.testing._tenants import Tenant, stable_uuid
+from welkin_async.testing._tenants import Environment, Tenant, stable_uuid
 
 # Encounter states: created DRAFT, OPEN once started, then COMPLETED or DELETED for good.
 DRAFT, OPEN, COMPLETED, DELETED = "DRAFT", "OPEN", "COMPLETED", "DELETED"
 FINAL = frozenset({COMPLETED, DELETED})
 _ENCOUNTER_SOURCE = {"source_type": "ENCOUNTER", "source_name": ENCOUNTER_CDT_NAME}
+
+
+@functools.cache
+def _internal_cdt_id(tenant: str, kind: str) -> str:
+    """The id of one of a tenant's internal CDTs (seeding makes thousands of rows of each)."""
+    return stable_uuid(tenant, kind)
 
 
 def _envelope(
@@ -88,7 +95,7 @@ def encounter_row(
         "local_updated_at": local_time(now),
     }
     body = cdt_body(encounter_id, fields, stamp, who)
-    cdt_id = stable_uuid(tenant.name, "encounter-cdt")
+    cdt_id = _internal_cdt_id(tenant.name, "encounter-cdt")
     return _envelope(
         encounter_id,
         patient_id,
@@ -159,7 +166,7 @@ def link_row(
         "assessmentRecordId": record_id,
     }
     body = cdt_body(link_id, fields, stamp, who)
-    cdt_id = stable_uuid(tenant.name, "encounter-assessment-cdt")
+    cdt_id = _internal_cdt_id(tenant.name, "encounter-assessment-cdt")
     return _envelope(
         link_id,
         patient_id,
@@ -168,3 +175,38 @@ def link_row(
         version=tenant.formation_version,
         cdt_name=ENCOUNTER_ASSESSMENT_CDT_NAME,
     )
+
+
+def store(
+    env: Environment,
+    tenant: Tenant,
+    row: Row,
+    links: Sequence[tuple[str, Mapping[str, Any]]],
+    *,
+    stamp: int,
+    who: Actor,
+) -> None:
+    """Store a new encounter ``row`` with its (empty) disposition and its template's links,
+    ``(link id, assessment)`` each, none answered yet."""
+    encounter_id, patient_id = row["id"], row["patientId"]
+    env.encounters.put(encounter_id, row, stamp)
+    env.encounters_of.add(patient_id, encounter_id)
+    disposition_id = row["jsonBody"]["dispositionId"]
+    disposition = disposition_row(
+        disposition_id, patient_id, encounter_id, tenant=tenant, stamp=stamp, who=who
+    )
+    env.dispositions.put(disposition_id, disposition, stamp)
+    for link_id, assessment in links:
+        link = link_row(
+            link_id,
+            patient_id,
+            encounter_id,
+            assessment,
+            record_id=None,
+            from_template=True,
+            tenant=tenant,
+            stamp=stamp,
+            who=who,
+        )
+        env.encounter_links.put(link_id, link, stamp)
+        env.links_of.add(encounter_id, link_id)

@@ -17,15 +17,7 @@ from typing import Any
 
 from welkin_async.testing._calendar import PATIENT_ROLE, event_row, participant
 from welkin_async.testing._clock import iso_ms
-from welkin_async.testing._encounters import (
-    COMPLETED,
-    OPEN,
-    disposition_row,
-    encounter_row,
-    ended,
-    link_row,
-    started,
-)
+from welkin_async.testing._encounters import COMPLETED, OPEN, encounter_row, ended, started, store
 from welkin_async.testing._records import (
     CDT_SYSTEM_FIELDS,
     Actor,
@@ -187,6 +179,7 @@ class _Seeder:
             ]
             for cdt in self.cdts
         }
+        self.blanks = {cdt["name"]: blank_fields(cdt) for cdt in self.cdts}
         self.programs = list(tenant.programs.values())
         self.templates = list(tenant.encounter_templates.values())
         self.clock_ms = SEED_EPOCH_MS
@@ -230,7 +223,7 @@ class _Seeder:
     def record(self, patient_id: str, cdt: dict[str, Any]) -> None:
         rng = self.rng
         stamp = self.stamp()
-        values = blank_fields(cdt)
+        values = dict(self.blanks[cdt["name"]])
         values.update((name, make(rng, stamp)) for name, make in self.makers[cdt["name"]])
         record_id = _uuid(rng)
         body = cdt_body(record_id, values, stamp, self.actor)
@@ -274,27 +267,11 @@ class _Seeder:
         if rng.random() < 0.5:
             ended(row["jsonBody"], stamp)
             row["jsonBody"]["status"] = COMPLETED
-        env.encounters.put(encounter_id, row, stamp)
-        env.encounters_of.add(patient["id"], encounter_id)
-        disposition = disposition_row(
-            disposition_id, patient["id"], encounter_id, tenant=tenant, stamp=stamp, who=self.actor
-        )
-        env.dispositions.put(disposition_id, disposition, stamp)
-        for name in template.get("assessmentNames") or ():
-            link_id = _uuid(rng)
-            link = link_row(
-                link_id,
-                patient["id"],
-                encounter_id,
-                tenant.assessment_templates[name],
-                record_id=None,
-                from_template=True,
-                tenant=tenant,
-                stamp=stamp,
-                who=self.actor,
-            )
-            env.encounter_links.put(link_id, link, stamp)
-            env.links_of.add(encounter_id, link_id)
+        forms = [
+            tenant.assessment_templates[name] for name in template.get("assessmentNames") or ()
+        ]
+        links = [(_uuid(rng), form) for form in forms]
+        store(env, tenant, row, links, stamp=stamp, who=self.actor)
 
     def program(self, patient_id: str) -> None:
         program = self.rng.choice(self.programs)

@@ -123,18 +123,18 @@ class Patient(WelkinModel):
     point_of_contact: Any | UnsetType = attrs.field(
         default=UNSET, metadata={"wire_name": "pointOfContact"}
     )
-    nric: str | UnsetType | None = attrs.field(default=UNSET)
+    nric: str | UnsetType | None = attrs.field(default=UNSET, metadata={"seldom": True})
     access_code: str | UnsetType | None = attrs.field(
-        default=UNSET, metadata={"wire_name": "accessCode"}
+        default=UNSET, metadata={"wire_name": "accessCode", "seldom": True}
     )
     preferable_instance_phone_id: str | UnsetType | None = attrs.field(
-        default=UNSET, metadata={"wire_name": "preferableInstancePhoneId"}
+        default=UNSET, metadata={"wire_name": "preferableInstancePhoneId", "seldom": True}
     )
     primary_phone_capabilities: Any | UnsetType = attrs.field(
-        default=UNSET, metadata={"wire_name": "primaryPhoneCapabilities"}
+        default=UNSET, metadata={"wire_name": "primaryPhoneCapabilities", "seldom": True}
     )
     """What the primary phone can do (shape not yet recorded)."""
     secondary_phone_capabilities: Any | UnsetType = attrs.field(
-        default=UNSET, metadata={"wire_name": "secondaryPhoneCapabilities"}
+        default=UNSET, metadata={"wire_name": "secondaryPhoneCapabilities", "seldom": True}
     )
     """What the secondary phone can do (shape not yet recorded)."""

@@ -17,11 +17,11 @@ from welkin_async.testing._encounters import (
     DELETED,
     FINAL,
     OPEN,
-    disposition_row,
     encounter_row,
     ended,
     link_row,
     started,
+    store,
 )
 from welkin_async.testing._errors import bad_request, conflict, not_found
 from welkin_async.testing._pagination import meta_info_page, page_request
@@ -154,27 +154,8 @@ def create(call: Call) -> Reply:
         stamp=stamp,
         who=who,
     )
-    env.encounters.put(encounter_id, row, stamp)
-    env.encounters_of.add(owner["id"], encounter_id)
-    disposition = disposition_row(
-        disposition_id, owner["id"], encounter_id, tenant=tenant, stamp=stamp, who=who
-    )
-    env.dispositions.put(disposition_id, disposition, stamp)
-    for form in forms:
-        link_id = call.backend.new_id()
-        link = link_row(
-            link_id,
-            owner["id"],
-            encounter_id,
-            form,
-            record_id=None,
-            from_template=True,
-            tenant=tenant,
-            stamp=stamp,
-            who=who,
-        )
-        env.encounter_links.put(link_id, link, stamp)
-        env.links_of.add(encounter_id, link_id)
+    links = [(call.backend.new_id(), form) for form in forms]
+    store(env, tenant, row, links, stamp=stamp, who=who)
     return bytes_reply(render_one(env.encounters, encounter_id), 201)
 
 
