@@ -211,7 +211,7 @@ def test_a_wrong_value_is_still_reported_by_path_after_the_compiled_refusal() ->
 def test_seldom_served_keys_are_typed_when_present_and_unknown_keys_kept() -> None:
     """A patient without the seldom-served keys (the usual record), with some of them, or with
     an unknown key besides, structures as cattrs does: seldom keys typed, unknown ones kept."""
-    usual = {
+    usual: dict[str, Any] = {
         wire_name(a): None
         for a in attrs.fields(Patient)
         if a.name not in ("wire_extra", "id") and not a.metadata.get("seldom")

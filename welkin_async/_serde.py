@@ -4,7 +4,9 @@
 - ``UNSET``: a key that is absent stays ``UNSET`` and is left out again on unstructure;
 - unknown keys are kept in ``wire_extra`` and written back, so newer servers lose nothing;
 - types are checked, not coerced: ``"5"`` is not an ``int`` and ``"abc"`` is not a list;
-- date-times keep their written form (``Z`` or ``+00:00``), and UUIDs and open enums are handled.
+- date-times keep their offset's written form (``Z`` or ``+00:00``) and are written with
+  milliseconds, as the API serves them (microseconds where the value has them); UUIDs and open
+  enums are handled.
 
 Structuring runs on a fast converter without detailed validation, whose models structure through
 functions compiled for their fields (:mod:`welkin_async._compile`). Only when that fails does a

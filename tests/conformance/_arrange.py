@@ -212,6 +212,15 @@ class World:
         self.tenant.users.append(made)
         return made
 
+    def assignments(self, body: Mapping[str, Any]) -> None:
+        """The users of a recorded care team and the regions of recorded territories."""
+        for member in body.get("careTeam") or ():
+            self.user(str(member["id"]))
+        for territory in body.get("patientTerritories") or ():
+            self.tenant.regions.setdefault(
+                territory["name"], list(territory.get("territories") or ())
+            )
+
     def patient(self, patient_id: str) -> Row:
         """The patient with this id, added when missing."""
         found = self.env.patients.get(patient_id)
@@ -581,7 +590,7 @@ def _programs(world: World, operation: str, patient_id: str) -> None:
         return  # the list: the tenant's programs
     program = world.program(world.params["program_name"])
     assigning = isinstance(world.body, dict) and world.body.get("assigned") is True
-    if answer.get("assigned") and not assigning:
+    if not assigning and 200 <= world.recording.status < 300:  # a move, a status, an unassign
         world.assigned(patient_id, program, str(answer.get("id") or world.new_id()))
 
 
@@ -654,6 +663,8 @@ async def arrange(world: World, operation: str) -> None:
     elif operation == "patients.list":
         for item in _list_items(world.answer):
             world.patient(str(item["id"]))
+    if operation in ("patients.create", "patients.update") and isinstance(world.body, dict):
+        world.assignments(world.body)
     elif operation == "users.get":
         world.user(world.params["user_id"])
     elif operation == "webhooks.deliveries":

@@ -348,9 +348,35 @@ async def test_update_with_an_unknown_field_is_a_type_error(
     async with connect() as client:
         encounter_id = await _open(client, patient_id)
         before = copy.deepcopy(acme_live(welkin_emulator).encounters.rows[encounter_id])
-        with pytest.raises(TypeError, match="template_name"):
-            await client.encounters(patient_id).update(encounter_id, template_name="other")
+        with pytest.raises(TypeError, match="template_title"):
+            await client.encounters(patient_id).update(encounter_id, template_title="other")
     assert acme_live(welkin_emulator).encounters.rows[encounter_id] == before
+
+
+async def test_update_to_another_template_changes_its_type(
+    welkin_emulator: WelkinEmulator, connect: Connect
+) -> None:
+    """update(id, template_name=...) moves the encounter to another template of the formation
+    (the vendor's PATCH body); its type follows. A template the tenant lacks is BadRequest."""
+    patient_id = a_patient(welkin_emulator)
+    async with connect() as client:
+        encounter_id = await _open(client, patient_id)
+        templates = await client.formations.encounter_templates()
+        other = next(
+            t.name
+            for t in templates
+            if t.name != _stored(welkin_emulator, encounter_id)["templateName"]
+        )
+        updated = await client.encounters(patient_id).update(encounter_id, template_name=other)
+        with pytest.raises(BadRequest) as raised:
+            await client.encounters(patient_id).update(encounter_id, template_name=other + "-x")
+    stored = _stored(welkin_emulator, encounter_id)
+    assert (stored["templateName"], stored["type"]) == (other, other)
+    assert updated.json_body.template_name == other
+    assert (raised.value.error_code, raised.value.field) == (
+        "ENCOUNTER_TEMPLATE_NOT_FOUND",
+        "templateName",
+    )
 
 
 async def test_complete_marks_the_encounter_completed(

@@ -7,19 +7,28 @@ from __future__ import annotations
 import copy
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
+from uuid import UUID
 
 import attrs
 import pytest
 
 from tests.conftest import Connect, a_patient, acme_live, patient_count
 from welkin_async import UNSET, unstructure
-from welkin_async.errors import Conflict, NotFound, PermissionDenied
-from welkin_async.models import Gender, Patient, PatientCreate, PatientFilter
+from welkin_async.errors import BadRequest, Conflict, NotFound, PermissionDenied
+from welkin_async.models import (
+    CareTeamAssignment,
+    Gender,
+    Patient,
+    PatientCreate,
+    PatientFilter,
+    TerritoryAssignment,
+)
 from welkin_async.models._base import wire_name
 from welkin_async.resources.patients import ExternalIdKind
 from welkin_async.testing import WelkinEmulator
 
 PATIENTS = pytest.mark.welkin_emulator(patients=5, tenants=["acme"])
+UNKNOWN_USER = "00000000-0000-4000-8000-00000000abcd"
 MANY = pytest.mark.welkin_emulator(patients=11, tenants=["acme"])
 CREATE = "POST /patients"
 PATCH = "PATCH /patients/{patient_id}"
@@ -116,13 +125,66 @@ async def test_update_with_a_date_sends_the_served_form(
 async def test_a_birth_date_time_is_kept_as_the_day_it_falls_on(
     welkin_emulator: WelkinEmulator, connect: Connect
 ) -> None:
-    """A birth date given as a date-time with an offset is stored, as the API stores it, as
-    midnight UTC of the UTC day it falls on."""
+    """A birth date given as a date-time with an offset is stored (as the emulator models the
+    field: a day) as midnight UTC of the UTC day it falls on."""
     evening = datetime(1990, 5, 17, 23, 30, tzinfo=timezone(timedelta(hours=-5)))
     async with connect() as client:
         patient = await client.patients.create(first_name="Eve", birth_date=evening)
     assert row_of(welkin_emulator, str(patient.id))["birthDate"] == "1990-05-18T00:00:00.000Z"
     assert patient.birth_date == datetime(1990, 5, 18, tzinfo=UTC)
+
+
+@PATIENTS
+async def test_a_naive_birth_date_time_is_refused_before_sending(
+    welkin_emulator: WelkinEmulator, connect: Connect
+) -> None:
+    """A naive datetime for birth_date raises ValueError naming birthDate; nothing is sent."""
+    patient_id = a_patient(welkin_emulator)
+    before = copy.deepcopy(row_of(welkin_emulator, patient_id))
+    async with connect() as client:
+        with pytest.raises(ValueError, match="birthDate"):
+            await client.patients.update(patient_id, birth_date=datetime(1990, 5, 17))
+    assert row_of(welkin_emulator, patient_id) == before
+
+
+@PATIENTS
+async def test_create_with_a_care_team_and_territories(
+    welkin_emulator: WelkinEmulator, connect: Connect
+) -> None:
+    """careTeam ids and patientTerritories go as the vendor documents them; the care team comes
+    back as its users, the first one the point of contact when none is marked."""
+    tenant = welkin_emulator.tenant("acme")
+    first, second = tenant.users[:2]
+    region = next(iter(tenant.regions))
+    team = [CareTeamAssignment(id=UUID(first["id"])), CareTeamAssignment(id=UUID(second["id"]))]
+    territories = [TerritoryAssignment(name=region, territories=tenant.regions[region][:1])]
+    async with connect() as client:
+        patient = await client.patients.create(
+            first_name="Team", care_team=team, patient_territories=territories
+        )
+    row = row_of(welkin_emulator, str(patient.id))
+    assert [(m["id"], m["pointOfContact"]) for m in row["careTeam"]] == [
+        (first["id"], True),
+        (second["id"], False),
+    ]
+    assert row["careTeam"][0]["firstName"] == first["firstName"]
+    assert row["patientTerritories"] == [
+        {"name": region, "territories": tenant.regions[region][:1]}
+    ]
+    assert unstructure(patient)["careTeam"] == row["careTeam"]
+
+
+@PATIENTS
+async def test_a_care_team_member_who_is_no_user_is_bad_request(
+    welkin_emulator: WelkinEmulator, connect: Connect
+) -> None:
+    """A careTeam id that is no user of the tenant raises BadRequest naming careTeam."""
+    before = patient_count(welkin_emulator)
+    async with connect() as client:
+        with pytest.raises(BadRequest) as raised:
+            await client.patients.create(care_team=[{"id": UNKNOWN_USER}])
+    assert (raised.value.error_code, raised.value.field) == ("USER_NOT_FOUND", "careTeam")
+    assert patient_count(welkin_emulator) == before
 
 
 @PATIENTS

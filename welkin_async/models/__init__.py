@@ -57,7 +57,11 @@ from welkin_async.models._generated.named_page import NamedPage
 from welkin_async.models._generated.oauth_error import OAuthError
 from welkin_async.models._generated.oauth_token import OAuthToken
 from welkin_async.models._generated.patient import Gender, Patient
-from welkin_async.models._generated.patient_create import PatientCreate
+from welkin_async.models._generated.patient_create import (
+    CareTeamAssignment,
+    PatientCreate,
+    TerritoryAssignment,
+)
 from welkin_async.models._generated.patient_filter import PatientFilter
 from welkin_async.models._generated.patient_program import PatientProgram, ProgramStatus
 from welkin_async.models._generated.phase_change import PhaseChange
@@ -101,6 +105,7 @@ __all__ = [
     "AssessmentStatus",
     "AssessmentTemplate",
     "CalendarEvent",
+    "CareTeamAssignment",
     "CdtBulkResult",
     "CdtBulkResultRow",
     "CdtBulkRow",
@@ -155,6 +160,7 @@ __all__ = [
     "ScoringGroup",
     "Sort",
     "SpringPage",
+    "TerritoryAssignment",
     "TokenMeta",
     "TokenPage",
     "User",

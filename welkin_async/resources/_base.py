@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import attrs
@@ -81,10 +82,18 @@ def _check_names(model: type[WelkinModel], names: Mapping[str, Any]) -> dict[str
 def _written(attribute: attrs.Attribute[Any], value: Any) -> Any:
     """``value`` as ``attribute`` sends it: through the field's converter, then unstructured.
 
-    The converter is what lets a caller give a ``date`` for a field served as a date-time.
+    The converter is what lets a caller give a ``date`` for a field served as a date-time; a
+    naive ``datetime`` is refused (``ValueError``): the API needs an offset, and guessing one
+    would move the instant.
     """
     converter = attribute.converter
-    return unstructure(converter(value) if callable(converter) else value)
+    if callable(converter):
+        value = converter(value)
+    if isinstance(value, datetime) and value.tzinfo is None:
+        raise ValueError(
+            f"{wire_name(attribute)} needs a time zone: a naive date-time is ambiguous"
+        )
+    return unstructure(value)
 
 
 def changes(model: type[WelkinModel], fields: Mapping[str, Any]) -> dict[str, Any]:

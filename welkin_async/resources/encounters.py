@@ -55,7 +55,7 @@ class Encounters(PatientResource):
     ) -> EncounterRecord:
         """Open an encounter from a template: ``create(template_name="intake", title=...)``.
 
-        The template's assessments are created with it, as drafts.
+        Each assessment of the template is linked to it, unanswered (``assessments(id)``).
         """
         body = new_body(EncounterCreate, encounter, fields)
         return await self._call(
@@ -82,7 +82,8 @@ class Encounters(PatientResource):
         )
 
     async def complete(self, encounter_id: str, /) -> EncounterRecord:
-        """Complete the encounter; its assessments are locked from then on."""
+        """Complete the encounter; it and the assessment records its links point to are locked
+        from then on."""
         return await self.update(encounter_id, status=EncounterStatus.COMPLETED)
 
     async def delete(self, encounter_id: str, /) -> None:

@@ -65,11 +65,12 @@ class Actor:
 
 
 def birth_date(value: Any) -> Any:
-    """A birth date as the API stores and serves it: midnight UTC of the day it names.
+    """A birth date as the emulator stores and serves it: midnight UTC of the day it names.
 
-    The API keeps a day, so whatever time of day is written, the day it falls on in UTC is what
-    comes back, as ``YYYY-MM-DDT00:00:00.000Z``. Values that are not date-times pass through
-    (request validation has refused them already).
+    The live API serves birth dates as midnight UTC (``YYYY-MM-DDT00:00:00.000Z``); the emulator
+    keeps the day a written date-time falls on in UTC and serves that (a model of a field that
+    holds a day, not an instant). Values that are not date-times pass through (request
+    validation has refused them already).
     """
     if not isinstance(value, str):
         return value
@@ -88,15 +89,7 @@ def patient_fields(fields: Mapping[str, Any]) -> dict[str, Any]:
 def patient_row(patient_id: str, fields: Mapping[str, Any], stamp: int, actor: Actor) -> Row:
     row: Row = {"id": patient_id}
     row.update(dict.fromkeys(PATIENT_FIELDS))
-    row.update(patient_fields(fields))
-    now = iso_ms(stamp)
     row.update(
-        createdAt=now,
-        updatedAt=now,
-        createdBy=actor.id,
-        updatedBy=actor.id,
-        createdByName=actor.name,
-        updatedByName=actor.name,
         patientTerritories=[],
         careTeamMembers=[],
         patientPrograms=[],
@@ -106,6 +99,16 @@ def patient_row(patient_id: str, fields: Mapping[str, Any], stamp: int, actor: A
         patientRegionTitle=None,
         patientTerritory=None,
         pointOfContact=None,
+    )
+    row.update(patient_fields(fields))  # the care team and territories when they were given
+    now = iso_ms(stamp)
+    row.update(
+        createdAt=now,
+        updatedAt=now,
+        createdBy=actor.id,
+        updatedBy=actor.id,
+        createdByName=actor.name,
+        updatedByName=actor.name,
     )
     return row
 

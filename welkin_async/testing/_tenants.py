@@ -108,6 +108,8 @@ class Tenant:
     api_clients: dict[str, ApiClient]
     users: list[dict[str, Any]]
     environments: dict[str, Environment]
+    # region name -> its territories (what a patient's or a user's territories name)
+    regions: dict[str, list[str]] = attrs.field(factory=dict)
     # Who configured the tenant: created/updated names of its users and (unassigned) programs.
     author: str = TENANT_AUTHOR
     # Designer's unpublished edits; ``formations/draft`` serves these when set, else current.
@@ -176,6 +178,7 @@ def load_tenant(name: str, *, seed: int, directory: Path | None = None) -> Tenan
         encounter_templates={t["name"]: t for t in _read(folder / "encounters.json")},
         assessment_templates={a["name"]: a for a in _read(folder / "assessments.json")},
         encounter_disposition=_read(folder / "encounter-disposition.json"),
+        regions={name: list(states) for name, states in access.get("regions", {}).items()},
         roles=roles,
         api_clients=clients,
         users=users,

@@ -114,3 +114,18 @@ def as_related_user(user: Row) -> Row:
     }
     related["locale"] = _LOCALE
     return related
+
+
+def care_team_member(user: Mapping[str, Any], *, point_of_contact: bool) -> Row:
+    """A user as a patient's care team lists them (the vendor's documented shape)."""
+    return {
+        "id": user["id"],
+        "username": user["username"],
+        "firstName": user["firstName"],
+        "lastName": user["lastName"],
+        "roles": [
+            {"name": role["permissionName"], "primaryRole": role["primaryRole"]}
+            for role in user["roles"]
+        ],
+        "pointOfContact": point_of_contact,
+    }

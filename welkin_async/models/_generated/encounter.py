@@ -92,7 +92,8 @@ class Encounter(WelkinModel):
 
 
 class EncounterStatus(OpenStrEnum):
-    """An encounter's lifecycle state; once COMPLETED its assessments are locked."""
+    """An encounter's lifecycle state; once COMPLETED, the assessment records its links point
+    to are locked."""
 
     DRAFT = "DRAFT"
     OPEN = "OPEN"

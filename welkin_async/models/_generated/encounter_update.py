@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from uuid import UUID
+
 import attrs
 
 from welkin_async._unset import UNSET, UnsetType
@@ -17,5 +19,13 @@ class EncounterUpdate(WelkinModel):
 
     title: str | UnsetType | None = attrs.field(default=UNSET)
     description: str | UnsetType | None = attrs.field(default=UNSET)
+    template_name: str | UnsetType | None = attrs.field(
+        default=UNSET, metadata={"wire_name": "templateName"}
+    )
+    """Another encounter template of the formation."""
     notes: str | UnsetType | None = attrs.field(default=UNSET)
+    calendar_event_id: UUID | UnsetType | None = attrs.field(
+        default=UNSET, metadata={"wire_name": "calendarEventId"}
+    )
+    """The calendar event that holds the encounter."""
     status: EncounterStatus | UnsetType | None = attrs.field(default=UNSET)

@@ -124,9 +124,10 @@ class Patient(WelkinModel):
         default=UNSET, metadata={"wire_name": "pointOfContact"}
     )
     nric: str | UnsetType | None = attrs.field(default=UNSET, metadata={"seldom": True})
-    access_code: str | UnsetType | None = attrs.field(
+    access_code: Any | UnsetType = attrs.field(
         default=UNSET, metadata={"wire_name": "accessCode", "seldom": True}
     )
+    """The patient's access code (shape not yet recorded)."""
     preferable_instance_phone_id: str | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "preferableInstancePhoneId", "seldom": True}
     )

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from uuid import UUID
 
 import attrs
 
@@ -11,6 +12,16 @@ from welkin_async._unset import UNSET, UnsetType
 from welkin_async.models._base import WelkinModel, date_as_midnight_utc
 
 from .patient import Gender
+
+
+@attrs.define(kw_only=True, repr=False)
+class CareTeamAssignment(WelkinModel):
+    """A user on the patient's care team."""
+
+    id: UUID
+    point_of_contact: bool | UnsetType | None = attrs.field(
+        default=UNSET, metadata={"wire_name": "pointOfContact"}
+    )
 
 
 @attrs.define(kw_only=True, repr=False, on_setattr=attrs.setters.NO_OP)
@@ -67,3 +78,20 @@ class PatientCreate(WelkinModel):
         default=UNSET, metadata={"wire_name": "addressLine2"}
     )
     timezone: str | UnsetType | None = attrs.field(default=UNSET)
+    patient_territories: list[TerritoryAssignment] | UnsetType | None = attrs.field(
+        default=UNSET, metadata={"wire_name": "patientTerritories"}
+    )
+    """The regions (territories of Designer) the patient is in."""
+    care_team: list[CareTeamAssignment] | UnsetType | None = attrs.field(
+        default=UNSET, metadata={"wire_name": "careTeam"}
+    )
+    """The users caring for the patient; one is the point of contact (the first,
+    when none is marked)."""
+
+
+@attrs.define(kw_only=True, repr=False)
+class TerritoryAssignment(WelkinModel):
+    """A region of the patient, with its territories."""
+
+    name: str
+    territories: list[str] | UnsetType | None = attrs.field(default=UNSET)

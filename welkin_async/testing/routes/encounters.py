@@ -194,6 +194,16 @@ def update(call: Call) -> Reply:
     changes = call.json_object()
     if changes.get("status") is None:
         changes.pop("status", None)
+    if changes.get("templateName") is not None:
+        template = call.tenant.encounter_templates.get(changes["templateName"])
+        if template is None:
+            raise bad_request(
+                "ENCOUNTER_TEMPLATE_NOT_FOUND",
+                "ENCOUNTER",
+                "No such encounter template",
+                field="templateName",
+            )
+        changes["type"] = template["name"]
     stamp = _set(call, row, changes)
     if changes.get("status") == COMPLETED:
         assessments.lock(call.env, _linked_records(call, row["id"]), stamp)

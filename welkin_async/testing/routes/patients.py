@@ -18,6 +18,7 @@ from welkin_async.testing._routing import (
     bytes_reply,
 )
 from welkin_async.testing._store import Row
+from welkin_async.testing._users import care_team_member
 from welkin_async.testing.routes._common import (
     actor,
     emit,
@@ -53,10 +54,38 @@ def _check_unique(call: Call, fields: dict[str, Any], own_id: str | None) -> Non
             )
 
 
+def _assignments(call: Call, fields: dict[str, Any]) -> dict[str, Any]:
+    """The written fields with the care team resolved to its users, as the API serves it, and
+    the territories checked against the tenant's regions."""
+    written = dict(fields)
+    regions = call.tenant.regions
+    for territory in written.get("patientTerritories") or ():
+        if territory["name"] not in regions:
+            raise bad_request(
+                "TERRITORY_NOT_FOUND", "PATIENT", "No such region", field="patientTerritories"
+            )
+    team = written.get("careTeam")
+    if team:
+        contact = next((i for i, m in enumerate(team) if m.get("pointOfContact")), 0)
+        written["careTeam"] = [
+            care_team_member(_user(call, member["id"]), point_of_contact=index == contact)
+            for index, member in enumerate(team)
+        ]
+    return written
+
+
+def _user(call: Call, user_id: str) -> dict[str, Any]:
+    user = call.tenant.user(user_id)
+    if user is None:
+        raise bad_request("USER_NOT_FOUND", "PATIENT", "No such user", field="careTeam")
+    return user
+
+
 def create(call: Call) -> Reply:
     fields = call.json_object()
     call.check_writable(SCOPE, fields)
     _check_unique(call, fields, None)
+    fields = _assignments(call, fields)
     patient_id = call.backend.new_id()
     stamp = call.stamp()
     row = patient_row(patient_id, fields, stamp, actor(call))
@@ -95,6 +124,7 @@ def update(call: Call) -> Reply:
     fields = call.json_object()
     call.check_writable(SCOPE, fields)
     _check_unique(call, fields, row["id"])
+    fields = _assignments(call, fields)
     call.env.unindex_patient(row)
     updated = {**row, **patient_fields(fields)}
     stamp = call.stamp()
