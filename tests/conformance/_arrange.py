@@ -39,12 +39,12 @@ from welkin_async.testing._encounters import (
 from welkin_async.testing._records import (
     CDT_SYSTEM_FIELDS,
     Actor,
+    assigned_program,
     blank_fields,
     cdt_body,
     cdt_record_row,
     patient_row,
     program_phase,
-    unassigned_program,
 )
 from welkin_async.testing._routing import Route, Scope
 from welkin_async.testing._store import Row
@@ -338,17 +338,15 @@ class World:
             return
         stamp = self.stamp()
         entry = program_phase(program["phases"][0], stamp, self.actor, 1)
-        row = unassigned_program(program, self.tenant.author) | {
-            "id": row_id,
-            "patientId": patient_id,
-            "assigned": True,
-            "status": "IN_PROGRESS",
-            "currentPhase": entry,
-            "compatibleWithCurrentVersion": True,
-            "pathHistory": [entry],
-            "createdAt": entry["timestamp"],
-            "updatedAt": entry["timestamp"],
-        }
+        row = assigned_program(
+            program,
+            self.tenant.author,
+            row_id=row_id,
+            patient_id=patient_id,
+            path=[entry],
+            created=(entry["timestamp"], self.actor.name),
+            who=self.actor,
+        )
         self.env.patient_programs.put(row_id, row, stamp)
         self.env.program_of[key] = row_id
 

@@ -208,3 +208,31 @@ def unassigned_program(program: Mapping[str, Any], author: str) -> Row:
         "compatibleWithCurrentVersion": False,
         "pathHistory": [],
     }
+
+
+def assigned_program(
+    program: Mapping[str, Any],
+    author: str,
+    *,
+    row_id: str,
+    patient_id: str,
+    path: list[Row],
+    created: tuple[str, str],
+    who: Actor,
+) -> Row:
+    """A patient program the patient is in, at the last phase of ``path`` (its history);
+    ``created`` is when and by whom (a name) the assignment was first made."""
+    created_at, created_by_name = created
+    return unassigned_program(program, author) | {
+        "id": row_id,
+        "patientId": patient_id,
+        "assigned": True,
+        "status": "IN_PROGRESS",
+        "currentPhase": path[-1],
+        "compatibleWithCurrentVersion": True,
+        "pathHistory": path,
+        "createdAt": created_at,
+        "createdByName": created_by_name,
+        "updatedAt": path[-1]["timestamp"],
+        "updatedByName": who.name,
+    }

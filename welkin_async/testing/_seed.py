@@ -21,12 +21,12 @@ from welkin_async.testing._encounters import COMPLETED, OPEN, encounter_row, end
 from welkin_async.testing._records import (
     CDT_SYSTEM_FIELDS,
     Actor,
+    assigned_program,
     blank_fields,
     cdt_body,
     cdt_record_row,
     patient_row,
     program_phase,
-    unassigned_program,
 )
 from welkin_async.testing._store import Row
 from welkin_async.testing._tenants import Environment, Tenant
@@ -280,19 +280,15 @@ class _Seeder:
             program["phases"][0], stamp, self.actor, self.tenant.formation_version
         )
         row_id = _uuid(self.rng)
-        row = unassigned_program(program, self.tenant.author) | {
-            "id": row_id,
-            "patientId": patient_id,
-            "assigned": True,
-            "status": "IN_PROGRESS",
-            "currentPhase": entry,
-            "compatibleWithCurrentVersion": True,
-            "pathHistory": [entry],
-            "createdAt": entry["timestamp"],
-            "createdByName": self.actor.name,
-            "updatedAt": entry["timestamp"],
-            "updatedByName": self.actor.name,
-        }
+        row = assigned_program(
+            program,
+            self.tenant.author,
+            row_id=row_id,
+            patient_id=patient_id,
+            path=[entry],
+            created=(entry["timestamp"], self.actor.name),
+            who=self.actor,
+        )
         self.env.patient_programs.put(row_id, row, stamp)
         self.env.program_of[(patient_id, program["name"])] = row_id
 

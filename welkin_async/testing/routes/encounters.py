@@ -103,6 +103,18 @@ def _editable(row: Row) -> None:
         )
 
 
+def _template(call: Call, name: Any) -> dict[str, Any]:
+    template = call.tenant.encounter_templates.get(name) if isinstance(name, str) else None
+    if template is None:
+        raise bad_request(
+            "ENCOUNTER_TEMPLATE_NOT_FOUND",
+            "ENCOUNTER",
+            "No such encounter template",
+            field="templateName",
+        )
+    return template
+
+
 def _assessment(call: Call, name: Any) -> dict[str, Any]:
     template = call.tenant.assessment_templates.get(name) if isinstance(name, str) else None
     if template is None:
@@ -128,14 +140,7 @@ def list_encounters(call: Call) -> Reply:
 def create(call: Call) -> Reply:
     owner = patient(call)
     spec = call.json_object()
-    template = call.tenant.encounter_templates.get(spec["templateName"])
-    if template is None:
-        raise bad_request(
-            "ENCOUNTER_TEMPLATE_NOT_FOUND",
-            "ENCOUNTER",
-            "No such encounter template",
-            field="templateName",
-        )
+    template = _template(call, spec["templateName"])
     forms = [_assessment(call, name) for name in template.get("assessmentNames") or ()]
     who = actor(call)
     stamp = call.stamp()
@@ -195,15 +200,7 @@ def update(call: Call) -> Reply:
     if changes.get("status") is None:
         changes.pop("status", None)
     if changes.get("templateName") is not None:
-        template = call.tenant.encounter_templates.get(changes["templateName"])
-        if template is None:
-            raise bad_request(
-                "ENCOUNTER_TEMPLATE_NOT_FOUND",
-                "ENCOUNTER",
-                "No such encounter template",
-                field="templateName",
-            )
-        changes["type"] = template["name"]
+        changes["type"] = _template(call, changes["templateName"])["name"]
     stamp = _set(call, row, changes)
     if changes.get("status") == COMPLETED:
         assessments.lock(call.env, _linked_records(call, row["id"]), stamp)

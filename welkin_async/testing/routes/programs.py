@@ -16,7 +16,12 @@ from typing import Any
 
 from welkin_async.testing import _json
 from welkin_async.testing._errors import bad_request, conflict, not_found
-from welkin_async.testing._records import program_phase, touch_program, unassigned_program
+from welkin_async.testing._records import (
+    assigned_program,
+    program_phase,
+    touch_program,
+    unassigned_program,
+)
 from welkin_async.testing._routing import Call, Reply, Route, json_reply
 from welkin_async.testing._store import Row
 from welkin_async.testing.routes._common import actor, emit, meta_info_list, patient
@@ -94,18 +99,20 @@ def _assign(call: Call, program: dict[str, Any], phase_name: str | None) -> Row:
     entry = program_phase(phase, stamp, who, call.tenant.formation_version)
     existing = _state(call, program["name"])
     row_id = existing["id"] if existing else call.backend.new_id()
-    row = unassigned_program(program, call.tenant.author) | {
-        "id": row_id,
-        "patientId": call.params["patient_id"],
-        "assigned": True,
-        "status": "IN_PROGRESS",
-        "currentPhase": entry,
-        "compatibleWithCurrentVersion": True,
-        "pathHistory": [*(existing["pathHistory"] if existing else ()), entry],
-        "createdAt": existing["createdAt"] if existing else entry["timestamp"],
-        "createdByName": existing["createdByName"] if existing else who.name,
-    }
-    touch_program(row, stamp, who)
+    created = (
+        (existing["createdAt"], existing["createdByName"])
+        if existing
+        else (entry["timestamp"], who.name)
+    )
+    row = assigned_program(
+        program,
+        call.tenant.author,
+        row_id=row_id,
+        patient_id=call.params["patient_id"],
+        path=[*(existing["pathHistory"] if existing else ()), entry],
+        created=created,
+        who=who,
+    )
     call.env.patient_programs.put(row_id, row, stamp)
     call.env.program_of[(call.params["patient_id"], program["name"])] = row_id
     return row
