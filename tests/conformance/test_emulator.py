@@ -18,6 +18,7 @@ from tests.conformance._catalog import family_of, find_operation
 from tests.conformance._recordings import Recording, require_recordings
 from tests.conformance._registry import Registry
 from tests.conformance._shapes import shape_differences
+from tests.testing.conftest import live_token
 from welkin_async.testing import WelkinEmulator
 
 RECORDINGS = require_recordings()
@@ -45,17 +46,6 @@ def _url(emulator: WelkinEmulator, recording: Recording) -> str:
     return f"{emulator.url}/{TENANT}/{scope}/{recording.relative}"
 
 
-async def _token(session: aiohttp.ClientSession, emulator: WelkinEmulator, role: str) -> str:
-    credentials = emulator.credentials(TENANT, role, kind="api_client")
-    async with session.post(
-        f"{emulator.url}/{TENANT}/admin/api_clients/{credentials.client_name}",
-        json={"secret": credentials.secret},
-    ) as answer:
-        assert answer.status == 200
-        token: str = (await answer.json())["token"]
-        return token
-
-
 async def _served(emulator: WelkinEmulator, recording: Recording, role: str) -> tuple[int, Any]:
     """The emulator's status and decoded answer to the recorded request, sent as ``role``."""
     body = recording.request_body
@@ -67,7 +57,8 @@ async def _served(emulator: WelkinEmulator, recording: Recording, role: str) -> 
             url = f"{emulator.url}/{TENANT}/admin/api_clients/{credentials.client_name}"
             body = {"secret": credentials.secret}  # the recorded secret is a placeholder
         else:
-            headers["Authorization"] = f"Bearer {await _token(session, emulator, role)}"
+            token = await live_token(session, emulator, TENANT, role)
+            headers["Authorization"] = f"Bearer {token}"
         async with session.request(
             recording.method, url, params=recording.query, json=body, headers=headers
         ) as answer:
