@@ -3,18 +3,28 @@
 A position is saved after each page the consumer has fully taken. The default store is a JSON
 file that is replaced atomically: the new content goes to a temporary file in the same
 directory, is fsynced, and is renamed over the old one, and then the directory is fsynced. A
-crash therefore leaves either the old position or the new one, never a torn file. Saves run in a
-worker thread, one after another in the order they were asked for, so a slow disk does not
-stall the event loop and an older position never overwrites a newer one.
+crash or a failed write (a full disk) therefore leaves either the old position or the new one,
+never a torn file. Saves run in a worker thread, one after another in the order they were asked
+for, so a slow disk does not stall the event loop and an older position never overwrites a newer
+one. Each save re-reads the file and replaces only its own key under two locks held around that
+read-modify-write: a thread lock per resolved path, shared by every ``Checkpoint`` in the
+process, and an advisory ``flock`` on a sidecar ``NAME.lock`` for other processes.
 """
 
 from __future__ import annotations
 
 import asyncio
+import errno
+import fcntl
 import json
+import math
 import os
+import re
 import tempfile
-from collections.abc import Callable, Mapping
+import threading
+import weakref
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
@@ -26,7 +36,8 @@ FORMAT = "welkin-async/export-checkpoint/1"
 
 
 class CheckpointError(WelkinError):
-    """A checkpoint that cannot be used: unreadable, or made for a different export."""
+    """A checkpoint that cannot be used: unreadable, unwritable (a full disk, a read-only
+    directory), or made for a different export. Its message names the file, never a value."""
 
 
 @attrs.frozen
@@ -39,7 +50,11 @@ class ExportPosition:
     - ``done`` is set once the last page is taken; ``start`` is then the ``since`` of the next
       incremental export;
     - ``boundary`` holds ``(id, updated_at, version)`` of the last page's latest-changed records:
-      a server whose cursor includes its start serves them again, and a resume drops them.
+      a server whose cursor includes its start serves them again, and a resume drops them;
+    - ``file_bytes`` and ``file_sha256`` are set by a consumer that writes the records to a file
+      (``welkin-async export`` does): the length and the SHA-256 (hex) of the part of the file
+      this position counts, so that a resume can tell whether that part was changed since.
+      ``None`` (both) when nothing says.
     """
 
     export_type: str
@@ -49,6 +64,8 @@ class ExportPosition:
     pages: int = 0
     done: bool = False
     boundary: tuple[tuple[str, float, int], ...] = attrs.field(default=(), repr=False)
+    file_bytes: int | None = None
+    file_sha256: str | None = attrs.field(default=None, repr=False)
 
 
 @runtime_checkable
@@ -79,12 +96,17 @@ def _position(key: str, value: Any, where: str) -> ExportPosition:
         "records": lambda v: type(v) is int and v >= 0,
         "pages": lambda v: type(v) is int and v >= 0,
         "done": lambda v: type(v) is bool,
+        "file_bytes": lambda v: v is None or (type(v) is int and v >= 0),
+        "file_sha256": lambda v: v is None or (isinstance(v, str) and _is_sha256(v)),
     }
     for name, check in checks.items():
         if name in value and not check(value[name]):
             raise CheckpointError(f"{where}: $.exports.{key}.{name} has the wrong type")
     if value.get("export_type") != key:
         raise CheckpointError(f"{where}: $.exports.{key}.export_type does not match its key")
+    if (value.get("file_bytes") is None) != (value.get("file_sha256") is None):
+        # One without the other says nothing a resume could check the file against.
+        raise CheckpointError(f"{where}: $.exports.{key}.file_bytes and file_sha256 come together")
     given = dict(value)
     given["boundary"] = tuple(tuple(entry) for entry in value.get("boundary", ()))
     return ExportPosition(**given)
@@ -96,17 +118,25 @@ def _is_boundary(value: Any) -> bool:
         and len(entry) == 3  # (id, updated_at, version)
         and isinstance(entry[0], str)
         and type(entry[1]) in (int, float)
+        and math.isfinite(entry[1])  # JSON has no NaN or Infinity; Python's parser allows them
         and type(entry[2]) is int
         for entry in value
     )
 
 
+def _is_sha256(value: str) -> bool:
+    return re.fullmatch(r"[0-9a-f]{64}", value) is not None
+
+
 class Checkpoint:
     """Export positions in one JSON file (several exports can share it, one key per type).
 
-    Each save re-reads the file and replaces only its own key, so several ``Checkpoint``
-    objects on one file keep each other's positions. Across processes, give each its own file:
-    two writers saving at the same moment can still lose one save.
+    Each save re-reads the file and replaces only its own key, under a lock that every
+    ``Checkpoint`` object on the file holds for that read-modify-write, in this process (a
+    thread lock per resolved path) and in others (``flock`` on a sidecar ``NAME.lock``, removed
+    again after each save). Several objects, tasks and processes saving to one file therefore
+    keep each other's positions. A file that cannot be read or written raises
+    :class:`CheckpointError`, and a failed save leaves the position saved before it.
     """
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
@@ -138,12 +168,16 @@ class Checkpoint:
         except UnicodeDecodeError:
             raise CheckpointError(f"{where} is not UTF-8 text") from None
         except OSError as exc:
-            raise CheckpointError(f"{where} cannot be read ({exc.strerror})") from None
+            raise CheckpointError(f"{where} cannot be read ({_reason(exc)})") from None
         try:
             document = json.loads(text)
         except json.JSONDecodeError as exc:
             where_bad = f"line {exc.lineno} column {exc.colno}"
             raise CheckpointError(f"{where} is not JSON ({where_bad})") from None
+        except RecursionError:
+            raise CheckpointError(f"{where} is nested too deeply to be a checkpoint") from None
+        except ValueError:  # a number too long to convert, say: the message would quote it
+            raise CheckpointError(f"{where} is not JSON this parser can read") from None
         if not isinstance(document, dict) or document.get("format") != FORMAT:
             raise CheckpointError(f"{where} is not a welkin-async export checkpoint ($.format)")
         exports = document.get("exports")
@@ -161,29 +195,111 @@ class Checkpoint:
 
     def _update(self, key: str, position: ExportPosition) -> None:
         """Read the file, replace one position, write it back: other exports' positions in the
-        file stay as they are, whichever ``Checkpoint`` object saved them."""
-        positions = self._parse()
-        positions[key] = position
-        document = {
-            "format": FORMAT,
-            "exports": {name: attrs.asdict(p) for name, p in sorted(positions.items())},
-        }
-        _replace(self.path, json.dumps(document, indent=1))
+        file stay as they are, whichever ``Checkpoint`` object or process saved them."""
+        try:
+            resolved = self.path.resolve()
+            resolved.parent.mkdir(parents=True, exist_ok=True)
+            # Without the locks, two savers could both read, each add its own key, and the
+            # second rename would drop the first one's.
+            with _thread_lock(resolved), _file_lock(resolved):
+                positions = self._parse()
+                positions[key] = position
+                document = {
+                    "format": FORMAT,
+                    "exports": {name: attrs.asdict(p) for name, p in sorted(positions.items())},
+                }
+                _replace(resolved, json.dumps(document, indent=1))
+        except OSError as exc:
+            raise CheckpointError(
+                f"checkpoint {self.path} cannot be written ({_reason(exc)})"
+            ) from None
+        except RuntimeError:  # a symlink loop, as Path.resolve reports it before Python 3.13
+            raise CheckpointError(f"checkpoint {self.path} cannot be resolved") from None
+
+
+def _reason(exc: OSError) -> str:
+    """What the OS said (``No space left on device``), which names no value."""
+    code = errno.errorcode.get(exc.errno) if isinstance(exc.errno, int) else None
+    return exc.strerror or code or type(exc).__name__
+
+
+# One lock per resolved checkpoint path, for every Checkpoint object in the process. Weak: a path
+# no save is using holds no memory, and a lock in use is held (strongly) by the saver using it.
+_THREAD_LOCKS: weakref.WeakValueDictionary[Path, threading.Lock] = weakref.WeakValueDictionary()
+_THREAD_LOCKS_GUARD = threading.Lock()
+
+
+def _thread_lock(path: Path) -> threading.Lock:
+    with _THREAD_LOCKS_GUARD:
+        lock = _THREAD_LOCKS.get(path)
+        if lock is None:
+            lock = threading.Lock()
+            _THREAD_LOCKS[path] = lock
+        return lock
+
+
+@contextmanager
+def _file_lock(path: Path) -> Iterator[None]:
+    """Hold an exclusive ``flock`` on ``NAME.lock`` beside ``path`` (across processes).
+
+    The holder removes the lock file before releasing it, so no file is left behind. A waiter
+    that then gets the lock holds it on a removed file, which no one else would lock: it checks
+    that its file is still the one at the path, and otherwise locks the one there now.
+    """
+    lock_path = path.with_name(path.name + ".lock")
+    while True:
+        descriptor = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX)
+            if _is_at(descriptor, lock_path):
+                break
+        except BaseException:
+            os.close(descriptor)
+            raise
+        os.close(descriptor)
+    try:
+        yield
+    finally:
+        with suppress(OSError):  # left behind, it is reused by the next save
+            os.unlink(lock_path)
+        os.close(descriptor)  # releases the flock
+
+
+def _is_at(descriptor: int, path: Path) -> bool:
+    """Whether the open file ``descriptor`` is still the file at ``path``."""
+    try:
+        there = os.stat(path)
+    except FileNotFoundError:
+        return False
+    held = os.fstat(descriptor)
+    return (held.st_dev, held.st_ino) == (there.st_dev, there.st_ino)
+
+
+def _write_all(descriptor: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        written = os.write(descriptor, view)
+        if written <= 0:  # a regular file that takes nothing more: the disk is full
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        view = view[written:]
 
 
 def _replace(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` so that a crash leaves the old content or the new, whole."""
+    """Write ``text`` to ``path`` so that a crash or a failed write leaves the old content or the
+    new, whole, and no temporary file."""
     directory = path.parent
     directory.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(handle, "w", encoding="utf-8") as file:
-            file.write(text)
-            file.flush()
-            os.fsync(file.fileno())
+        try:
+            _write_all(handle, text.encode("utf-8"))
+            os.fsync(handle)
+        finally:
+            os.close(handle)
         os.replace(temporary, path)
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        with suppress(OSError):  # the write's own error is the one to report
+            os.unlink(temporary)
         raise
     descriptor = os.open(directory, os.O_RDONLY)
     try:

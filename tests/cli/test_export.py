@@ -1,5 +1,6 @@
 """`welkin-async export`: append-only JSONL that a SIGKILL at any point and a resume leave with
-every record exactly once; Ctrl-C stops cleanly; several types; refusals.
+every record exactly once; Ctrl-C stops cleanly; several types; refusals, among them a resume
+onto a file whose counted part was edited in any way (the checkpoint keeps its length and hash).
 
 The command runs as a real subprocess against the test's emulator over loopback. Kill points are
 chosen by the emulator: it signals the child as the child's K-th export request arrives, so with
@@ -14,7 +15,7 @@ import os
 import random
 import signal
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
 
@@ -51,6 +52,7 @@ class Child:
         self._target: tuple[int, int] | None = None  # (requests to let through, signal)
         self._seen = 0
         self._jitter = jitter
+        self.stderr = ""  # the last run's, alone
         emulator.on_request(self._arrived)
 
     def _arrived(self, route: str) -> None:
@@ -85,6 +87,7 @@ class Child:
         out, err = await self.process.communicate()
         code = self.process.returncode
         self.process = None
+        self.stderr = err.decode()
         assert code is not None
         return code, (out + err).decode()
 
@@ -270,3 +273,141 @@ async def test_a_finished_export_refuses_another_since_in_the_same_file(
     assert code == 1
     assert "new --out" in output
     assert (out.read_bytes(), checkpoint.read_bytes()) == before
+
+
+# --- a resume onto a file edited since its checkpoint ---------------------------------------------
+
+
+def _swap_lines(lines: list[bytes]) -> list[bytes]:
+    return [lines[1], lines[0], *lines[2:]]
+
+
+def _same_length_edit(lines: list[bytes]) -> list[bytes]:
+    """One character of the second line changed, its length and the line count kept."""
+    line = lines[1]
+    at = line.index(b'"', 2) - 1  # the last character of the first key's name
+    changed = line[:at] + (b"X" if line[at : at + 1] != b"X" else b"Y") + line[at + 1 :]
+    return [lines[0], changed, *lines[2:]]
+
+
+def _reformat_line(lines: list[bytes]) -> list[bytes]:
+    """The first record written again as equal JSON with other spacing."""
+    return [json.dumps(json.loads(lines[0]), indent=None).encode() + b"\n", *lines[1:]]
+
+
+Edit = Callable[[list[bytes]], list[bytes]]
+EDITS: dict[str, Edit] = {
+    "line-duplicated": lambda lines: [lines[0], *lines],
+    "line-inserted": lambda lines: [b'{"id": "inserted"}\n', *lines],
+    "first-line-removed": lambda lines: lines[1:],
+    "second-line-removed": lambda lines: [lines[0], *lines[2:]],
+    "lines-swapped": _swap_lines,
+    "line-changed-same-length": _same_length_edit,
+    "line-reformatted": _reformat_line,
+    "line-end-changed": lambda lines: [lines[0][:-1] + b"\r\n", *lines[1:]],
+    "cut-after-the-first-line": lambda lines: lines[:1],
+    "cut-inside-the-first-line": lambda lines: [lines[0][:10]],
+    "emptied": lambda lines: [],
+}
+
+
+async def _refusals(
+    emulator: WelkinEmulator, out: Path, args: list[str], tmp_path: Path, edits: Sequence[str]
+) -> dict[str, tuple[int, str, bool]]:
+    """Each edit made to its own copy of ``out`` and its checkpoint, resumed (all at once): the
+    exit code, stderr, and whether both files were left as they were, by edit."""
+    checkpoint = out.with_name(out.name + ".checkpoint.json")
+
+    async def resume(name: str, edit: Edit) -> tuple[int, str, bool]:
+        copy = tmp_path / name / out.name
+        copy.parent.mkdir()
+        lines = out.read_bytes().splitlines(keepends=True)
+        edited = b"".join(edit(lines))
+        copy.write_bytes(edited)
+        copy_checkpoint = copy.with_name(checkpoint.name)
+        copy_checkpoint.write_bytes(checkpoint.read_bytes())
+        child = Child(emulator)
+        code, _ = await child.run([*args, "--out", str(copy), "--resume"])
+        untouched = (copy.read_bytes(), copy_checkpoint.read_bytes()) == (
+            edited,
+            checkpoint.read_bytes(),
+        )
+        return code, child.stderr, untouched
+
+    results = await asyncio.gather(*(resume(name, EDITS[name]) for name in edits))
+    return dict(zip(edits, results, strict=True))
+
+
+def _assert_refused(results: dict[str, tuple[int, str, bool]], out: Path) -> None:
+    for name, (code, stderr, untouched) in results.items():
+        assert code == 1, name
+        assert stderr.count("\n") == 1, (name, stderr)
+        assert stderr.startswith("error: "), name
+        assert "changed after its checkpoint was saved" in stderr, (name, stderr)
+        assert out.name in stderr, name
+        assert untouched, name
+
+
+# Was a bug: a resume cut the file to the number of lines the checkpoint counted, so a line
+# duplicated, inserted or edited before the resume exited 0 with a record lost and one repeated.
+@SMALL
+async def test_resume_refuses_a_finished_file_edited_since(
+    welkin_emulator: WelkinEmulator, tmp_path: Path
+) -> None:
+    """A finished export's file edited in any way in the part its checkpoint counts (each edit
+    in EDITS, on its own copy): --resume refuses in one line on stderr (exit 1) and leaves the
+    file and the checkpoint as they were."""
+    out = tmp_path / "patients.jsonl"
+    args = ["PATIENT", "--page-size", "50"]
+    assert (await Child(welkin_emulator).run([*args, "--out", str(out)]))[0] == 0
+    _assert_refused(await _refusals(welkin_emulator, out, args, tmp_path, list(EDITS)), out)
+
+
+@SMALL
+async def test_resume_refuses_a_killed_export_edited_since(
+    welkin_emulator: WelkinEmulator, tmp_path: Path
+) -> None:
+    """An export SIGKILLed after its checkpoint counted 40 lines or more, then edited in its
+    first two lines (four of EDITS, each on its own copy): --resume refuses (exit 1, one line)
+    and leaves both files as they were; the unedited file resumes to every record once."""
+    out = tmp_path / "patients.jsonl"
+    checkpoint = out.with_name(out.name + ".checkpoint.json")
+    child = Child(welkin_emulator)
+    args = ["PATIENT", "--page-size", "20"]
+    # At the 4th request, page 3 is in hand, so pages 1 and 2 are saved whatever the timing.
+    assert (await child.run([*args, "--out", str(out)], stop_at=4))[0] == -signal.SIGKILL
+    saved = _checkpoint(checkpoint)["PATIENT"]
+    assert isinstance(saved, dict)
+    assert int(saved["records"]) >= 40
+    edits = ["line-duplicated", "line-inserted", "lines-swapped", "line-changed-same-length"]
+    _assert_refused(await _refusals(welkin_emulator, out, args, tmp_path, edits), out)
+    code, output = await child.run([*args, "--out", str(out), "--resume"])
+    assert code == 0, output
+    ids = [str(record["id"]) for record in _records(out)]
+    assert sorted(ids) == sorted(acme_live(welkin_emulator).patients.ids())
+
+
+@SMALL
+async def test_resume_of_a_checkpoint_without_a_file_mark_counts_lines(
+    welkin_emulator: WelkinEmulator, tmp_path: Path
+) -> None:
+    """A checkpoint saved before the file mark existed (no file_bytes/file_sha256) still
+    resumes by its line count, cutting a torn tail, and the file ends with every record once."""
+    out = tmp_path / "patients.jsonl"
+    checkpoint = out.with_name(out.name + ".checkpoint.json")
+    child = Child(welkin_emulator)
+    args = ["PATIENT", "--out", str(out), "--page-size", "20"]
+    assert (await child.run(args, stop_at=4))[0] == -signal.SIGKILL
+    document = json.loads(checkpoint.read_text())
+    del document["exports"]["PATIENT"]["file_bytes"]
+    del document["exports"]["PATIENT"]["file_sha256"]
+    checkpoint.write_text(json.dumps(document))
+    with out.open("ab") as file:
+        file.write(b'{"id": "torn')
+    code, output = await child.run([*args, "--resume"])
+    assert code == 0, output
+    ids = [str(record["id"]) for record in _records(out)]
+    assert sorted(ids) == sorted(acme_live(welkin_emulator).patients.ids())
+    marked = _checkpoint(checkpoint)["PATIENT"]
+    assert isinstance(marked, dict)
+    assert marked["file_bytes"] == out.stat().st_size

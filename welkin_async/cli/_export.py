@@ -1,17 +1,22 @@
 """``welkin-async export``: bulk export to append-only JSONL, resumable after a crash or Ctrl-C.
 
 Each line is one record as the server sent it. After each page the lines are written and
-fsynced, and only then does the checkpoint (``FILE.checkpoint.json``) count them. A resume
-first cuts the file back to the lines the checkpoint counts, which drops whatever a crash left
-after it, including a torn last line. It then continues from the saved cursor. The file thus
-holds each record once, however often the export was killed and resumed. Several types export
-concurrently, each to its own file, under the one client's limits.
+fsynced, and only then does the checkpoint (``FILE.checkpoint.json``) count them: how many
+records, and the length and SHA-256 of the part of the file that holds them. A resume first
+reads that part back and refuses if it is not byte for byte what the checkpoint counts (a line
+changed, inserted, repeated or removed, the file cut short), leaving the file untouched. It
+then cuts whatever a crash left after that part, a torn last line included, and continues from
+the saved cursor. The file thus holds each record once, however often the export was killed and
+resumed. Several types export concurrently, each to its own file, under the one client's limits.
+Every failure is one line on stderr and a non-zero exit, never a traceback.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import errno
+import hashlib
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -22,7 +27,14 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from welkin_async import _json
-from welkin_async._checkpoint import Checkpoint, CheckpointError
+from welkin_async._checkpoint import (
+    Checkpoint,
+    CheckpointError,
+    CheckpointStore,
+    ExportPosition,
+    _reason,
+    _write_all,
+)
 from welkin_async._client import WelkinClient
 from welkin_async.cli._env import client_from_env
 from welkin_async.errors import WelkinError
@@ -33,6 +45,11 @@ if TYPE_CHECKING:
 
 EXIT_FAILED = 1
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
+_CHUNK = 1 << 20  # bytes read at a time when checking a file against its checkpoint
+
+
+class ExportFileError(WelkinError):
+    """An export's JSONL file cannot be read, written or cut (a full disk, no permission)."""
 
 
 @attrs.frozen
@@ -50,34 +67,129 @@ def targets(out: Path, types: Sequence[str]) -> list[Target]:
     return [Target(t, out.with_name(f"{out.stem}.{t.lower()}{out.suffix}")) for t in types]
 
 
-def cut_to_lines(path: Path, lines: int) -> None:
-    """Cut ``path`` back to its first ``lines`` complete lines (what the checkpoint counts)."""
-    if not path.exists():
-        if lines:
-            raise CheckpointError(f"{path} is missing, but the checkpoint counts {lines} lines")
-        return
-    offset = 0
-    with path.open("rb") as file:
-        for _ in range(lines):
-            line = file.readline()
-            if not line.endswith(b"\n"):
+class FileMark:
+    """The length and running SHA-256 of the part of a JSONL file that the checkpoint counts."""
+
+    def __init__(self) -> None:
+        self.size = 0
+        self._hash = hashlib.sha256()
+
+    def add(self, data: bytes) -> None:
+        self.size += len(data)
+        self._hash.update(data)
+
+    def hexdigest(self) -> str:
+        return self._hash.hexdigest()
+
+
+class MarkedCheckpoint:
+    """A :class:`CheckpointStore` that saves each position with the mark of the file its records
+    were written to. The stream saves a page's position only after the loop has written and
+    fsynced that page's lines, so the mark then covers exactly the records the position counts."""
+
+    def __init__(self, checkpoint: CheckpointStore, mark: FileMark) -> None:
+        self._checkpoint = checkpoint
+        self._mark = mark
+
+    async def load(self, key: str) -> ExportPosition | None:
+        return await self._checkpoint.load(key)
+
+    async def save(self, key: str, position: ExportPosition) -> None:
+        marked = attrs.evolve(
+            position, file_bytes=self._mark.size, file_sha256=self._mark.hexdigest()
+        )
+        await self._checkpoint.save(key, marked)
+
+
+def resume_file(path: Path, saved: ExportPosition | None) -> FileMark:
+    """Check ``path`` against what the checkpoint counts, cut what follows, and return the mark
+    of the counted part to carry on from. Refuses (``CheckpointError``), leaving the file as it
+    is, if the counted part is not what the checkpoint says it was."""
+    try:
+        mark = _counted(path, saved)
+        if path.exists() and path.stat().st_size > mark.size:  # what a crash left after it
+            descriptor = os.open(path, os.O_WRONLY | os.O_CLOEXEC)
+            try:
+                os.ftruncate(descriptor, mark.size)
+                os.fsync(descriptor)
+            finally:
+                os.close(descriptor)
+    except OSError as exc:
+        raise ExportFileError(f"{path} cannot be resumed ({_reason(exc)})") from None
+    return mark
+
+
+def _counted(path: Path, saved: ExportPosition | None) -> FileMark:
+    """The mark of the part of ``path`` that ``saved`` counts, read in chunks (bounded memory)."""
+    changed = f"{path} was changed after its checkpoint was saved"
+    untouched = "resume refused, the file is left as it is"
+    try:
+        file = path.open("rb")
+    except FileNotFoundError:
+        if saved is not None and (saved.records or saved.file_bytes):
+            raise CheckpointError(
+                f"{path} is missing, but the checkpoint counts {saved.records} lines"
+            ) from None
+        return FileMark()
+    with file:
+        if saved is None or saved.file_bytes is None or saved.file_sha256 is None:
+            # Nothing saved yet, or a checkpoint from before the mark: only lines to count.
+            return _count_lines(file, saved.records if saved is not None else 0, changed)
+        mark = FileMark()
+        lines = 0
+        while mark.size < saved.file_bytes:
+            chunk = file.read(min(_CHUNK, saved.file_bytes - mark.size))
+            if not chunk:
                 raise CheckpointError(
-                    f"{path} holds fewer complete lines than the {lines} the checkpoint counts: "
-                    "it was changed after the checkpoint was saved"
+                    f"{changed}: it is shorter than the part the checkpoint counts; {untouched}"
                 )
-            offset += len(line)
-    if path.stat().st_size > offset:
-        with path.open("r+b") as file:
-            file.truncate(offset)
-            file.flush()
-            os.fsync(file.fileno())
+            mark.add(chunk)
+            lines += chunk.count(b"\n")
+        if mark.hexdigest() != saved.file_sha256:
+            raise CheckpointError(
+                f"{changed}: the part the checkpoint counts differs (a line changed, added or "
+                f"removed); {untouched}"
+            )
+        if lines != saved.records:  # one line per record: the checkpoint itself was edited
+            raise CheckpointError(
+                f"the checkpoint of {path} counts {saved.records} records but marks "
+                f"{lines} lines; {untouched}"
+            )
+        return mark
 
 
-def _append(path: Path, data: bytes) -> None:
-    with path.open("ab") as file:
-        file.write(data)
-        file.flush()
-        os.fsync(file.fileno())  # durable before the checkpoint counts these lines
+def _count_lines(file: Any, lines: int, changed: str) -> FileMark:
+    """The mark of the first ``lines`` complete lines of ``file``."""
+    mark = FileMark()
+    while lines:
+        chunk = file.read(_CHUNK)
+        if not chunk:
+            raise CheckpointError(
+                f"{changed}: it holds fewer complete lines than the checkpoint counts"
+            )
+        end = 0
+        while lines and (newline := chunk.find(b"\n", end)) >= 0:
+            end = newline + 1
+            lines -= 1
+        mark.add(chunk[:end] if not lines else chunk)
+        if not lines:
+            break
+    return mark
+
+
+def _append(path: Path, data: bytes, mark: FileMark) -> None:
+    """Append ``data`` durably; only then does ``mark`` (and so the next save) count it."""
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC, 0o666)
+        try:
+            _write_all(descriptor, data)
+            os.fsync(descriptor)  # durable before the checkpoint counts these lines
+        finally:
+            os.close(descriptor)
+    except OSError as exc:
+        # Whatever part of ``data`` reached the file lies after the mark: a resume cuts it.
+        raise ExportFileError(f"{path} cannot be written ({_reason(exc)})") from None
+    mark.add(data)
 
 
 async def export_one(
@@ -99,17 +211,20 @@ async def export_one(
             f"the {target.export_type} export in {target.path} is finished: write the next "
             f"incremental one (--since {saved.start}) to a new --out"
         )
-    cut_to_lines(target.path, saved.records if saved is not None else 0)
+    mark = await asyncio.to_thread(resume_file, target.path, saved)
     stream = client.exports.stream(
-        target.export_type, since=since, page_size=page_size, checkpoint=checkpoint, typed=False
+        target.export_type,
+        since=since,
+        page_size=page_size,
+        checkpoint=MarkedCheckpoint(checkpoint, mark),
+        typed=False,
     )
     last = None
     async for page in stream.pages():
         # Written and fsynced before the loop asks for the next page, which is when the stream
         # saves the checkpoint that counts these lines.
-        await asyncio.to_thread(
-            _append, target.path, b"".join(_json.dumps(r) + b"\n" for r in page.items)
-        )
+        data = b"".join(_json.dumps(r) + b"\n" for r in page.items)
+        await asyncio.to_thread(_append, target.path, data, mark)
         on_page(target, page)
         last = page
     return last
@@ -200,6 +315,15 @@ def _check_start(args: argparse.Namespace, types: list[str]) -> str | None:
 
 
 def run(args: argparse.Namespace) -> int:
+    """The command; whatever fails, one line on stderr and a non-zero exit, never a traceback."""
+    try:
+        return _run(args)
+    except Exception as exc:  # noqa: BLE001 - the last line: every failure is one line
+        print(f"error: {describe(exc)}", file=sys.stderr)
+        return EXIT_FAILED
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         import rich  # noqa: F401 - the progress display
     except ImportError:
@@ -225,13 +349,6 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return EXIT_INTERRUPTED
-    except (WelkinError, ExceptionGroup) as exc:
-        failures = _welkin_errors(exc)
-        if failures is None:
-            raise
-        for failure in failures:  # their text names the call and status, never a secret or id
-            print(f"error: {failure}", file=sys.stderr)
-        return EXIT_FAILED
     for target, last in finished:
         if last is None:
             print(f"{target.export_type}: already complete in {target.path}")
@@ -244,19 +361,27 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _welkin_errors(exc: BaseException) -> list[WelkinError] | None:
-    """The errors a failed export raised (the task group gathers them), if all are ours."""
-    if isinstance(exc, WelkinError):
-        return [exc]
+def describe(exc: BaseException) -> str:
+    """One line for a failure, or for each failure of a task group, joined: a WelkinError's own
+    text (which names the call, file and status, never a value), and for anything else only its
+    type, since its text may quote a value."""
+    texts = dict.fromkeys(_text(failure) for failure in _leaves(exc))
+    return " ".join("; ".join(texts).split())  # one line, whatever the texts hold
+
+
+def _leaves(exc: BaseException) -> list[BaseException]:
     if isinstance(exc, BaseExceptionGroup):
-        found = []
-        for inner in exc.exceptions:
-            leaves = _welkin_errors(inner)
-            if leaves is None:
-                return None
-            found.extend(leaves)
-        return found
-    return None
+        return [leaf for inner in exc.exceptions for leaf in _leaves(inner)]
+    return [exc]
+
+
+def _text(exc: BaseException) -> str:
+    if isinstance(exc, WelkinError):
+        return str(exc)
+    name = type(exc).__name__
+    if isinstance(exc, OSError) and isinstance(exc.errno, int) and exc.errno in errno.errorcode:
+        name = f"{name} ({errno.errorcode[exc.errno]})"
+    return f"unexpected {name}; the checkpoint counts only pages written, --resume continues"
 
 
 def _since(text: str) -> datetime:
