@@ -1,8 +1,8 @@
 """The aiohttp application: every route under both layouts, behind one request pipeline.
 
 pipeline: count -> faults (latency, reset, status, storm) -> tenant -> token -> rate limit ->
-environment -> permission -> read body -> handler -> faults on the answer (reset, truncate,
-malformed, slow) -> respond.
+environment -> permission -> read body -> parse (strict, bounded) and validate a JSON body ->
+handler -> faults on the answer (reset, truncate, malformed, slow) -> respond.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable, Iterable
 from aiohttp import web
 
 from welkin_async.testing._backend import Backend
-from welkin_async.testing._errors import ApiFailure
+from welkin_async.testing._errors import ApiFailure, bad_request
 from welkin_async.testing._faults import NO_FAULTS, FaultPlan
 from welkin_async.testing._ratelimit import retry_after_header
 from welkin_async.testing._routing import Call, Layout, Reply, Route, Scope
@@ -105,8 +105,26 @@ async def _answer(backend: Backend, route: Route, request: web.Request) -> Reply
         and not client.role.allows(resource, route.action)
     ):
         raise call.forbidden()
-    if isinstance(route.request_body, str) and route.request_media_type == _JSON and body.strip():
-        validate(route.request_body, call.json())
+    if not body.strip():
+        return route.handler(call)
+    try:
+        return _handle_body(route, call)
+    except (RecursionError, ValueError, TypeError) as exc:
+        # The last resort: a body some check could not cope with is the sender's fault (a
+        # 400), not the server's. The type is logged so the check can be fixed; never values.
+        logger.warning("%s: a body check raised %s", route.key, type(exc).__qualname__)
+        raise bad_request(
+            "INVALID_REQUEST_BODY", "REQUEST", "The body could not be validated"
+        ) from None
+
+
+def _handle_body(route: Route, call: Call) -> Reply:
+    """Read a JSON body before anything looks at it, so every JSON route refuses an unreadable
+    one alike (400, before any lookup); then the documented schema, then the handler."""
+    if route.request_body is not None and route.request_media_type == _JSON:
+        document = call.json()
+        if isinstance(route.request_body, str):
+            validate(route.request_body, document)
     return route.handler(call)
 
 

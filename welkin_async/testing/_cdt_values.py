@@ -73,12 +73,19 @@ def _bound(meta: Mapping[str, Any], key: str) -> float | None:
     return None if value in (None, "") else float(value)
 
 
+def _is_option(value: Any, allowed: set[Any]) -> bool:
+    try:
+        return value in allowed
+    except TypeError:  # a list or an object (unhashable) is never an option
+        return False
+
+
 def _select_reason(value: Any, meta: Mapping[str, Any]) -> str | None:
     allowed = {option.get("value") for option in meta.get("options") or ()}
     if meta.get("multiple"):
-        if not isinstance(value, list) or not all(item in allowed for item in value):
+        if not isinstance(value, list) or not all(_is_option(item, allowed) for item in value):
             return f"must be a list of options from {sorted(allowed)}"
-    elif value not in allowed:
+    elif not _is_option(value, allowed):
         return f"must be one of {sorted(allowed)}"
     return None
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from welkin_async.testing import _json
+from welkin_async.testing._body import read_json
 from welkin_async.testing._errors import ApiFailure, bad_request
 
 if TYPE_CHECKING:
@@ -94,6 +95,9 @@ class Route:
         return f"{self.method} {self.path}"
 
 
+_UNREAD: Any = object()  # the body is not parsed yet (``None`` is a document: JSON null)
+
+
 @attrs.define
 class Call:
     """What a handler sees: the resolved tenant, environment and client, and the request."""
@@ -105,7 +109,7 @@ class Call:
     environment: Environment | None
     client: ApiClient | None
     body: bytes
-    _parsed: Any = attrs.field(default=None, init=False)
+    _parsed: Any = attrs.field(default=_UNREAD, init=False)
 
     @property
     def params(self) -> Mapping[str, str]:
@@ -122,15 +126,11 @@ class Call:
         return self.environment
 
     def json(self) -> Any:
-        if self._parsed is None:
+        """The body's JSON document, read once by the one strict reader (a 400 otherwise)."""
+        if self._parsed is _UNREAD:
             if not self.body.strip():
                 raise bad_request("MISSING_REQUEST_BODY", "REQUEST", "A JSON body is required")
-            try:
-                self._parsed = _json.loads(self.body)
-            except ValueError:
-                raise bad_request(
-                    "MALFORMED_JSON", "REQUEST", "The body is not valid JSON"
-                ) from None
+            self._parsed = read_json(self.body)
         return self._parsed
 
     def json_object(self) -> dict[str, Any]:
