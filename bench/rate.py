@@ -399,9 +399,9 @@ def diagnose(trace: Trace, seconds: float) -> list[str]:
     if later:
         text += (
             f", then {len(later)} more ({sum(later)} 429s, {statistics.median(later):.0f} per "
-            f"episode median) every {statistics.median(gaps):.1f} s median: with no rate "
-            "configured the adaptive rate has no ceiling, so after each x0.7 step it climbs "
-            "(a tenth of the pre-throttle rate per second) past the limit until the next 429"
+            f"episode median) every {statistics.median(gaps):.1f} s median: after each x0.7 "
+            "step the adaptive rate climbs back to the remembered ceiling within 2 s, then "
+            "probes past it (a tenth of the ceiling per second) until the next 429"
         )
     text += f"; whole seconds without a success: {idle}"
     if rates:

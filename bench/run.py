@@ -31,7 +31,7 @@ from _report import RESULTS, section, targets_table
 
 # In order of how long they take, so a failure shows early. The quick run skips none but runs
 # each small; the memory scenario streams 100,000 records instead of a million there.
-SCENARIOS = ("structuring", "throughput", "latency", "token_storm", "rate", "memory")
+SCENARIOS = ("structuring", "recovery", "throughput", "latency", "token_storm", "rate", "memory")
 
 
 def _header(command: str, quick: bool) -> list[str]:

@@ -140,16 +140,17 @@ async def test_path_params_are_percent_encoded(
 
 
 @pytest.mark.parametrize("external_id", [".", ".."])
-async def test_a_dot_segment_path_param_stays_in_its_segment(
+async def test_a_dot_segment_path_param_is_refused_before_sending(
     welkin_emulator: WelkinEmulator, connect: Connect, external_id: str
 ) -> None:
-    """A path parameter that is a dot segment is still one segment: it cannot climb the path."""
+    """A path parameter that is a dot segment is refused (issue 16): a server or proxy may
+    resolve it however percent-encoded, so it could climb the path."""
     async with connect(kind="api_client") as client:
-        created = await client.request("POST", "patients", json={"externalId": external_id})
-        found = await client.request(
-            "GET", "patients/{id}", path_params={"id": external_id}, params={"type": "EID"}
-        )
-    assert found["id"] == created["id"]
+        with pytest.raises(ValueError, match="path parameter 'id'"):
+            await client.request(
+                "GET", "patients/{id}", path_params={"id": external_id}, params={"type": "EID"}
+            )
+    assert welkin_emulator.stats.total_requests == 0
 
 
 async def test_a_missing_path_param_raises_value_error_naming_it(

@@ -13,7 +13,13 @@ import welkin_async._client
 import welkin_async._limits
 from tests.conftest import Connect
 from welkin_async import RateLimit, WelkinClient
-from welkin_async._limits import Limiter
+from welkin_async._limits import (
+    BETA,
+    PROBE_PER_SECOND,
+    QUICK_RECOVERY_SECONDS,
+    RECOVERY_SECONDS,
+    Limiter,
+)
 from welkin_async._retry import parse_retry_after
 from welkin_async._stats import ClientStats
 from welkin_async.testing import ServerRateLimit, WelkinEmulator
@@ -122,11 +128,12 @@ class FakeClock:
         monkeypatch.setattr(welkin_async._limits, "monotonic", lambda: self.now)
 
 
-async def test_aimd_steps_down_once_per_burst_and_recovers_additively(
+async def test_aimd_steps_down_once_per_burst_and_climbs_back_to_the_ceiling(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """Several 429s of one burst cause one multiplicative step; successes then raise the rate
-    by a tenth of the old rate per second, up to the configured limit."""
+    """Several 429s of one burst cause one multiplicative step; the rate then climbs back to the
+    rate it stepped down from within RECOVERY_SECONDS (fast first, levelling off), never above
+    the configured rate."""
     clock = FakeClock(monkeypatch)
     stats = ClientStats()
     limiter = Limiter(8, RateLimit(per_second=100), stats)
@@ -134,14 +141,136 @@ async def test_aimd_steps_down_once_per_burst_and_recovers_additively(
         limiter.on_throttle(None, sent_at)
     assert stats.rate_decreases == 1
     assert stats.rate_per_second == pytest.approx(70)
-    clock.now += 2.0
+    clock.now += RECOVERY_SECONDS / 2
     limiter.on_success()
-    assert stats.rate_per_second == pytest.approx(90)
+    assert stats.rate_per_second == pytest.approx(100 * (1 - 0.3 * 0.5**3))  # 96.25: concave
+    clock.now += RECOVERY_SECONDS / 2
+    limiter.on_success()
+    assert stats.rate_per_second == pytest.approx(100)
     clock.now += 10.0
     limiter.on_success()
     assert stats.rate_per_second == pytest.approx(100)  # never above the configured rate
     limiter.on_throttle(None, clock.now)  # sent after the step down: a new episode
     assert stats.rate_decreases == 2
+
+
+async def test_without_a_configured_rate_the_ceiling_is_remembered_then_probed_then_lifted(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With evidence (a second's worth of successes), the rate the server admitted is the
+    ceiling: back at it within RECOVERY_SECONDS, a tenth of it more per second after that, and
+    unlimited again past twice it."""
+    clock = FakeClock(monkeypatch)
+    stats = ClientStats()
+    limiter = Limiter(8, None, stats)
+    for _ in range(50):  # 50 successes within the last second
+        clock.now += 0.01
+        limiter.on_success()
+    limiter.on_throttle(None, clock.now - 0.005)
+    assert stats.rate_per_second == pytest.approx(35)
+    clock.now += RECOVERY_SECONDS
+    limiter.on_success()
+    assert stats.rate_per_second == pytest.approx(50)
+    clock.now += 5.0
+    limiter.on_success()
+    assert stats.rate_per_second == pytest.approx(50 * (1 + PROBE_PER_SECOND * 5))
+    clock.now += 5.0
+    limiter.on_success()
+    assert stats.rate_per_second is None  # past twice the ceiling: unlimited
+
+
+async def test_a_lone_429_as_the_very_first_answer_is_only_noted(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Nothing is known of the server when the first answer is a 429 without Retry-After: it
+    costs its retry, not a step down (the old client fell to 0.5 requests/s); the 429s of the
+    same burst are part of it."""
+    clock = FakeClock(monkeypatch)
+    stats = ClientStats()
+    limiter = Limiter(32, None, stats)
+    for _ in range(32):  # 32 attempts sent at once
+        await limiter.acquire()
+    clock.now += 0.02  # the first answers, 20 ms later, are 429s
+    for _ in range(5):
+        limiter.on_throttle(None, clock.now - 0.02)
+    assert stats.rate_decreases == 0
+    assert stats.rate_per_second is None
+
+
+async def test_a_second_429_after_the_first_steps_down_from_the_admitted_share(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A 429 for an attempt sent after the first was noted is evidence: the step down starts
+    from the sending rate times the share of attempts the server admitted in between, and it
+    is a ceiling (climbed back to, not dropped)."""
+    clock = FakeClock(monkeypatch)
+    stats = ClientStats()
+    limiter = Limiter(32, None, stats)
+    for _ in range(20):
+        await limiter.acquire()
+    clock.now += 0.02
+    limiter.on_throttle(None, clock.now - 0.02)  # noted
+    for _ in range(9):  # of the attempts sent after it, 9 are refused and 1 admitted
+        limiter.on_throttle(None, clock.now - 0.02)
+    limiter.on_success()
+    clock.now += 0.2
+    limiter.on_throttle(None, clock.now - 0.01)  # sent after the first 429: evidence
+    assert stats.rate_decreases == 1
+    sending = 20 / 0.22
+    assert stats.rate_per_second == pytest.approx(BETA * sending * 2 / 12)
+    clock.now += 10 * QUICK_RECOVERY_SECONDS
+    limiter.on_success()
+    assert stats.rate_per_second is not None  # a ceiling: not dropped within the quick span
+
+
+async def test_a_first_429_with_retry_after_steps_down_on_a_guess_dropped_after_the_pause(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A first 429 that asks for a pause (the server is sure) steps down from the rate the
+    client was sending at, not from successes (there are none); that guess is dropped within
+    QUICK_RECOVERY_SECONDS of the pause's end."""
+    clock = FakeClock(monkeypatch)
+    stats = ClientStats()
+    limiter = Limiter(32, None, stats)
+    for _ in range(32):
+        await limiter.acquire()
+    clock.now += 0.02
+    limiter.on_throttle(1.0, clock.now - 0.02)
+    assert stats.rate_decreases == 1
+    assert stats.rate_per_second == pytest.approx(BETA * 32 / 0.02)  # 1,120/s, not 0.5/s
+    clock.now += 1.0 + QUICK_RECOVERY_SECONDS
+    limiter.on_success()
+    assert stats.rate_per_second is None
+
+
+async def test_a_second_throttle_steps_down_from_what_the_server_admitted_since(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A ceiling measured during a burst overestimates the server; when 429s come again, the
+    successes since the last step down say what it really admits."""
+    clock = FakeClock(monkeypatch)
+    stats = ClientStats()
+    limiter = Limiter(8, RateLimit(per_second=1000), stats)
+    limiter.on_throttle(None, clock.now - 0.01)
+    assert stats.rate_per_second == pytest.approx(700)
+    for _ in range(50):  # 50 successes in the half second since
+        clock.now += 0.01
+        limiter.on_success()
+    limiter.on_throttle(None, clock.now - 0.001)
+    assert stats.rate_decreases == 2
+    assert stats.rate_per_second == pytest.approx(BETA * 100)  # from 100/s admitted
+
+
+async def test_recovery_starts_when_the_pause_ends(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A Retry-After pause is not recovery time: the rate is still at its step down when the
+    pause ends."""
+    clock = FakeClock(monkeypatch)
+    stats = ClientStats()
+    limiter = Limiter(8, RateLimit(per_second=100), stats)
+    limiter.on_throttle(3.0, clock.now - 0.01)
+    clock.now += 3.0
+    limiter.on_success()
+    assert stats.rate_per_second == pytest.approx(70)
 
 
 def test_retry_after_is_read_as_seconds_or_an_http_date() -> None:

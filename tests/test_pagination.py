@@ -22,7 +22,8 @@ from welkin_async import (
     ResponseEvent,
     WelkinClient,
 )
-from welkin_async._pagination import Params, Style
+from welkin_async._pagination import IDLE_PAGES, Params, Style, offset_limit
+from welkin_async.errors import PaginationError
 from welkin_async.models import Patient
 from welkin_async.testing import WelkinEmulator
 
@@ -402,3 +403,74 @@ def test_an_unknown_endpoint_without_style_names_its_template() -> None:
     )
     with pytest.raises(ValueError, match=r"'patients/\{id\}/notes'"):
         client.paginate("GET", "patients/{id}/notes", path_params={"id": "p"})
+
+
+# --- the progress rule ---------------------------------------------------------------------------
+
+
+async def test_a_token_sent_before_raises_pagination_error_without_its_value() -> None:
+    """A next token this scan has already sent raises PaginationError on the page that brings it,
+    naming the style and the list, never the token."""
+    fetch = Served(
+        {"content": [{"id": "a"}], "meta": {"nextPageToken": "token-one"}},
+        {"content": [{"id": "b"}], "meta": {"nextPageToken": "token-two"}},
+        {"content": [{"id": "c"}], "meta": {"nextPageToken": "token-one"}},
+    )
+    with pytest.raises(PaginationError) as raised:
+        await collect(paginator(fetch, "token"))
+    assert len(fetch.sent) == 3
+    assert (raised.value.style, raised.value.path) == ("token", "a list")
+    assert "token-" not in str(raised.value)
+
+
+async def test_an_offset_page_answering_another_number_raises_pagination_error() -> None:
+    """Page 1 answered as page 0 again is a lie: PaginationError, not a second copy of page 0."""
+    page = {"content": [{"id": "a"}], "number": 0, "totalPages": 2, "totalElements": 2}
+    fetch = Served(page, page)
+    with pytest.raises(PaginationError, match="another page number"):
+        await collect(paginator(fetch, "spring"))
+    assert fetch.sent == [{"page": "0"}, {"page": "1"}]
+
+
+async def test_an_offset_scan_stops_within_the_allowance_past_the_first_total() -> None:
+    """Pages that keep saying more follow are requested up to the first page's totalPages plus
+    the allowance for records added during the scan, then PaginationError."""
+    pages = [
+        {"content": [{"id": f"i{n}"}], "number": n, "totalPages": 2 + n, "last": False}
+        for n in range(50)
+    ]
+    fetch = Served(*pages)
+    with pytest.raises(PaginationError, match="more pages"):
+        await collect(paginator(fetch, "spring"))
+    assert len(fetch.sent) == offset_limit(2) == 5
+
+
+@pytest.mark.parametrize("style", ["spring", "token", "cursor"])
+async def test_pages_that_bring_nothing_new_raise_pagination_error(style: Style) -> None:
+    """IDLE_PAGES pages in a row that say more follow yet are empty raise PaginationError."""
+
+    def empty(n: int) -> dict[str, Any]:
+        if style == "spring":
+            return {"content": [], "number": n, "totalPages": 10**6, "last": False}
+        if style == "token":
+            return {"content": [], "meta": {"nextPageToken": f"t{n}"}}
+        return {"data": [], "cursor": {"end": f"2025-01-01T00:00:{n:02d}Z", "hasNext": True}}
+
+    fetch = Served(*[empty(n) for n in range(20)])
+    with pytest.raises(PaginationError, match="nothing new"):
+        await collect(paginator(fetch, style))
+    assert len(fetch.sent) == IDLE_PAGES
+
+
+@pytest.mark.parametrize(
+    ("bad", "got"),
+    [([1], "array"), ({"a": 1}, "object"), (2.5, "number"), (True, "boolean")],
+)
+async def test_an_item_id_of_the_wrong_json_type_is_a_decode_error(bad: Any, got: str) -> None:
+    """An id that is not a string or an integer raises DecodeError at its JSONPath before any
+    de-duplication, never TypeError."""
+    page = {"content": [{"id": "a"}, {"id": bad}], "number": 0, "totalPages": 1, "last": True}
+    with pytest.raises(DecodeError) as raised:
+        await collect(paginator(Served(page), "spring"))
+    assert raised.value.path == "$.content[1].id"
+    assert raised.value.problems[0].got == got

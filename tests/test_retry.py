@@ -18,7 +18,7 @@ from welkin_async.errors import (
     ServerError,
     TimeoutError,
 )
-from welkin_async.testing import Fault, WelkinEmulator
+from welkin_async.testing import Fault, ServerRateLimit, WelkinEmulator
 
 QUICK = RetryPolicy(initial_delay=0.001, max_delay=0.01)  # the same rules, without the waiting
 GET_ONE = "GET /patients/{patient_id}"
@@ -195,6 +195,19 @@ async def test_the_retry_budget_keeps_a_dead_server_at_about_ten_percent_extra(
     assert all(isinstance(outcome, ServerError) for outcome in outcomes)
     assert welkin_emulator.stats.requests[GET_ONE] <= 1100
     assert client.stats.retry_budget_exhausted > 0
+
+
+@pytest.mark.welkin_emulator(patients=3, rate_limit=ServerRateLimit(50, burst=1))
+async def test_an_opening_burst_of_429s_waits_instead_of_spending_the_retry_budget(
+    welkin_emulator: WelkinEmulator, connect: Connect
+) -> None:
+    """Thirty calls at once against a one-request burst: every 429 is waited out, none fails."""
+    patient_id = a_patient(welkin_emulator)
+    async with connect() as client:
+        outcomes = await settle([get_patient(client, patient_id) for _ in range(30)])
+    assert [o for o in outcomes if isinstance(o, BaseException)] == []
+    assert welkin_emulator.stats.rate_limited > 10  # more than the budget's reserve of 10
+    assert client.stats.retry_budget_exhausted == 0
 
 
 async def test_a_retry_after_beyond_the_policy_raises_rate_limited_at_once(

@@ -2,7 +2,7 @@
 
 from welkin_async._checkpoint import Checkpoint, CheckpointError, CheckpointStore, ExportPosition
 from welkin_async._client import WelkinClient
-from welkin_async._config import Layout, RateLimit, RetryPolicy, Timeouts
+from welkin_async._config import Layout, Limits, RateLimit, RetryPolicy, Timeouts
 from welkin_async._credentials import ApiClientSecret, ClientCredentials
 from welkin_async._events import RequestEvent, ResponseEvent, RetryEvent
 from welkin_async._map import Result
@@ -11,7 +11,13 @@ from welkin_async._serde import loads, structure, unstructure
 from welkin_async._stats import ClientStats
 from welkin_async._tenant_models import ModelVersionWarning
 from welkin_async._unset import UNSET, UnsetType
-from welkin_async.errors import DecodeError, DecodeProblem, WelkinError
+from welkin_async.errors import (
+    DecodeError,
+    DecodeProblem,
+    PaginationError,
+    ResponseTooLarge,
+    WelkinError,
+)
 from welkin_async.resources._export_stream import ExportPage, ExportStream
 
 __all__ = [
@@ -28,12 +34,15 @@ __all__ = [
     "ExportPosition",
     "ExportStream",
     "Layout",
+    "Limits",
     "ModelVersionWarning",
     "Page",
+    "PaginationError",
     "Paginator",
     "RateLimit",
     "RequestEvent",
     "ResponseEvent",
+    "ResponseTooLarge",
     "Result",
     "RetryEvent",
     "RetryPolicy",

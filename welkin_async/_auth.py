@@ -10,6 +10,12 @@ Tokens are held in memory only, by :class:`TokenCache`, and never logged or show
 - **401.** The client calls :meth:`TokenCache.invalidate` with the token the failed request used.
   Only if that is still the cached token is it dropped; a request that used an older token just
   replays with the current one.
+- **Already expired.** A lifetime of zero or less (``expires_in`` <= 0, a JWT past its
+  ``exp``) is taken as ``MIN_LIFETIME`` and counted (``stats.token_lifetime_floored``): a
+  broken endpoint must not cost a token request per call (the live API blocks a client after
+  100 token requests in 5 minutes).
+- **Header-safe.** A token with characters a header cannot carry (CR, LF, NUL, spaces) is an
+  ``AuthenticationError`` (``INVALID_TOKEN_RESPONSE``), never sent.
 - **Token endpoint down.** While the old token is valid a failed refresh is logged and the old
   token used; the next attempt is made 30 s later at the earliest.
 """
@@ -19,7 +25,9 @@ from __future__ import annotations
 import asyncio
 import base64
 import logging
+import math
 import random
+import re
 import time
 from collections.abc import Awaitable, Callable
 from time import monotonic
@@ -39,6 +47,9 @@ logger = logging.getLogger("welkin_async")
 SKEW = 60.0
 JITTER = 30.0
 FAILED_REFRESH_COOLDOWN = 30.0
+MIN_LIFETIME = 60.0  # seconds a token that came already expired is kept all the same
+# RFC 6750 b64token, widened to every visible ASCII character: what a header value can carry.
+_HEADER_SAFE = re.compile(r"[\x21-\x7e]+")
 
 
 @attrs.frozen
@@ -94,17 +105,27 @@ def read_token(exchange: TokenRequest, response: RawResponse) -> IssuedToken:
         document = {}
     value = document.get(exchange.answer_field)
     if not isinstance(value, str) or not value:
-        raise AuthenticationError(
-            response.status,
-            method="POST",
-            path=exchange.template,
-            error_code="INVALID_TOKEN_RESPONSE",
-            message=f"the token endpoint's answer has no {exchange.answer_field!r}",
+        raise _invalid(
+            exchange, response, f"the token endpoint's answer has no {exchange.answer_field!r}"
         )
-    expires_in = document.get("expires_in")
-    if isinstance(expires_in, int | float) and not isinstance(expires_in, bool):
-        return IssuedToken(value, float(expires_in))
+    if not _HEADER_SAFE.fullmatch(value):  # CR, LF, NUL, spaces: it could not be sent
+        raise _invalid(
+            exchange, response, "the token holds characters an Authorization header cannot carry"
+        )
+    expires_in = _number(document.get("expires_in"))
+    if expires_in is not None:
+        return IssuedToken(value, expires_in if math.isfinite(expires_in) else None)
     return IssuedToken(value, _jwt_lifetime(value))
+
+
+def _invalid(exchange: TokenRequest, response: RawResponse, message: str) -> AuthenticationError:
+    return AuthenticationError(
+        response.status,
+        method="POST",
+        path=exchange.template,
+        error_code="INVALID_TOKEN_RESPONSE",
+        message=message,
+    )
 
 
 def _jwt_lifetime(token: str) -> float | None:
@@ -113,10 +134,21 @@ def _jwt_lifetime(token: str) -> float | None:
         claims: dict[str, Any] = jwt.decode(token, options={"verify_signature": False})
     except jwt.InvalidTokenError:
         return None
-    exp, iat = claims.get("exp"), claims.get("iat")
-    if not isinstance(exp, int | float):
+    exp, iat = _number(claims.get("exp")), _number(claims.get("iat"))
+    if exp is None:
         return None
-    return float(exp - iat) if isinstance(iat, int | float) else exp - time.time()
+    lifetime = exp - iat if iat is not None else exp - time.time()
+    return lifetime if math.isfinite(lifetime) else None
+
+
+def _number(value: object) -> float | None:
+    """A JSON number as a float (``inf`` past float's range); ``None`` for anything else."""
+    if not isinstance(value, int | float) or isinstance(value, bool):
+        return None
+    try:
+        return float(value)
+    except OverflowError:  # an integer beyond any float
+        return math.copysign(math.inf, value)
 
 
 @attrs.define
@@ -127,10 +159,25 @@ class _Cached:
 
 
 class TokenCache:
-    """The client's one token; ``fetch(retry)`` asks the token endpoint for a new one."""
+    """The client's one token; ``fetch(retry)`` asks the token endpoint for a new one.
 
-    def __init__(self, fetch: Callable[[bool], Awaitable[IssuedToken]]) -> None:
+    ``on_floored`` is called when a token came with a lifetime of zero or less (an
+    ``expires_in`` <= 0, a JWT already expired): it is kept for ``MIN_LIFETIME`` instead, so a
+    broken token endpoint cannot cost a token request per call.
+
+    Waiters for a refresh queue on a lock rather than share one task: the lock hands the new
+    token out one task per event-loop turn, which spreads a cold client's opening burst. With
+    a shared task, 2,000 calls set out in one turn and up to ``max_concurrency`` of them reach a
+    rate-limited server's empty bucket together (measured in the notes of issue 16).
+    """
+
+    def __init__(
+        self,
+        fetch: Callable[[bool], Awaitable[IssuedToken]],
+        on_floored: Callable[[], None] = lambda: None,
+    ) -> None:
         self._fetch = fetch
+        self._on_floored = on_floored
         self._token: _Cached | None = None
         self._lock = asyncio.Lock()
         self._next_attempt = 0.0
@@ -172,13 +219,23 @@ class TokenCache:
                     type(exc).__name__,
                 )
                 return current.value
-            self._token = _cache(issued, now)
+            self._token = _cache(self._floored(issued), now)
             return issued.value
+
+    def _floored(self, issued: IssuedToken) -> IssuedToken:
+        if issued.lifetime is None or issued.lifetime > 0:
+            return issued
+        self._on_floored()
+        logger.warning(
+            "the token endpoint gave a token that has already expired; keeping it %.0f s",
+            MIN_LIFETIME,
+        )
+        return IssuedToken(issued.value, MIN_LIFETIME)
 
 
 def _cache(issued: IssuedToken, fetched_at: float) -> _Cached:
     if issued.lifetime is None:  # unknown: keep it until the server refuses it
         return _Cached(issued.value, float("inf"), float("inf"))
-    lifetime = max(0.0, issued.lifetime)
+    lifetime = issued.lifetime
     lead = min(SKEW + random.uniform(0, JITTER), lifetime / 2)  # noqa: S311 - jitter, not crypto
     return _Cached(issued.value, fetched_at + lifetime - lead, fetched_at + lifetime)

@@ -24,10 +24,17 @@ import attrs
 
 from welkin_async import _json
 from welkin_async._auth import IssuedToken, TokenCache, read_token, token_request
-from welkin_async._config import Layout, RateLimit, RetryPolicy, Timeouts, checked_base_url
+from welkin_async._config import (
+    Layout,
+    Limits,
+    RateLimit,
+    RetryPolicy,
+    Timeouts,
+    checked_base_url,
+)
 from welkin_async._credentials import ApiClientSecret, ClientCredentials, Credentials
 from welkin_async._events import Hook, RequestEvent, ResponseEvent, RetryEvent, fire
-from welkin_async._limits import Limiter
+from welkin_async._limits import Limiter, PauseTooLong
 from welkin_async._map import Result, map_concurrently
 from welkin_async._pagination import Paginator, Params, Style, style_for
 from welkin_async._responses import api_error, decode_json
@@ -46,6 +53,7 @@ from welkin_async._transport import AiohttpTransport, RawResponse, Transport
 from welkin_async.errors import (
     ClientClosedError,
     ConfigurationError,
+    RateLimited,
     TransportError,
     WelkinError,
 )
@@ -110,7 +118,8 @@ class WelkinClient:
     - ``max_concurrency`` bounds requests in flight (and sizes the connection pool);
       ``rate_limit`` adds a client-side token bucket. A 429 with ``Retry-After`` pauses every
       task of the client; 429s slow the client down on their own, and successes speed it up.
-    - ``retry`` and ``timeouts`` are policies (:class:`RetryPolicy`, :class:`Timeouts`).
+    - ``retry``, ``timeouts`` and ``limits`` are policies (:class:`RetryPolicy`,
+      :class:`Timeouts`, :class:`Limits`: the largest answer accepted, 64 MiB by default).
     - ``on_request``, ``on_response``, ``on_retry`` are hooks for metrics and tracing.
     - ``models`` is the tenant's module made by ``welkin-async codegen``: the first use of a
       CDT class checks its definition version against the server's, once, and warns
@@ -134,6 +143,7 @@ class WelkinClient:
         rate_limit: RateLimit | None = None,
         retry: RetryPolicy | None = None,
         timeouts: Timeouts | None = None,
+        limits: Limits | None = None,
         on_request: Hook[RequestEvent] | None = None,
         on_response: Hook[ResponseEvent] | None = None,
         on_retry: Hook[RetryEvent] | None = None,
@@ -150,8 +160,17 @@ class WelkinClient:
         if max_concurrency < 1:
             raise ConfigurationError("max_concurrency must be at least 1")
         for name, value in (("tenant", tenant), ("environment", environment)):
-            if not value or "/" in value:
-                raise ConfigurationError(f"{name} must be a non-empty name without '/'")
+            if not isinstance(value, str):
+                raise ConfigurationError(f"{name} must be a string")
+            try:
+                path_segment(name, value)
+            except ValueError as exc:
+                raise ConfigurationError(str(exc)) from None
+            if "/" in value or not value.isprintable() or value != value.strip():
+                raise ConfigurationError(
+                    f"{name} must be one path segment: no '/', spaces at the ends or control "
+                    "characters"
+                )
         self.tenant = tenant
         self.environment = environment
         self.credentials = credentials
@@ -161,13 +180,14 @@ class WelkinClient:
         self.rate_limit = rate_limit
         self.retry = retry or RetryPolicy()
         self.timeouts = timeouts or Timeouts()
+        self.limits = limits or Limits()
         self.stats = ClientStats()
         self._hooks = (on_request, on_response, on_retry)
         self._tenant_root = natural.tenant_root(self.base_url, quote(tenant, safe=""))
         self._env_root = f"{self._tenant_root}{quote(environment, safe='')}/"
         self._transport = transport
         self._state: Literal["new", "open", "closed"] = "new"
-        self._tokens = TokenCache(self._fetch_token)
+        self._tokens = TokenCache(self._fetch_token, on_floored=self._token_floored)
         self._limiter: Limiter | None = None
         self._budget = RetryBudget(self.retry)
         self.models = TenantModels(models, tenant) if models is not None else None
@@ -232,7 +252,7 @@ class WelkinClient:
             raise ClientClosedError("a WelkinClient opens once; make a new one")
         if self._transport is None:
             self._transport = AiohttpTransport(
-                max_connections=self.max_concurrency, timeouts=self.timeouts
+                max_connections=self.max_concurrency, timeouts=self.timeouts, limits=self.limits
             )
         self._limiter = Limiter(self.max_concurrency, self.rate_limit, self.stats)
         self._state = "open"
@@ -376,6 +396,7 @@ class WelkinClient:
             concurrency=concurrency,
             ordered=ordered,
             item_type=item_type,
+            template=template,
         )
 
     # --- resources ---------------------------------------------------------------------------
@@ -451,9 +472,7 @@ class WelkinClient:
             if name not in values:
                 raise ValueError(f"path_params has no value for {{{name}}} in {template!r}")
             used.add(name)
-            encoded = quote(str(values[name]), safe="")
-            # "." and ".." would be resolved as dot segments on the way out: keep them literal.
-            return "%2E" * len(encoded) if encoded in (".", "..") else encoded
+            return quote(path_segment(name, values[name]), safe="")
 
         path = _PLACEHOLDER.sub(fill, template)
         if unused := set(values) - used:
@@ -476,7 +495,9 @@ class WelkinClient:
             retry.attempts += 1
             retry_after: float | None = None
             try:
-                response, sent_at = await self._attempt(call, retry.attempts, token, limiter)
+                response, sent_at = await self._attempt(
+                    call, retry.attempts, token, limiter, retry.deadline
+                )
             except TransportError as exc:
                 if not may_retry_error(exc, idempotent=call.idempotent):
                     raise
@@ -503,9 +524,16 @@ class WelkinClient:
                 if not self._may_retry(call, response.status, retry_after):
                     raise failure
             delay = retry.next_delay(retry_after, paused_by_limiter=call.authenticated)
-            if not retry.allows(delay):
+            # The shared pause is waited out inside the next attempt: it counts against
+            # max_elapsed like a delay of our own, so a pause longer than what is left fails now.
+            waited = max(delay, limiter.pause_remaining) if call.authenticated else delay
+            if not retry.allows(waited):
                 raise failure
-            if not self._budget.withdraw():
+            # A 429 on an API call is paced by the limiter (its pause and its lowered rate), so
+            # retrying it adds no load the server did not ask for: only failures spend the
+            # budget. Otherwise one opening burst against a rate limit would fail calls outright.
+            paced = isinstance(failure, RateLimited) and call.authenticated
+            if not paced and not self._budget.withdraw():
                 self.stats.retry_budget_exhausted += 1
                 raise failure
             await self._announce_retry(call, retry.attempts, failure, delay)
@@ -549,7 +577,7 @@ class WelkinClient:
             limiter.on_throttle(None if too_long else retry_after, sent_at)
 
     async def _attempt(
-        self, call: _Call, attempt: int, token: str | None, limiter: Limiter
+        self, call: _Call, attempt: int, token: str | None, limiter: Limiter, deadline: float
     ) -> tuple[RawResponse, float]:
         """Send once: through the limiter (API calls), with the token; log and fire hooks."""
         headers = (
@@ -558,7 +586,10 @@ class WelkinClient:
         transport = self._transport
         assert transport is not None  # noqa: S101 - set whenever the client is open
         if call.authenticated:
-            await limiter.acquire()
+            try:
+                await limiter.acquire(deadline)
+            except PauseTooLong as exc:
+                raise _paused_past_deadline(call, exc.wait) from None
             self.stats.attempts += 1
         else:
             self.stats.token_requests += 1
@@ -621,6 +652,9 @@ class WelkinClient:
         self.stats.token_refreshes += 1
         return issued
 
+    def _token_floored(self) -> None:
+        self.stats.token_lifetime_floored += 1
+
     def _open_limiter(self) -> Limiter:
         if self._state != "open" or self._limiter is None:
             raise ClientClosedError(
@@ -629,6 +663,36 @@ class WelkinClient:
                 else "use the WelkinClient inside 'async with' (it is not open yet)"
             )
         return self._limiter
+
+
+def path_segment(name: str, value: object) -> str:
+    """``value`` as the text of one path segment, or a ``ValueError`` naming ``name``.
+
+    An empty segment would address the collection (``DELETE patients/``) and ``.``/``..`` would
+    be resolved as dot segments on the way out, so all three are refused before sending; so is
+    a value that is not a scalar (``None``, a list), whose text would be a wrong but valid id.
+    """
+    if value is None or isinstance(value, bool | bytes | bytearray | Mapping | list | tuple | set):
+        raise ValueError(
+            f"path parameter {name!r} must be a string or a number, not {type(value).__name__}"
+        )
+    text = str(value)
+    if text in ("", ".", ".."):
+        shown = "empty" if not text else f"{text!r}"
+        raise ValueError(f"path parameter {name!r} is {shown}: it must name one record")
+    return text
+
+
+def _paused_past_deadline(call: _Call, wait: float) -> RateLimited:
+    """The error of a call whose ``max_elapsed`` ends before the client's shared pause does."""
+    return RateLimited(
+        429,
+        retry_after=wait,
+        method=call.method,
+        path=call.template,
+        error_code="PAUSED_PAST_MAX_ELAPSED",
+        message="the client is paused by an earlier 429 for longer than the call may take",
+    )
 
 
 def _query_value(value: QueryValue) -> str:

@@ -1,6 +1,7 @@
 """The client's policies as frozen values: built once per client, never module-level state.
 
 - :class:`Timeouts`: per attempt, mapped onto aiohttp's ``ClientTimeout``.
+- :class:`Limits`: the largest answer the client accepts.
 - :class:`RateLimit`: the client-side token bucket (the server's limit, if you know it).
 - :class:`RetryPolicy`: how long and how often to retry, and the retry budget.
 - :class:`Layout`: which of the two deployments' URL shapes and token exchange to use.
@@ -34,6 +35,22 @@ class Timeouts:
     connect: float | None = attrs.field(default=10.0, validator=_positive_or_none)
     read: float | None = attrs.field(default=60.0, validator=_positive_or_none)
     total: float | None = attrs.field(default=120.0, validator=_positive_or_none)
+
+
+@attrs.frozen
+class Limits:
+    """What the client accepts from a server, whatever the server says.
+
+    ``max_response_bytes`` bounds one answer's body *after* decompression. It is read
+    incrementally and abandoned at the limit, so a 200 MB body, an endless chunked stream or a
+    gzip bomb costs at most this much memory and fails with
+    :class:`~welkin_async.errors.ResponseTooLarge` (not retried: the same request would get the
+    same answer). The default, 64 MiB, is hundreds of times the largest page the API serves.
+    """
+
+    max_response_bytes: int = attrs.field(
+        default=64 * 1024 * 1024, validator=attrs.validators.gt(0)
+    )
 
 
 @attrs.frozen

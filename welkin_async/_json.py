@@ -1,6 +1,7 @@
 """JSON bytes in and out: orjson where the ``speedups`` extra installed it, else the stdlib.
 
-Both raise ``json.JSONDecodeError`` on malformed input (orjson's error subclasses it).
+Both raise ``json.JSONDecodeError`` on malformed input (orjson's error subclasses it), deep
+nesting included (the stdlib's ``RecursionError`` is turned into one).
 """
 
 from __future__ import annotations
@@ -14,7 +15,12 @@ dumps: Callable[[Any], bytes]
 try:  # orjson parses about twice as fast as the standard library and writes bytes directly.
     from orjson import dumps, loads
 except ImportError:  # pragma: no cover - exercised where orjson is not installed
-    loads = json.loads
+
+    def loads(text: bytes | str) -> Any:
+        try:
+            return json.loads(text)
+        except RecursionError:  # orjson refuses deep nesting with a JSONDecodeError: so do we
+            raise json.JSONDecodeError("nested too deeply", "", 0) from None
 
     def dumps(value: Any) -> bytes:
         return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode()

@@ -16,22 +16,51 @@ tells ``totalPages``, the rest are fetched with at most ``concurrency`` in fligh
 fetched early waits for the consumer (at most ``concurrency`` of them). Offset pages drift when
 records are inserted during a scan; a record repeated within the last ``concurrency + 2`` pages
 is yielded once, by ``id``.
+
+No server can make a scan loop: every page that says more follow must advance, and a page that
+does not raises :class:`~welkin_async.errors.PaginationError` (its message names the style and
+what did not advance, never a token, cursor or id).
+
+- **Offset styles** (``spring``, ``meta-info``): a page must answer the page number requested;
+  ``totalPages`` and ``totalElements`` must not be negative, and on a page that says more follow
+  ``totalPages`` must not exceed ``ceil(totalElements / items on the page) + 1``. A page that says
+  more follow must announce ``totalPages`` (or ``totalElements``). The first page's
+  ``totalPages`` bounds the scan: no page numbered at or past ``totalPages + 3 + totalPages //
+  100`` is requested (the allowance is for records inserted during the scan), however the later
+  pages' totals grow. Once a page says it is the last, no further page is scheduled.
+- **token**: each next ``pageToken`` must be one this scan has never sent.
+- **cursor**: ``cursor.end`` must move strictly ahead. Cursors are compared as instants when both
+  parse as ISO date-times (``Z`` and ``+00:00`` alike; a naive one is taken as UTC): an earlier
+  instant is a cursor that went backwards. A cursor at the same instant (or the same text) as the
+  one just sent may stay only on a page that brought new records (a cursor that includes its
+  start), and for fewer than 3 pages in a row; one that stays and brings nothing fails at once.
+  Any cursor text this scan has already left (an opaque cursor going back) fails.
+- **Every style**: fewer than 3 pages in a row (:data:`IDLE_PAGES`) may say more follow yet bring
+  nothing new: empty, or every item repeating one of the last ``concurrency + 2`` pages (by
+  ``id``). Offset styles drop such repeats; the token and cursor styles judge them and yield
+  the page as served.
+
+An item ``id`` must be a string or an integer (or absent, or ``null``): any other JSON value
+raises :class:`~welkin_async.errors.DecodeError` with its JSONPath (``$.content[3].id``).
+Tokens and cursors are remembered as 16-byte digests, one per page, never as text.
 """
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import re
 from collections import deque
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Iterator, Mapping
 from contextlib import aclosing
+from datetime import UTC, datetime
 from typing import Any, Generic, Literal, TypeVar, cast, get_args
+from uuid import UUID
 
 import attrs
 
-from welkin_async._serde import structure
-from welkin_async._unset import UNSET
-from welkin_async.errors import DecodeError, DecodeProblem
+from welkin_async._serde import _json_type, structure
+from welkin_async.errors import DecodeError, DecodeProblem, PaginationError
 
 T = TypeVar("T")
 Style = Literal["spring", "meta-info", "token", "cursor"]
@@ -185,6 +214,144 @@ _SIZE_PARAM: dict[Style, str] = {
 }
 
 
+# --- the progress rule ---------------------------------------------------------------------------
+
+IDLE_PAGES = 3
+"""Pages in a row that may say more follow yet bring nothing new; the next such page fails."""
+EXTRA_PAGES = 3
+"""Offset pages allowed past the first page's ``totalPages`` (records inserted during the scan),
+plus one per hundred pages announced."""
+
+
+def offset_limit(announced: int) -> int:
+    """The first page number an offset scan whose first page announced ``announced`` pages never
+    requests."""
+    return announced + EXTRA_PAGES + announced // 100
+
+
+def _digest(text: str) -> bytes:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+
+def _moment(text: str) -> datetime | None:
+    """A cursor as an instant, if it is an ISO date-time (a naive one taken as UTC)."""
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def item_id(item: Any, path: str, index: int) -> str | int | UUID | None:
+    """The id of an item (a dict's ``"id"``, a model's ``.id``) to compare it by, ``None`` when
+    it has none. A dict whose ``id`` is another JSON value (an array, an object, a fraction, a
+    boolean) raises ``DecodeError`` at ``path[index].id``, ``path`` being the item list's."""
+    if isinstance(item, dict):
+        key = item.get("id")
+        if key is None or type(key) is str or type(key) is int:
+            return key
+        at = f"{path}[{index}].id"
+        raise DecodeError("a page", [DecodeProblem(at, "string", _json_type(key))])
+    key = getattr(item, "id", None)
+    if isinstance(key, str | int | UUID) and not isinstance(key, bool):
+        return key
+    return None
+
+
+class Progress:
+    """The progress rule of one scan (see the module docstring); each breach raises
+    ``PaginationError`` naming the style and what did not advance, never a value.
+
+    ``start`` is the cursor the first request sends, if any.
+    """
+
+    def __init__(self, style: Style, template: str, *, start: str | None = None) -> None:
+        self.style = style
+        self.template = template
+        self._idle = 0
+        self._stays = 0
+        self._seen: set[bytes] = set()  # tokens sent, cursors left: digests
+        self._current: bytes | None = None  # the cursor the last request sent
+        self._current_moment: datetime | None = None
+        self._latest: datetime | None = None  # the latest instant a cursor has reached
+        if start is not None:
+            self._move_to(start, _moment(start))
+
+    def fail(self, reason: str) -> PaginationError:
+        return PaginationError(self.style, self.template, reason)
+
+    # --- offset styles: each page as it is served, and the bound from the first one
+
+    def served(self, page: Page[Any], requested: int) -> None:
+        """Check an offset page as it arrives: its number and its totals."""
+        if page.number is not None and page.number != requested:
+            raise self.fail("a page answered another page number than the one requested")
+        total, elements = page.total_pages, page.total_elements
+        if (total is not None and total < 0) or (elements is not None and elements < 0):
+            raise self.fail("a page announced a negative totalPages or totalElements")
+        if page.last or total is None or elements is None or not page.items:
+            return
+        if total > -(-elements // len(page.items)) + 1:
+            raise self.fail("totalPages is more than totalElements and the page size allow")
+
+    def limit(self, first: Page[Any]) -> int:
+        """The first page number this offset scan never requests, from what its first page said."""
+        if first.last:
+            return 1
+        announced = first.total_pages
+        if announced is None and first.total_elements is not None and first.items:
+            announced = -(-first.total_elements // len(first.items))
+        if announced is None:
+            raise self.fail("a page said more follow but announced no totalPages")
+        return offset_limit(announced)
+
+    # --- every style: each page, in the order it is yielded
+
+    def step(self, page: Page[Any], fresh: bool) -> None:
+        """Check that ``page``, yielded in turn, advances if it says more follow; ``fresh`` is
+        whether it brought anything not seen in the last pages."""
+        if page.last:
+            return  # the scan ends with this page
+        following = page.next_params or {}  # set on every token and cursor page that is not last
+        if self.style == "token":
+            self._token(following["pageToken"])
+        elif self.style == "cursor":
+            self._cursor(following["start"], fresh)
+        if fresh:
+            self._idle = 0
+            return
+        self._idle += 1
+        if self._idle >= IDLE_PAGES:
+            raise self.fail(f"{IDLE_PAGES} pages in a row said more follow but brought nothing new")
+
+    def _token(self, token: str) -> None:
+        digest = _digest(token)
+        if digest in self._seen:
+            raise self.fail("the next page token is one this scan has already sent")
+        self._seen.add(digest)
+
+    def _cursor(self, end: str, fresh: bool) -> None:
+        digest, moment = _digest(end), _moment(end)
+        if moment is not None and self._latest is not None and moment < self._latest:
+            raise self.fail("the cursor went backwards")
+        stayed = digest == self._current or (moment is not None and moment == self._current_moment)
+        if not stayed and digest in self._seen:
+            raise self.fail("the cursor came back to a position this scan has left")
+        if stayed and not fresh:
+            raise self.fail("the cursor did not advance and the page brought nothing new")
+        self._stays = self._stays + 1 if stayed else 0
+        if self._stays >= IDLE_PAGES:
+            raise self.fail(f"the cursor did not advance for {IDLE_PAGES} pages in a row")
+        self._move_to(end, moment)
+
+    def _move_to(self, cursor: str, moment: datetime | None) -> None:
+        self._current = _digest(cursor)
+        self._seen.add(self._current)
+        self._current_moment = moment
+        if moment is not None and (self._latest is None or moment > self._latest):
+            self._latest = moment
+
+
 # --- the engine ----------------------------------------------------------------------------------
 
 
@@ -201,12 +368,13 @@ class _RecentIds:
         self._pages: deque[set[Any]] = deque()
         self._window: set[Any] = set()
 
-    def fresh(self, items: list[T]) -> list[T]:
-        """The items whose id (a dict's ``"id"`` or a model's ``.id``) no recent page had."""
+    def fresh(self, items: list[T], path: str = "$") -> list[T]:
+        """The items whose id (a dict's ``"id"`` or a model's ``.id``) no recent page had; an id
+        that is not a string or an integer raises ``DecodeError`` at ``path[i].id``."""
         kept, ids, window = [], set(), self._window
-        for item in items:
-            key = item.get("id") if isinstance(item, dict) else getattr(item, "id", None)
-            if key is not None and key is not UNSET:
+        for index, item in enumerate(items):
+            key = item_id(item, path, index)
+            if key is not None:
                 if key in window:
                     continue
                 window.add(key)
@@ -218,8 +386,14 @@ class _RecentIds:
         return kept
 
 
+Fetched = tuple[Page[Any], str]  # a page as read (items structured), and its items' JSONPath
+
+
 class Paginator(Generic[T]):
-    """``async for item in paginator`` yields items; ``paginator.pages()`` yields whole pages."""
+    """``async for item in paginator`` yields items; ``paginator.pages()`` yields whole pages.
+
+    ``template`` (the path template) names the list in a ``PaginationError``.
+    """
 
     def __init__(
         self,
@@ -231,6 +405,7 @@ class Paginator(Generic[T]):
         concurrency: int,
         ordered: bool,
         item_type: type[T] | None,
+        template: str = "a list",
     ) -> None:
         if concurrency < 1:
             raise ValueError("concurrency must be at least 1")
@@ -242,6 +417,7 @@ class Paginator(Generic[T]):
         self._concurrency = concurrency
         self._ordered = ordered
         self._item_type = item_type
+        self._template = template
         self._before: Callable[[], Awaitable[None]] | None = None
 
     def before_first_page(self, step: Callable[[], Awaitable[None]]) -> Paginator[T]:
@@ -262,36 +438,78 @@ class Paginator(Generic[T]):
         """Whole pages in page order (as they arrive, with ``ordered=False``)."""
         if self._before is not None:
             await self._before()
-        recent = _RecentIds(self._concurrency + 2) if self._style in _OFFSET_STYLES else None
-        page = await self._get({"page": "0"} if self._style in _OFFSET_STYLES else {})
-        yield self._unseen(page, recent)
-        if self._style in _OFFSET_STYLES and page.total_pages is not None and not page.last:
-            # The pages the first one announced, fetched ahead within the window...
-            upcoming = iter(range((page.number or 0) + 1, page.total_pages))
-            window: list[asyncio.Task[Page[T]]] = []
+        progress = Progress(self._style, self._template, start=self._params.get("start"))
+        recent = _RecentIds(self._concurrency + 2)
+        if self._style not in _OFFSET_STYLES:
+            fetched = await self._get({})
+            while True:
+                page = self._admit(fetched, recent, progress)
+                yield page
+                if page.last or page.next_params is None:
+                    return
+                fetched = await self._get(page.next_params)
+        else:
+            async with aclosing(self._offset_pages(recent, progress)) as pages:
+                async for page in pages:
+                    yield page
+
+    async def _offset_pages(
+        self, recent: _RecentIds, progress: Progress
+    ) -> AsyncGenerator[Page[T], None]:
+        fetched = await self._get_number(0, progress)
+        limit = progress.limit(fetched[0])
+        page = self._admit(fetched, recent, progress)
+        yield page
+        if page.last:
+            return
+        number = 0  # the highest page number fetched
+        if page.total_pages is not None:
+            # The pages the first one announced, fetched ahead within the window, until one
+            # says it is the last...
+            upcoming = iter(range(1, min(page.total_pages, limit)))
+            window: list[asyncio.Task[tuple[int, Fetched]]] = []
+            ended = False
             try:
-                self._fill(window, upcoming)
+                self._fill(window, upcoming, progress)
                 while window:
-                    for fetched in await self._take_ready(window):
-                        if (fetched.number or 0) >= (page.number or 0):
-                            page = fetched
-                        yield self._unseen(fetched, recent)
-                    self._fill(window, upcoming)
+                    for got, fetched in await self._take_ready(window):
+                        ended = ended or fetched[0].last
+                        if got >= number:
+                            number, page = got, fetched[0]
+                        yield self._admit(fetched, recent, progress)
+                    if not ended:
+                        self._fill(window, upcoming, progress)
             finally:
                 for task in window:
                     task.cancel()
                 await asyncio.gather(*window, return_exceptions=True)
-        # ... then page by page, for the styles that only know the next page, and for offset
-        # pages that appeared after the first page was served.
+            if ended:
+                return
+        # ... then page by page: pages that appeared after the first page was served, within
+        # the allowance the first page's totalPages sets.
         while not page.last and page.next_params is not None:
-            page = await self._get(page.next_params)
-            yield self._unseen(page, recent)
+            number += 1
+            if number >= limit:
+                raise progress.fail("more pages followed than the first page announced")
+            fetched = await self._get_number(number, progress)
+            page = self._admit(fetched, recent, progress)
+            yield page
 
-    def _fill(self, window: list[asyncio.Task[Page[T]]], upcoming: Iterator[int]) -> None:
+    def _fill(
+        self,
+        window: list[asyncio.Task[tuple[int, Fetched]]],
+        upcoming: Iterator[int],
+        progress: Progress,
+    ) -> None:
         while len(window) < self._concurrency and (number := next(upcoming, None)) is not None:
-            window.append(asyncio.create_task(self._get({"page": str(number)})))
+            window.append(asyncio.create_task(self._numbered(number, progress)))
 
-    async def _take_ready(self, window: list[asyncio.Task[Page[T]]]) -> list[Page[T]]:
+    async def _numbered(self, number: int, progress: Progress) -> tuple[int, Fetched]:
+        return number, await self._get_number(number, progress)
+
+    async def _take_ready(
+        self, window: list[asyncio.Task[tuple[int, Fetched]]]
+    ) -> list[tuple[int, Fetched]]:
         """The next page in order, or every page already fetched when order does not matter."""
         if self._ordered:
             await asyncio.wait(window[:1])
@@ -303,21 +521,31 @@ class Paginator(Generic[T]):
             pages.append(task.result())  # a failure leaves the rest in the window, to be reaped
         return pages
 
-    async def _get(self, params: Params) -> Page[T]:
+    async def _get_number(self, number: int, progress: Progress) -> Fetched:
+        """Fetch offset page ``number`` and check its number and totals as soon as it comes."""
+        fetched = await self._get({"page": str(number)})
+        progress.served(fetched[0], number)
+        return fetched
+
+    async def _get(self, params: Params) -> Fetched:
         """Fetch one page and read its envelope; its items as ``item_type`` if one was given."""
         sent = {**self._params, **params}
         if self._size is not None and "pageToken" not in params:  # the token style takes one
             sent[_SIZE_PARAM[self._style]] = str(self._size)  # or the other, never both
         page, path = self._read(await self._fetch(sent))
         if self._item_type is None:
-            return page
-        return attrs.evolve(page, items=_structure_items(page.items, self._item_type, path))
+            return page, path
+        items = _structure_items(page.items, self._item_type, path)
+        return attrs.evolve(page, items=items), path
 
-    @staticmethod
-    def _unseen(page: Page[T], recent: _RecentIds | None) -> Page[T]:
-        if recent is None:
-            return page
-        return attrs.evolve(page, items=recent.fresh(page.items))
+    def _admit(self, fetched: Fetched, recent: _RecentIds, progress: Progress) -> Page[T]:
+        """The page to yield, once it is known to advance: offset styles drop repeats by id."""
+        page, path = fetched
+        fresh = recent.fresh(page.items, path)
+        progress.step(page, bool(fresh))
+        if self._style in _OFFSET_STYLES:
+            page = attrs.evolve(page, items=fresh)
+        return page
 
 
 def _structure_items(items: list[Any], item_type: type[T], path: str) -> list[T]:

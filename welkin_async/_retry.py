@@ -13,19 +13,22 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator
+from datetime import UTC
 from email.utils import parsedate_to_datetime
 from time import monotonic
 
 import backoff
 
 from welkin_async._config import RetryPolicy
-from welkin_async.errors import TransportError
+from welkin_async.errors import ResponseTooLarge, TransportError
 
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 _RETRYABLE_STATUSES = frozenset({429, 502, 503, 504})
 _UNPROCESSED_STATUSES = frozenset({429, 503})  # refused before the request was processed
+_DELTA_SECONDS = re.compile(r"[0-9]+")  # RFC 9110 delay-seconds, in ASCII digits only
 
 
 def may_retry_status(status: int, *, idempotent: bool) -> bool:
@@ -33,6 +36,8 @@ def may_retry_status(status: int, *, idempotent: bool) -> bool:
 
 
 def may_retry_error(error: TransportError, *, idempotent: bool) -> bool:
+    if isinstance(error, ResponseTooLarge):
+        return False  # answered: the same request would get the same answer
     return idempotent or not error.request_sent
 
 
@@ -41,13 +46,15 @@ def parse_retry_after(value: str | None) -> float | None:
     if value is None:
         return None
     value = value.strip()
-    if value.isdigit():
+    if _DELTA_SECONDS.fullmatch(value):  # ASCII digits only: "²".isdigit() is True
         return float(value)
     try:
         moment = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+        if moment.tzinfo is None:  # "-0000": UTC, with no claim about the local zone
+            moment = moment.replace(tzinfo=UTC)
+        return max(0.0, moment.timestamp() - time.time())
+    except (TypeError, ValueError, OverflowError, IndexError):  # any text a server can send
         return None
-    return max(0.0, moment.timestamp() - time.time())
 
 
 class RetryState:
@@ -74,10 +81,14 @@ class RetryState:
             next(self._delays)  # backoff's generators are primed before the first value
         return backoff.full_jitter(next(self._delays))
 
+    @property
+    def deadline(self) -> float:
+        """When ``max_elapsed`` ends (monotonic): no wait may reach past it."""
+        return self._started + self._policy.max_elapsed
+
     def allows(self, delay: float) -> bool:
         """Whether one more attempt, after ``delay``, keeps within the policy's bounds."""
-        elapsed = monotonic() - self._started
-        return self.attempts < self._max_tries and elapsed + delay <= self._policy.max_elapsed
+        return self.attempts < self._max_tries and monotonic() + delay <= self.deadline
 
 
 class RetryBudget:

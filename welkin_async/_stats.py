@@ -17,7 +17,9 @@ class ClientStats:
     - ``rate_limited``: 429 answers; ``pauses``: how many of them paused the whole client
       (``Retry-After``); ``rate_decreases``: multiplicative steps down of the adaptive rate.
     - ``retry_budget_exhausted``: retries refused because the budget was empty.
-    - ``token_requests``: requests to the token endpoint; ``token_refreshes``: tokens obtained.
+    - ``token_requests``: requests to the token endpoint; ``token_refreshes``: tokens obtained;
+      ``token_lifetime_floored``: tokens that came already expired and were kept
+      ``MIN_LIFETIME`` (60 s) all the same.
     - ``rate_per_second``: the current client-side rate (``None``: not limited).
     """
 
@@ -34,4 +36,5 @@ class ClientStats:
     token_requests: int = 0
     token_refreshes: int = 0
     token_failures: int = 0
+    token_lifetime_floored: int = 0
     rate_per_second: float | None = None

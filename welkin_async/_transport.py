@@ -17,7 +17,7 @@ import attrs
 from yarl import URL
 
 from welkin_async import errors
-from welkin_async._config import Timeouts
+from welkin_async._config import Limits, Timeouts
 
 USER_AGENT = f"welkin-async/{version('welkin-async')}"
 
@@ -59,7 +59,10 @@ class AiohttpTransport:
     carried to another origin.
     """
 
-    def __init__(self, *, max_connections: int, timeouts: Timeouts) -> None:
+    def __init__(
+        self, *, max_connections: int, timeouts: Timeouts, limits: Limits | None = None
+    ) -> None:
+        self._max_body = (limits or Limits()).max_response_bytes
         self._session = aiohttp.ClientSession(
             connector=aiohttp.TCPConnector(limit=max_connections, limit_per_host=0),
             timeout=aiohttp.ClientTimeout(
@@ -84,7 +87,11 @@ class AiohttpTransport:
             async with self._session.request(
                 method, URL(url, encoded=True), headers=headers, data=body, allow_redirects=False
             ) as response:
-                return RawResponse(response.status, response.headers, await response.read())
+                body = await _read_at_most(response, self._max_body)
+                if body is not None:
+                    return RawResponse(response.status, response.headers, body)
+            # Leaving the block with the body unread closes the connection instead of reusing it.
+            error: errors.TransportError = errors.ResponseTooLarge(method, template, self._max_body)
         except (aiohttp.ClientError, TimeoutError) as exc:  # TimeoutError: the total timeout
             error = _transport_error(exc, method, template)
         # Raised outside the handler, so that the aiohttp exception (whose text has the URL, and
@@ -93,6 +100,25 @@ class AiohttpTransport:
 
     async def aclose(self) -> None:
         await self._session.close()
+
+
+async def _read_at_most(response: aiohttp.ClientResponse, limit: int) -> bytes | None:
+    """The whole body, decompressed, if it is at most ``limit`` bytes; else ``None``.
+
+    aiohttp inflates a compressed body a bounded chunk at a time, as it is read, so counting the
+    chunks bounds memory for a gzip bomb as much as for a body that is simply long or endless.
+    A declared length over the limit is refused before reading (when not compressed, the
+    declared length is the body's).
+    """
+    declared = response.content_length
+    if declared is not None and declared > limit and "Content-Encoding" not in response.headers:
+        return None
+    body = bytearray()
+    async for chunk in response.content.iter_any():
+        if len(body) + len(chunk) > limit:
+            return None
+        body += chunk
+    return bytes(body)
 
 
 def _transport_error(exc: Exception, method: str, template: str) -> errors.TransportError:

@@ -92,6 +92,33 @@ class ReadError(TransportError):
     """The connection broke after the request was sent (reset, closed or truncated answer)."""
 
 
+class ResponseTooLarge(TransportError):
+    """The answer's body, decompressed, exceeded ``Limits.max_response_bytes``.
+
+    The body was read no further than the limit, so memory stays bounded; the request was sent
+    and answered, so it is not retried.
+    """
+
+    def __init__(self, method: str, path: str, limit: int) -> None:
+        self.limit = limit
+        super().__init__(method, path, f"the answer exceeds the {limit:,}-byte limit")
+
+
+class PaginationError(WelkinError):
+    """A list or export did not advance as its paging style requires, so iteration stopped.
+
+    ``style`` is the envelope style (``spring``, ``meta-info``, ``token``, ``cursor``);
+    ``reason`` says what did not advance (a page number, a token, a cursor) or which bound
+    the server's own answers set was passed. Items yielded before the error were genuine.
+    """
+
+    def __init__(self, style: str, path: str, reason: str) -> None:
+        self.style = style
+        self.path = path  # the path template, never the filled path
+        self.reason = reason
+        super().__init__(f"{path} ({style} paging): {reason}")
+
+
 # Detail keys that name schema items (a field, a query parameter, a JSON path), never values;
 # only these reach an error's message. Every detail stays available on ``APIError.details``.
 _NAMING_DETAILS = ("cdtName", "field", "parameter", "path", "row")

@@ -10,7 +10,7 @@ import logging
 import math
 import random
 from collections import defaultdict
-from collections.abc import AsyncGenerator, Callable, Mapping
+from collections.abc import AsyncGenerator, AsyncIterable, Callable, Mapping
 from contextlib import aclosing
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
@@ -31,7 +31,7 @@ from welkin_async import (
     WelkinClient,
 )
 from welkin_async._transport import RawResponse
-from welkin_async.errors import BadRequest
+from welkin_async.errors import BadRequest, PaginationError
 from welkin_async.models import CdtRecord, Patient
 from welkin_async.testing import WelkinEmulator
 from welkin_async.testing._clock import iso_ms
@@ -330,6 +330,25 @@ async def test_resume_does_not_repeat_the_boundary_record_of_a_taken_page(tmp_pa
         ]
     assert taken == records[:3]
     assert rest == records[3:]
+
+
+async def drain(stream: AsyncIterable[Any]) -> None:
+    async for _ in stream:
+        pass
+
+
+async def test_an_inclusive_cursor_stuck_on_one_instant_raises_pagination_error() -> None:
+    """More records changed at one instant than a page holds stall a cursor that includes its
+    start: the second page is the first again, and the export stops there with PaginationError
+    instead of asking for it forever."""
+    records = [record(n, 1) for n in range(1, 9)]
+    transport = inclusive_cursor(records, size=3)
+    async with offline_client(transport) as client:
+        stream = client.exports.stream("PATIENT", typed=False)
+        with pytest.raises(PaginationError) as raised:
+            await asyncio.wait_for(drain(stream), 10)  # a hang guard: without the rule, endless
+    assert (raised.value.style, raised.value.path) == ("cursor", "export/{export_type}")
+    assert transport.starts == [None, stamp(1)]
 
 
 # --- typed records -------------------------------------------------------------------------------

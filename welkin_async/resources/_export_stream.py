@@ -9,6 +9,18 @@ come within a page or two of the first sighting, so the stream remembers only th
 pages and its memory stays flat however long the export runs. A record that comes again newer
 is yielded again. A consumer that keeps the last version per ``id`` ends with every record at
 the version the export saw last.
+
+No server can make the stream loop (the cursor rule of :mod:`welkin_async._pagination`, judged
+after the repeats are dropped): each page with ``hasNext`` must move ``cursor.end`` strictly
+ahead of the ``start`` it was asked with (as instants when both are ISO date-times), or stay
+there only while it brings records not yielded before, fewer than 3 pages in a row. A cursor
+that goes backwards or back to a position it left, or that stays on a page bringing nothing new
+(``hasNext: true`` with empty ``data``, say), raises ``PaginationError`` at once, before the next
+page is requested; so do 3 pages in a row that bring nothing new. A record that is new after the
+repeats are dropped yet changed before the ``start`` it was served for (its ``updatedAt`` earlier
+than that instant, against the API's contract) is yielded but does not count as new. A record
+``id`` that is not a string or an integer raises ``DecodeError`` at its JSONPath
+(``$.data[3].id``).
 """
 
 from __future__ import annotations
@@ -22,7 +34,7 @@ from typing import Any, Generic, TypeVar, cast
 import attrs
 
 from welkin_async._checkpoint import CheckpointError, CheckpointStore, ExportPosition
-from welkin_async._pagination import read_page
+from welkin_async._pagination import Progress, item_id, read_page
 from welkin_async._serde import structure
 from welkin_async.errors import DecodeError, DecodeProblem
 
@@ -31,6 +43,7 @@ FetchPage = Callable[[str | None], Awaitable[Any]]
 Shape = Callable[[dict[str, Any]], Any]  # a raw record -> what the stream yields
 _WINDOW = 2  # pages remembered for dropping repeats
 _NEVER = (float("-inf"), -2)  # older than any record
+_UNKNOWN = float("-inf")  # the instant of a record without a readable updatedAt
 
 
 @attrs.frozen
@@ -73,12 +86,13 @@ class _RecentVersions:
         if boundary:  # the page before a resume, as far as a repeat of it matters
             self._pages.append({key: (when, version) for key, when, version in boundary})
 
-    def newer(self, records: list[Any]) -> list[tuple[int, dict[str, Any]]]:
-        """``(index in page, record)`` of the records newer than any seen; the rest dropped."""
+    def newer(self, records: list[Any], path: str = "$") -> list[tuple[int, dict[str, Any]]]:
+        """``(index in page, record)`` of the records newer than any seen; the rest dropped. An
+        ``id`` that is not a string or an integer raises ``DecodeError`` at ``path[i].id``."""
         kept: dict[Any, tuple[int, dict[str, Any], tuple[float, int]]] = {}
         anonymous: list[tuple[int, dict[str, Any]]] = []
         for index, record in enumerate(records):
-            key = record.get("id") if isinstance(record, dict) else None
+            key = item_id(record, path, index) if isinstance(record, dict) else None
             if key is None:  # nothing to compare by: yielded, never dropped
                 anonymous.append((index, record))
                 continue
@@ -125,8 +139,11 @@ class ExportStream(Generic[T]):
         since: str | None,
         checkpoint: CheckpointStore | None,
         before: Callable[[], Awaitable[None]] | None = None,
+        template: str = "export/{export_type}",
     ) -> None:
         self.export_type = export_type
+        self.template = template
+        """The path template that names the export in a ``PaginationError``."""
         self.since = since
         self.checkpoint = checkpoint
         self.position = ExportPosition(export_type, since=since, start=since)
@@ -157,15 +174,17 @@ class ExportStream(Generic[T]):
         if position.done:
             return
         recent = _RecentVersions(position.boundary)
+        progress = Progress("cursor", self.template, start=position.start)
         ahead: asyncio.Task[Any] | None = asyncio.ensure_future(self._fetch(position.start))
         try:
             while ahead is not None:
                 page, path = read_page("cursor", await ahead)
                 ahead = None
                 end = page.next_params["start"] if page.next_params else position.start
+                fresh = recent.newer(page.items, path)
+                progress.step(page, _brings_news(fresh, position.start))  # before asking on
                 if not page.last:  # the next page comes while this one is consumed
                     ahead = asyncio.ensure_future(self._fetch(end))
-                fresh = recent.newer(page.items)
                 items = self._shaped(fresh, path)
                 repeats = len(page.items) - len(fresh)
                 self.repeats += repeats
@@ -218,6 +237,17 @@ class ExportStream(Generic[T]):
                 continue
             raise error  # outside the handler, so the original error is not chained with values
         return shaped
+
+
+def _brings_news(fresh: list[tuple[int, dict[str, Any]]], start: str | None) -> bool:
+    """Whether a page's records left after dropping repeats hold one that is news: one not
+    changed before the ``start`` the page was asked for (a record without a known time counts)."""
+    since = _instant(start)
+    for _, record in fresh:
+        when = recency(record)[0] if isinstance(record, dict) else _UNKNOWN
+        if when == _UNKNOWN or when >= since:
+            return True
+    return False
 
 
 def same_instant(first: str | None, second: str | None) -> bool:

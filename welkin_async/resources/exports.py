@@ -136,6 +136,7 @@ class Exports(Resource):
             since=since_text,
             checkpoint=checkpoint,
             before=self._client._check_models if models is not None else None,
+            template="export/{export_type}",
         )
 
     def _shape(self, kind: str, typed: bool) -> Shape | None:
