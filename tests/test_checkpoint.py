@@ -179,6 +179,9 @@ async def test_a_cancelled_save_still_leaves_a_complete_file(
     finally:
         held.release.set()
     await asyncio.wait_for(held.finished.wait(), timeout=10)
+    # The write is done; the save (which then drops its lock file) finishes in its own time.
+    assert checkpoint._writing is not None
+    await asyncio.wait_for(asyncio.gather(checkpoint._writing), timeout=10)
     assert await Checkpoint(path).load("PATIENT") == patient_position(pages=2)
     assert [p.name for p in tmp_path.iterdir()] == ["c.json"]
 
@@ -464,7 +467,7 @@ async def test_a_failed_read_is_a_checkpoint_error(
     on load and on save."""
     path = tmp_path / "c.json"
     await Checkpoint(path).save("PATIENT", patient_position())
-    monkeypatch.setattr(Path, "read_text", failing(code))
+    monkeypatch.setattr(checkpoint_module, "read_regular_file", failing(code))
     for attempt in (
         Checkpoint(path).load("PATIENT"),
         Checkpoint(path).save("PATIENT", patient_position(pages=9)),
@@ -643,3 +646,48 @@ async def test_a_lock_file_left_by_a_killed_process_does_not_stop_saves(tmp_path
     await Checkpoint(path).save("PATIENT", patient_position())
     assert await Checkpoint(path).load("PATIENT") == patient_position()
     assert only_checkpoint_files(tmp_path) == ["c.json"]
+
+
+async def test_a_checkpoint_that_is_a_fifo_is_refused_without_blocking(tmp_path: Path) -> None:
+    """A FIFO in the file's place would block the reader (and the event loop) forever: it is
+    refused at once on load and on save."""
+    path = tmp_path / "c.json"
+    os.mkfifo(path)
+    async with asyncio.timeout(10):
+        with pytest.raises(CheckpointError, match="not a regular file"):
+            await Checkpoint(path).load("PATIENT")
+        with pytest.raises(CheckpointError, match="not a regular file"):
+            await Checkpoint(path).save("PATIENT", patient_position())
+
+
+async def test_a_path_with_a_nul_is_a_checkpoint_error(tmp_path: Path) -> None:
+    path = tmp_path / "c\x00.json"
+    with pytest.raises(CheckpointError):
+        await Checkpoint(path).load("PATIENT")
+    with pytest.raises(CheckpointError):
+        await Checkpoint(path).save("PATIENT", patient_position())
+
+
+async def test_a_since_that_is_not_a_date_time_is_refused(tmp_path: Path) -> None:
+    """A ``since`` always came from a datetime: anything else is a corrupt checkpoint, named by
+    its JSON path."""
+    path = tmp_path / "c.json"
+    await Checkpoint(path).save("PATIENT", patient_position())
+    document = json.loads(path.read_text(encoding="utf-8"))
+    document["exports"]["PATIENT"]["since"] = CANARY
+    path.write_text(json.dumps(document), encoding="utf-8")
+    with pytest.raises(CheckpointError, match=r"\$\.exports\.PATIENT\.since") as caught:
+        await Checkpoint(path).load("PATIENT")
+    assert CANARY not in str(caught.value)
+
+
+async def test_a_boundary_time_beyond_any_float_loads(tmp_path: Path) -> None:
+    """An integer ``updated_at`` too large for a float is still a number: no OverflowError."""
+    path = tmp_path / "c.json"
+    await Checkpoint(path).save("PATIENT", patient_position())
+    document = json.loads(path.read_text(encoding="utf-8"))
+    document["exports"]["PATIENT"]["boundary"] = [["a", 10**400, 1]]
+    path.write_text(json.dumps(document), encoding="utf-8")
+    loaded = await Checkpoint(path).load("PATIENT")
+    assert loaded is not None
+    assert loaded.boundary == (("a", 10**400, 1),)

@@ -10,8 +10,8 @@ Tokens are held in memory only, by :class:`TokenCache`, and never logged or show
 - **401.** The client calls :meth:`TokenCache.invalidate` with the token the failed request used.
   Only if that is still the cached token is it dropped; a request that used an older token just
   replays with the current one.
-- **Already expired.** A lifetime of zero or less (``expires_in`` <= 0, a JWT past its
-  ``exp``) is taken as ``MIN_LIFETIME`` and counted (``stats.token_lifetime_floored``): a
+- **Already expired.** A lifetime under a second (``expires_in`` <= 0 or 0.001, a JWT past
+  its ``exp``) is taken as ``MIN_LIFETIME`` and counted (``stats.token_lifetime_floored``): a
   broken endpoint must not cost a token request per call (the live API blocks a client after
   100 token requests in 5 minutes).
 - **Header-safe.** A token with characters a header cannot carry (CR, LF, NUL, spaces) is an
@@ -48,6 +48,7 @@ SKEW = 60.0
 JITTER = 30.0
 FAILED_REFRESH_COOLDOWN = 30.0
 MIN_LIFETIME = 60.0  # seconds a token that came already expired is kept all the same
+PLAUSIBLE_LIFETIME = 1.0  # seconds: a shorter lifetime is a broken endpoint, not a policy
 # RFC 6750 b64token, widened to every visible ASCII character: what a header value can carry.
 _HEADER_SAFE = re.compile(r"[\x21-\x7e]+")
 
@@ -161,9 +162,9 @@ class _Cached:
 class TokenCache:
     """The client's one token; ``fetch(retry)`` asks the token endpoint for a new one.
 
-    ``on_floored`` is called when a token came with a lifetime of zero or less (an
-    ``expires_in`` <= 0, a JWT already expired): it is kept for ``MIN_LIFETIME`` instead, so a
-    broken token endpoint cannot cost a token request per call.
+    ``on_floored`` is called when a token came with a lifetime under ``PLAUSIBLE_LIFETIME`` (an
+    ``expires_in`` of 0, -5 or 0.001, a JWT already expired): it is kept for ``MIN_LIFETIME``
+    instead, so a broken token endpoint cannot cost a token request per call.
 
     Waiters for a refresh queue on a lock rather than share one task: the lock hands the new
     token out one task per event-loop turn, which spreads a cold client's opening burst. With
@@ -223,11 +224,11 @@ class TokenCache:
             return issued.value
 
     def _floored(self, issued: IssuedToken) -> IssuedToken:
-        if issued.lifetime is None or issued.lifetime > 0:
+        if issued.lifetime is None or issued.lifetime >= PLAUSIBLE_LIFETIME:
             return issued
         self._on_floored()
         logger.warning(
-            "the token endpoint gave a token that has already expired; keeping it %.0f s",
+            "the token endpoint gave a token that expires within a second; keeping it %.0f s",
             MIN_LIFETIME,
         )
         return IssuedToken(issued.value, MIN_LIFETIME)

@@ -20,11 +20,13 @@ import json
 import math
 import os
 import re
+import stat
 import tempfile
 import threading
 import weakref
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager, suppress
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
@@ -91,7 +93,7 @@ def _position(key: str, value: Any, where: str) -> ExportPosition:
     checks: dict[str, Callable[[Any], bool]] = {
         "boundary": _is_boundary,
         "export_type": lambda v: isinstance(v, str),
-        "since": lambda v: v is None or isinstance(v, str),
+        "since": lambda v: v is None or (isinstance(v, str) and _is_instant(v)),
         "start": lambda v: v is None or isinstance(v, str),
         "records": lambda v: type(v) is int and v >= 0,
         "pages": lambda v: type(v) is int and v >= 0,
@@ -117,11 +119,19 @@ def _is_boundary(value: Any) -> bool:
         isinstance(entry, list)
         and len(entry) == 3  # (id, updated_at, version)
         and isinstance(entry[0], str)
-        and type(entry[1]) in (int, float)
-        and math.isfinite(entry[1])  # JSON has no NaN or Infinity; Python's parser allows them
+        and (type(entry[1]) is int or (type(entry[1]) is float and math.isfinite(entry[1])))
         and type(entry[2]) is int
         for entry in value
     )
+
+
+def _is_instant(value: str) -> bool:
+    """Whether ``value`` is an ISO date-time (a ``since`` always is: it came from a datetime)."""
+    try:
+        datetime.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
 
 
 def _is_sha256(value: str) -> bool:
@@ -162,13 +172,15 @@ class Checkpoint:
     def _parse(self) -> dict[str, ExportPosition]:
         where = f"checkpoint {self.path}"
         try:
-            text = self.path.read_text(encoding="utf-8")
+            text = read_regular_file(self.path).decode("utf-8")
         except FileNotFoundError:
             return {}
         except UnicodeDecodeError:
             raise CheckpointError(f"{where} is not UTF-8 text") from None
         except OSError as exc:
             raise CheckpointError(f"{where} cannot be read ({_reason(exc)})") from None
+        except ValueError:  # an embedded NUL in the path
+            raise CheckpointError(f"{where} is not a usable path") from None
         try:
             document = json.loads(text)
         except json.JSONDecodeError as exc:
@@ -213,8 +225,27 @@ class Checkpoint:
             raise CheckpointError(
                 f"checkpoint {self.path} cannot be written ({_reason(exc)})"
             ) from None
-        except RuntimeError:  # a symlink loop, as Path.resolve reports it before Python 3.13
+        except (RuntimeError, ValueError):  # a symlink loop (before 3.13), an embedded NUL
             raise CheckpointError(f"checkpoint {self.path} cannot be resolved") from None
+
+
+def read_regular_file(path: Path) -> bytes:
+    """The bytes of ``path``, if it is a regular file; ``OSError`` otherwise.
+
+    Opened without blocking and checked before reading: a FIFO or a device in the file's place
+    would otherwise block the reader (and the event loop, or a saver's lock) indefinitely.
+    """
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    try:
+        mode = os.fstat(descriptor).st_mode
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR))
+        if not stat.S_ISREG(mode):
+            raise OSError(errno.EINVAL, "not a regular file")
+        with os.fdopen(os.dup(descriptor), "rb") as file:
+            return file.read()
+    finally:
+        os.close(descriptor)
 
 
 def _reason(exc: OSError) -> str:

@@ -480,7 +480,10 @@ class WelkinClient:
         root = self._tenant_root if template.startswith("admin/") else self._env_root
         url = root + path
         if params:
-            url += "?" + urlencode({key: _query_value(value) for key, value in params.items()})
+            query = {str(key): _query_value(value) for key, value in params.items()}
+            for key, value in query.items():
+                _check_unicode("query parameter", key, key + value)
+            url += "?" + urlencode(query)
         return url
 
     async def _execute(self, call: _Call) -> RawResponse:
@@ -680,7 +683,16 @@ def path_segment(name: str, value: object) -> str:
     if text in ("", ".", ".."):
         shown = "empty" if not text else f"{text!r}"
         raise ValueError(f"path parameter {name!r} is {shown}: it must name one record")
+    _check_unicode("path parameter", name, text)
     return text
+
+
+def _check_unicode(kind: str, name: str, text: str) -> None:
+    """A lone surrogate cannot be percent-encoded: a ``ValueError`` naming the parameter."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError(f"{kind} {name!r} is not valid Unicode text") from None
 
 
 def _paused_past_deadline(call: _Call, wait: float) -> RateLimited:

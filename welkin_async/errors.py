@@ -7,6 +7,7 @@ patient data, tokens or secrets, and exception messages end up in logs.
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -163,16 +164,29 @@ class APIError(WelkinError):
 
     def _describe(self) -> str:
         text = f"{self.method} {self.path}: HTTP {self.status}"
-        if self.error_code:
-            text += f" {self.error_code}"
-        if self.component_type:
-            text += f" ({self.component_type})"
+        if code := _name(self.error_code):
+            text += f" {code}"
+        if component := _name(self.component_type):
+            text += f" ({component})"
         named = [
-            f"{key}={self.details[key]!s}"
-            for key in _NAMING_DETAILS
-            if isinstance(self.details.get(key), str | int)
+            f"{key}={shown}" for key in _NAMING_DETAILS if (shown := _name(self.details.get(key)))
         ]
         return f"{text} [{', '.join(named)}]" if named else text
+
+
+# What a server may put in an error's text: a short name (a code, a field, a JSON path, a row
+# number). Anything else, however the server meant it, could be a value, and stays on the
+# attributes only.
+_NAME = re.compile(r"[A-Za-z0-9_.$\[\]-]{1,80}")
+
+
+def _name(value: object) -> str | None:
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        return None
+    if isinstance(value, int) and value.bit_length() > 64:  # str() of a huge one can raise
+        return None
+    text = str(value)
+    return text if _NAME.fullmatch(text) else None
 
 
 class BadRequest(APIError):

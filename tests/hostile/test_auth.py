@@ -70,11 +70,22 @@ NOW = int(time.time())
         {"token": "t1", "expires_in": 0},
         {"token": "t1", "expires_in": -3600},
         {"token": "t1", "expires_in": -1e308},
+        {"token": "t1", "expires_in": 0.001},
+        {"token": "t1", "expires_in": 0.5},
         {"token": jwt_with(exp=NOW - 3600)},
         {"token": jwt_with(iat=NOW, exp=NOW - 1)},
         {"token": jwt_with(iat=NOW, exp=NOW)},
     ],
-    ids=["zero", "negative", "huge-negative", "jwt-expired", "jwt-exp-before-iat", "jwt-zero"],
+    ids=[
+        "zero",
+        "negative",
+        "huge-negative",
+        "a-millisecond",
+        "half-a-second",
+        "jwt-expired",
+        "jwt-exp-before-iat",
+        "jwt-zero",
+    ],
 )
 async def test_a_token_that_comes_expired_costs_one_token_request_not_one_per_call(
     server: HostileServer, document: dict[str, Any]

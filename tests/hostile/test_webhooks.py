@@ -378,3 +378,16 @@ async def test_drain_with_a_timeout_reports_a_handler_still_running() -> None:
 def test_a_negative_grace_is_refused(grace: float) -> None:
     with pytest.raises(ValueError, match="shutdown_grace"):
         webhook_app(ignore, SECRET, shutdown_grace=grace)
+
+
+@pytest.mark.parametrize("encoding", ["gzip", "deflate"])
+async def test_a_body_that_cannot_be_decompressed_is_400_not_500(encoding: str) -> None:
+    """A delivery whose Content-Encoding does not match its bytes: 400, counted as rejected."""
+    app = webhook_app(ignore, SECRET)
+    async with serving(app) as url, aiohttp.ClientSession() as session:
+        headers = {"Content-Encoding": encoding, "Content-Type": "application/json"}
+        async with session.post(url, data=b"not compressed", headers=headers) as response:
+            status, body = response.status, await response.json()
+    assert status == 400
+    assert body == {"error": "unreadable_body"}
+    assert app[WEBHOOK_RECEIVER].stats == {"rejected": 1}

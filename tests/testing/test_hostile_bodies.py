@@ -296,3 +296,15 @@ async def test_a_form_route_answers_hostile_bodies_with_its_oauth_error(
             assert isinstance(answer.body, dict)
             assert "error" in answer.body
     assert set(statuses.values()) == {400}
+
+
+@pytest.mark.parametrize("route", JSON_ROUTES, ids=route_id)
+async def test_a_body_that_cannot_be_decompressed_is_a_400_error_array(
+    api: Api, emulator: WelkinEmulator, records: Records, route: Route
+) -> None:
+    """A gzip Content-Encoding over bytes that are not gzip: the live 400 error array."""
+    url = records.url(emulator.url, route)
+    headers = {"Content-Type": "application/json", "Content-Encoding": "gzip"}
+    answer = await api.send(route.method, url, data=b"not gzip at all", headers=headers)
+    assert_error_array(answer)
+    assert answer.error["errorCode"] == "MALFORMED_JSON"

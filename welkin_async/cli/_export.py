@@ -18,6 +18,7 @@ import asyncio
 import errno
 import hashlib
 import os
+import re
 import sys
 from collections.abc import Callable, Sequence
 from datetime import datetime
@@ -44,6 +45,7 @@ if TYPE_CHECKING:
     from rich.progress import Progress, Task, TaskID
 
 EXIT_FAILED = 1
+_TYPE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
 _CHUNK = 1 << 20  # bytes read at a time when checking a file against its checkpoint
 
@@ -209,7 +211,7 @@ async def export_one(
         # that count would no longer say where its own lines end.
         raise CheckpointError(
             f"the {target.export_type} export in {target.path} is finished: write the next "
-            f"incremental one (--since {saved.start}) to a new --out"
+            f"incremental one ({next_since(saved.start)}) to a new --out"
         )
     mark = await asyncio.to_thread(resume_file, target.path, saved)
     stream = client.exports.stream(
@@ -298,7 +300,14 @@ async def run_export(args: argparse.Namespace, types: list[str]) -> list[tuple[T
 
 
 def _check_start(args: argparse.Namespace, types: list[str]) -> str | None:
-    """Why the export must not start (an existing file without --resume), or ``None``."""
+    """Why the export must not start (an existing file without --resume, a path that is not a
+    regular file), or ``None``."""
+    for path in [args.checkpoint, *(t.path for t in targets(args.out, types))]:
+        # A FIFO or a device would block the first read or write, with nothing to say why.
+        if path.is_dir():
+            return f"{path}: {os.strerror(errno.EISDIR)}"
+        if path.exists() and not path.is_file():
+            return f"{path} exists but is not a regular file"
     existing = [
         t.path for t in targets(args.out, types) if t.path.exists() and t.path.stat().st_size
     ]
@@ -356,9 +365,23 @@ def _run(args: argparse.Namespace) -> int:
             position = last.position
             print(
                 f"{target.export_type}: {position.records:,} records in {position.pages:,} pages "
-                f"to {target.path}; the next incremental export starts at --since {position.start}"
+                f"to {target.path}; the next incremental export starts at "
+                f"{next_since(position.start)}"
             )
     return 0
+
+
+def next_since(start: str | None) -> str:
+    """Where the next incremental export starts, as an option to pass: the server's cursor when
+    it is an ISO date-time (as the live API's are), which can hold nothing but a time."""
+    if start is not None:
+        try:
+            datetime.fromisoformat(start)
+        except ValueError:
+            pass
+        else:
+            return f"--since {start}"
+    return "the cursor in the checkpoint"
 
 
 def describe(exc: BaseException) -> str:
@@ -391,8 +414,25 @@ def _since(text: str) -> datetime:
     return moment
 
 
+def _type(text: str) -> str:
+    """An export type: a name of letters, digits and underscores (``CDT_RECORD``)."""
+    if not _TYPE_NAME.fullmatch(text):
+        raise argparse.ArgumentTypeError("an export type is letters, digits and '_' only")
+    return text
+
+
 def _types(text: str) -> list[str]:
-    return [t.strip() for t in text.split(",") if t.strip()]
+    return [_type(t.strip()) for t in text.split(",") if t.strip()]
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError("must be a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -401,7 +441,9 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="bulk export to append-only JSONL, resumable (credentials from WELKIN_*)",
         description=__doc__.split("\n\n")[0] if __doc__ else None,
     )
-    parser.add_argument("type", nargs="?", metavar="TYPE", help="PATIENT, CDT_RECORD, ...")
+    parser.add_argument(
+        "type", nargs="?", type=_type, metavar="TYPE", help="PATIENT, CDT_RECORD, ..."
+    )
     parser.add_argument(
         "--types", type=_types, default=[], metavar="T1,T2", help="more types, concurrently"
     )
@@ -411,8 +453,8 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument(
         "--checkpoint", type=Path, default=None, help="default: FILE.jsonl.checkpoint.json"
     )
-    parser.add_argument("--concurrency", type=int, default=8, help="requests in flight")
-    parser.add_argument("--page-size", type=int, default=500, help="records per page")
+    parser.add_argument("--concurrency", type=_positive, default=8, help="requests in flight")
+    parser.add_argument("--page-size", type=_positive, default=500, help="records per page")
     parser.add_argument("--base-url", default=None, help="default: WELKIN_BASE_URL")
     parser.add_argument("--environment", default=None, help="default: WELKIN_ENVIRONMENT")
     parser.set_defaults(run=run)

@@ -90,13 +90,22 @@ def _resolve(request: web.Request, backend: Backend) -> tuple[Tenant, Environmen
     return tenant, environment
 
 
+async def _read_body(request: web.Request) -> bytes:
+    """The body's bytes; one that cannot be decompressed or de-chunked is a 400, as the live
+    API answers a body it cannot read."""
+    try:
+        return await request.read()
+    except web.RequestPayloadError:
+        raise bad_request("MALFORMED_JSON", "REQUEST", "The body cannot be read") from None
+
+
 async def _answer(backend: Backend, route: Route, request: web.Request) -> Reply:
     tenant, environment = _resolve(request, backend)
     client = None
     if route.authenticated:
         client = _authenticate(backend, request, tenant)
         _throttle(backend, client)
-    body = await request.read() if request.method in _BODY_METHODS else b""
+    body = await _read_body(request) if request.method in _BODY_METHODS else b""
     call = Call(backend, route, request, tenant, environment, client, body)
     resource = route.resource
     if (

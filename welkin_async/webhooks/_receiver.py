@@ -95,7 +95,12 @@ class WebhookReceiver:
     async def handle(self, request: web.Request) -> web.Response:
         """One delivery: ``202`` new, ``200`` already seen, ``400`` failed verification,
         ``413`` a body over ``max_body``."""
-        body = await self._read_body(request)
+        try:
+            body = await self._read_body(request)
+        except web.RequestPayloadError:  # a body that cannot be decompressed or de-chunked
+            self.stats["rejected"] += 1
+            logger.warning("webhook delivery rejected: the body cannot be read")
+            return web.json_response({"error": "unreadable_body"}, status=400)
         if body is None:
             return await self._too_large(request)
         try:
