@@ -53,7 +53,7 @@ $(VENV)/.bench-installed: $(BIN)/python $(SOURCES)
 	@touch $@
 
 # Every scenario against its alternatives in one run: bench/results/results.md and PNGs
-# (under 15 minutes on 2 cores); `make bench BENCH_ARGS="--only throughput"` for some of them.
+# (about 15 minutes on 2 cores); `make bench BENCH_ARGS="--only throughput"` for some of them.
 bench: $(VENV)/.bench-installed
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 

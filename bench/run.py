@@ -4,7 +4,7 @@ Each scenario runs the emulator in its own child process on the first core and i
 in this process on the other (``bench/_harness.py``), alternating A B, B A, and reports medians
 with their range. Only ratios within this run are quoted: the machine is small and noisy::
 
-    python bench/run.py                     # everything, under 15 minutes on 2 cores
+    python bench/run.py                     # everything, about 15 minutes on 2 cores
     python bench/run.py --quick             # the subset of make bench-quick, about 2 minutes
     python bench/run.py --only throughput   # one or more scenarios by name
 """
