@@ -93,7 +93,7 @@ def _position(key: str, value: Any, where: str) -> ExportPosition:
     checks: dict[str, Callable[[Any], bool]] = {
         "boundary": _is_boundary,
         "export_type": lambda v: isinstance(v, str),
-        "since": lambda v: v is None or (isinstance(v, str) and _is_instant(v)),
+        "since": lambda v: v is None or (isinstance(v, str) and is_instant(v)),
         "start": lambda v: v is None or isinstance(v, str),
         "records": lambda v: type(v) is int and v >= 0,
         "pages": lambda v: type(v) is int and v >= 0,
@@ -125,7 +125,7 @@ def _is_boundary(value: Any) -> bool:
     )
 
 
-def _is_instant(value: str) -> bool:
+def is_instant(value: str) -> bool:
     """Whether ``value`` is an ISO date-time (a ``since`` always is: it came from a datetime)."""
     try:
         datetime.fromisoformat(value)

@@ -113,12 +113,13 @@ async def _read_at_most(response: aiohttp.ClientResponse, limit: int) -> bytes |
     declared = response.content_length
     if declared is not None and declared > limit and "Content-Encoding" not in response.headers:
         return None
-    body = bytearray()
+    chunks, size = [], 0
     async for chunk in response.content.iter_any():
-        if len(body) + len(chunk) > limit:
+        size += len(chunk)
+        if size > limit:
             return None
-        body += chunk
-    return bytes(body)
+        chunks.append(chunk)
+    return b"".join(chunks)  # one copy, as aiohttp's own read() makes
 
 
 def _transport_error(exc: Exception, method: str, template: str) -> errors.TransportError:

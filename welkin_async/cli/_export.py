@@ -35,6 +35,7 @@ from welkin_async._checkpoint import (
     ExportPosition,
     _reason,
     _write_all,
+    is_instant,
 )
 from welkin_async._client import WelkinClient
 from welkin_async.cli._env import client_from_env
@@ -374,13 +375,8 @@ def _run(args: argparse.Namespace) -> int:
 def next_since(start: str | None) -> str:
     """Where the next incremental export starts, as an option to pass: the server's cursor when
     it is an ISO date-time (as the live API's are), which can hold nothing but a time."""
-    if start is not None:
-        try:
-            datetime.fromisoformat(start)
-        except ValueError:
-            pass
-        else:
-            return f"--since {start}"
+    if start is not None and is_instant(start):
+        return f"--since {start}"
     return "the cursor in the checkpoint"
 
 
