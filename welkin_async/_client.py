@@ -59,12 +59,19 @@ from welkin_async.errors import (
 )
 from welkin_async.resources import (
     AssessmentRecords,
+    Audits,
+    Calendar,
+    CarePlan,
     CdtRecords,
+    Chat,
+    Documents,
+    Emails,
     Encounters,
     Exports,
     Formations,
     Patients,
     Programs,
+    Sms,
     Users,
     Webhooks,
 )
@@ -127,7 +134,9 @@ class WelkinClient:
     - ``transport`` replaces the aiohttp transport (for narrow tests).
 
     Resources: :attr:`patients`, :meth:`cdts`, :meth:`encounters`, :meth:`assessment_records`,
-    :meth:`programs`, :attr:`formations`, :attr:`users`, :attr:`exports`, :attr:`webhooks`;
+    :meth:`programs`, :meth:`care_plan`, :meth:`documents`, :meth:`emails`, :meth:`sms`,
+    :meth:`chat`, :attr:`calendar`, :attr:`formations`, :attr:`users`, :attr:`audits`,
+    :attr:`exports`, :attr:`webhooks`;
     :meth:`map` runs a coroutine function over many items, a bounded number at a time.
     """
 
@@ -159,18 +168,8 @@ class WelkinClient:
             )
         if max_concurrency < 1:
             raise ConfigurationError("max_concurrency must be at least 1")
-        for name, value in (("tenant", tenant), ("environment", environment)):
-            if not isinstance(value, str):
-                raise ConfigurationError(f"{name} must be a string")
-            try:
-                path_segment(name, value)
-            except ValueError as exc:
-                raise ConfigurationError(str(exc)) from None
-            if "/" in value or not value.isprintable() or value != value.strip():
-                raise ConfigurationError(
-                    f"{name} must be one path segment: no '/', spaces at the ends or control "
-                    "characters"
-                )
+        _check_scope_name("tenant", tenant)
+        _check_scope_name("environment", environment)
         self.tenant = tenant
         self.environment = environment
         self.credentials = credentials
@@ -203,6 +202,10 @@ class WelkinClient:
         """Bulk exports of records changed since a time."""
         self.webhooks = Webhooks(self)
         """The records webhook events point to, and the webhook delivery audit."""
+        self.calendar = Calendar(self)
+        """Calendar events, users' work hours and schedules."""
+        self.audits = Audits(self)
+        """The tenant's data audit and webhook delivery audit."""
 
     @classmethod
     def from_env(cls, **options: Any) -> WelkinClient:
@@ -420,6 +423,26 @@ class WelkinClient:
     def programs(self, patient_id: str) -> Programs:
         """One patient's programs and phases."""
         return Programs(self, patient_id)
+
+    def care_plan(self, patient_id: str) -> CarePlan:
+        """One patient's care plan."""
+        return CarePlan(self, patient_id)
+
+    def documents(self, patient_id: str) -> Documents:
+        """One patient's document summaries and their files."""
+        return Documents(self, patient_id)
+
+    def emails(self, patient_id: str) -> Emails:
+        """One patient's emails."""
+        return Emails(self, patient_id)
+
+    def sms(self, patient_id: str) -> Sms:
+        """One patient's text messages."""
+        return Sms(self, patient_id)
+
+    def chat(self, patient_id: str) -> Chat:
+        """One patient's chat messages."""
+        return Chat(self, patient_id)
 
     def map(
         self,
@@ -666,6 +689,20 @@ class WelkinClient:
                 else "use the WelkinClient inside 'async with' (it is not open yet)"
             )
         return self._limiter
+
+
+def _check_scope_name(name: str, value: object) -> None:
+    """A tenant or environment name is one printable path segment (``ConfigurationError``)."""
+    if not isinstance(value, str):
+        raise ConfigurationError(f"{name} must be a string")
+    try:
+        path_segment(name, value)
+    except ValueError as exc:
+        raise ConfigurationError(str(exc)) from None
+    if "/" in value or not value.isprintable() or value != value.strip():
+        raise ConfigurationError(
+            f"{name} must be one path segment: no '/', spaces at the ends or control characters"
+        )
 
 
 def path_segment(name: str, value: object) -> str:

@@ -76,7 +76,14 @@ _BY_ENDPOINT: dict[str, Style] = {
     "patients/{}/programs": "meta-info",
     "admin/users": "meta-info",
     "admin/audit-webhook": "meta-info",
+    "admin/audit-data": "meta-info",
+    "users/{}/encounters": "meta-info",
+    "calendar/events": "spring",
+    "patients/{}/document-summary": "spring",
+    "patients/{}/emails": "spring",
+    "patients/{}/sms": "spring",
     "patients/{}/chat": "token",
+    "patients/{}/chat/search": "token",
     "export/{}": "cursor",
 }
 _PLACEHOLDER = re.compile(r"\{[^}]*\}")

@@ -21,6 +21,7 @@ from typing import Any
 import attrs
 from aiohttp import web
 
+from tests.conformance._operation import Operation
 from tests.conformance._recordings import Recording
 from tests.conftest import serving
 from welkin_async.testing import WelkinEmulator
@@ -639,13 +640,18 @@ def _assessment_records(world: World, operation: str, patient_id: str) -> None:
             world.assessment_record(item, patient_id)
 
 
-async def arrange(world: World, operation: str) -> None:
-    """Make the acme tenant's live environment ready for the recorded request of ``operation``.
+async def arrange(world: World, found: Operation) -> None:
+    """Make the acme tenant's live environment ready for the recorded request of ``found``.
 
-    A recorded 404 needs nothing: what it did not find is left out.
+    A recorded 404 needs nothing: what it did not find is left out. An operation that brings
+    its own ``arrange`` (the families under ``tests/conformance/families``) is seeded by it.
     """
     if world.recording.status == 404:
         return
+    if found.arrange is not None:
+        await found.arrange(world)
+        return
+    operation = found.name
     patient_id = world.params.get("patient_id")
     if patient_id is not None:
         world.patient(patient_id)

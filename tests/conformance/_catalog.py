@@ -12,17 +12,24 @@ A recording no operation matches is "not covered"; :func:`family_of` still names
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterable, Awaitable, Callable, Mapping
+from collections.abc import AsyncIterable
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any
 
-import attrs
-
+from tests.conformance._operation import (
+    Operation,
+    UntypedRequest,
+    body_of,
+    keywords,
+    listing,
+    page_items,
+    with_,
+    without,
+    written,
+)
 from tests.conformance._recordings import Recording, Scope
+from tests.conformance.families import FAMILY_OPERATIONS
 from welkin_async import WelkinClient
-from welkin_async._serde import structure
-from welkin_async._unset import UNSET
-from welkin_async.errors import DecodeError
 from welkin_async.models import (
     ApiClientToken,
     ApiClientTokenRequest,
@@ -51,186 +58,12 @@ from welkin_async.models import (
     SpringPage,
     User,
     WebhookAudit,
-    WelkinModel,
 )
 from welkin_async.resources import EncounterAssessmentRecord, EncounterRecord, ExternalIdKind
-
-T = TypeVar("T")
-Invoke = Callable[[WelkinClient, "re.Match[str]", Recording], Awaitable[Any]]
-QueryTest = Callable[[Mapping[str, str]], bool]
 
 _EXTERNAL_ID_KINDS: dict[str, ExternalIdKind] = {"EID": "EID", "EGUID": "EGUID", "MRN": "MRN"}
 CdtRecordOfDict = CdtRecord[dict[str, Any]]
 """What ``client.cdts(patient_id, "<cdt name>")`` reads records as."""
-
-
-class UntypedRequest(Exception):
-    """A recorded request body holds keys the SDK's write model does not type."""
-
-
-def _any_query(_: Mapping[str, str]) -> bool:
-    return True
-
-
-def _without(*names: str) -> QueryTest:
-    def test(query: Mapping[str, str]) -> bool:
-        return not any(name in query for name in names)
-
-    return test
-
-
-def _with(name: str, *values: str) -> QueryTest:
-    def test(query: Mapping[str, str]) -> bool:
-        return query.get(name) in values
-
-    return test
-
-
-_SEGMENT = re.compile(r"\{(\w+)\}")
-
-
-def _pattern(template: str) -> re.Pattern[str]:
-    """``patients/{patient_id}`` as an anchored regex whose named groups are the placeholders."""
-    parts, at = [], 0
-    for placeholder in _SEGMENT.finditer(template):
-        parts.append(re.escape(template[at : placeholder.start()]))
-        parts.append(f"(?P<{placeholder[1]}>[^/]+)")
-        at = placeholder.end()
-    parts.append(re.escape(template[at:]))
-    return re.compile("".join(parts) + r"\Z")
-
-
-@attrs.frozen
-class Operation:
-    """One public SDK method and the exchanges it makes."""
-
-    name: str  # the public method, e.g. "patients.get"
-    method: str
-    template: str  # the path after the prefix, e.g. "patients/{patient_id}"
-    scope: Scope
-    family: str
-    invoke: Invoke = attrs.field(repr=False)
-    answer: Any = None  # the type a 2xx body structures into; None: nothing is read back
-    listing: bool = False  # the method yields the items of pages of type ``answer``
-    write_model: Any = None  # the model the recorded request body must structure into
-    query: QueryTest = attrs.field(default=_any_query, repr=False)
-    token_exchange: bool = False  # the exchange is the client's own token request
-    path: re.Pattern[str] = attrs.field(init=False, repr=False)
-
-    def __attrs_post_init__(self) -> None:
-        object.__setattr__(self, "path", _pattern(self.template))
-
-    def match(self, recording: Recording) -> re.Match[str] | None:
-        """The path match if this operation makes ``recording``'s exchange, else None."""
-        if recording.method != self.method or recording.scope != self.scope:
-            return None
-        if not self.query(recording.query):
-            return None
-        return self.path.match(recording.relative)
-
-
-# --- helpers the invocations share ---------------------------------------------------------------
-
-
-def page_items(page: Any) -> list[Any]:
-    """The items of a structured page envelope (or of a bare list)."""
-    if isinstance(page, NamedPage):
-        return list(page.data.content)
-    if isinstance(page, SpringPage):
-        return list(page.content)
-    if isinstance(page, MetaInfoPage):
-        return list(page.data)
-    if isinstance(page, list):
-        return page
-    raise TypeError(f"{type(page).__name__} is not a page envelope")
-
-
-def _last(last: Any, number: Any, total: Any) -> bool:
-    if isinstance(last, bool):
-        return last
-    if isinstance(number, int) and isinstance(total, int):
-        return number + 1 >= total
-    return True
-
-
-def page_is_last(page: Any) -> bool:
-    """Whether a structured page envelope says no page follows it."""
-    if isinstance(page, NamedPage):
-        page = page.data
-    if isinstance(page, SpringPage):
-        return _last(page.last, page.number, page.total_pages)
-    if isinstance(page, MetaInfoPage):
-        meta = page.meta_info
-        return _last(meta.last_page, meta.page, meta.total_pages)
-    return True
-
-
-def page_limit(recording: Recording, answer: Any) -> int | None:
-    """How many items to read from a list method: all of them (None) when the recorded page is
-    the last one, else just the recorded page's, so that no page beyond the recording is asked
-    for (the replay has only the recorded one)."""
-    if not 200 <= recording.status < 300:
-        return None
-    try:
-        page = structure(recording.response_body, answer)
-    except DecodeError:
-        return None  # the test reports the decode failure; read until the SDK stops
-    return None if page_is_last(page) else len(page_items(page))
-
-
-async def gather(source: AsyncIterable[T], limit: int | None = None) -> list[T]:
-    """The items ``async for`` yields, stopping after ``limit`` of them; closes the iteration."""
-    items: list[T] = []
-    if limit == 0:
-        return items
-    iterator = aiter(source)
-    close = getattr(iterator, "aclose", None)
-    try:
-        async for item in iterator:
-            items.append(item)
-            if limit is not None and len(items) >= limit:
-                break
-    finally:
-        if close is not None:
-            await close()
-    return items
-
-
-def written(model: type[T], body: Any) -> T:
-    """The recorded request body as the SDK's write model; ``UntypedRequest`` if the model does
-    not type every key (a typed call could not send them)."""
-    value = structure(body if body is not None else {}, model)
-    if isinstance(value, WelkinModel) and value.wire_extra:
-        keys = ", ".join(sorted(value.wire_extra))
-        raise UntypedRequest(f"{model.__name__} does not type the recorded key(s) {keys}")
-    return value
-
-
-def keywords(model: type[WelkinModel], body: Any) -> dict[str, Any]:
-    """The recorded request body as keyword arguments by attribute name (typed values), as a
-    caller of ``update(id, first_name=...)`` would pass them."""
-    value = written(model, body)
-    return {
-        a.name: getattr(value, a.name)
-        for a in attrs.fields(type(value))
-        if a.name != "wire_extra" and getattr(value, a.name) is not UNSET
-    }
-
-
-def _body(recording: Recording) -> dict[str, Any]:
-    body = recording.request_body
-    if not isinstance(body, dict):
-        raise UntypedRequest("the recorded request body is not a JSON object")
-    return body
-
-
-def _listing(
-    answer: Any, items: Callable[[WelkinClient, re.Match[str], Recording], AsyncIterable[Any]]
-) -> Invoke:
-    async def invoke(client: WelkinClient, found: re.Match[str], recording: Recording) -> Any:
-        return await gather(items(client, found, recording), page_limit(recording, answer))
-
-    return invoke
 
 
 # --- the invocations -----------------------------------------------------------------------------
@@ -250,7 +83,7 @@ async def _patient_create(client: WelkinClient, m: re.Match[str], r: Recording) 
 
 
 async def _patient_update(client: WelkinClient, m: re.Match[str], r: Recording) -> Any:
-    return await client.patients.update(m["patient_id"], **keywords(PatientCreate, _body(r)))
+    return await client.patients.update(m["patient_id"], **keywords(PatientCreate, body_of(r)))
 
 
 async def _patient_delete(client: WelkinClient, m: re.Match[str], r: Recording) -> Any:
@@ -275,7 +108,7 @@ def _cdt_records(client: WelkinClient, m: re.Match[str], r: Recording) -> AsyncI
 
 
 async def _cdt_create(client: WelkinClient, m: re.Match[str], r: Recording) -> Any:
-    values = {key: value for key, value in _body(r).items() if key != "cdtName"}
+    values = {key: value for key, value in body_of(r).items() if key != "cdtName"}
     return await client.cdts(m["patient_id"], m["cdt_name"]).create(values)
 
 
@@ -285,7 +118,7 @@ async def _cdt_get(client: WelkinClient, m: re.Match[str], r: Recording) -> Any:
 
 async def _cdt_update(client: WelkinClient, m: re.Match[str], r: Recording) -> Any:
     records = client.cdts(m["patient_id"], m["cdt_name"])
-    return await records.update(m["record_id"], _body(r))
+    return await records.update(m["record_id"], body_of(r))
 
 
 async def _cdt_delete(client: WelkinClient, m: re.Match[str], r: Recording) -> Any:
@@ -310,7 +143,7 @@ async def _program_history(client: WelkinClient, m: re.Match[str], r: Recording)
 
 
 async def _program_update(client: WelkinClient, m: re.Match[str], r: Recording) -> Any:
-    given = keywords(ProgramUpdate, _body(r))
+    given = keywords(ProgramUpdate, body_of(r))
     return await client.programs(m["patient_id"]).update(m["program_name"], **given)
 
 
@@ -332,7 +165,7 @@ async def _encounter_get(client: WelkinClient, m: re.Match[str], r: Recording) -
 
 
 async def _encounter_update(client: WelkinClient, m: re.Match[str], r: Recording) -> Any:
-    given = keywords(EncounterUpdate, _body(r))
+    given = keywords(EncounterUpdate, body_of(r))
     return await client.encounters(m["patient_id"]).update(m["encounter_id"], **given)
 
 
@@ -361,7 +194,7 @@ async def _link_create(client: WelkinClient, m: re.Match[str], r: Recording) -> 
 
 
 async def _link_update(client: WelkinClient, m: re.Match[str], r: Recording) -> Any:
-    given = keywords(EncounterAssessmentUpdate, _body(r))
+    given = keywords(EncounterAssessmentUpdate, body_of(r))
     return await _links(client, m).update(m["link_id"], **given)
 
 
@@ -388,7 +221,7 @@ async def _assessment_update(client: WelkinClient, m: re.Match[str], r: Recordin
 
 
 async def _assessment_answer(client: WelkinClient, m: re.Match[str], r: Recording) -> Any:
-    return await client.assessment_records(m["patient_id"]).answer(m["record_id"], _body(r))
+    return await client.assessment_records(m["patient_id"]).answer(m["record_id"], body_of(r))
 
 
 async def _assessment_delete(client: WelkinClient, m: re.Match[str], r: Recording) -> Any:
@@ -434,10 +267,10 @@ _P = "patients/{patient_id}"
 _ENV: Scope = "environment"
 _ADMIN: Scope = "admin"
 
-OPERATIONS: tuple[Operation, ...] = (
+_CORE: tuple[Operation, ...] = (
     # patients
     Operation(
-        "patients.get", "GET", _P, _ENV, "patients", _patient_get, Patient, query=_without("type")
+        "patients.get", "GET", _P, _ENV, "patients", _patient_get, Patient, query=without("type")
     ),
     Operation(
         "patients.get_by_external_id",
@@ -447,7 +280,7 @@ OPERATIONS: tuple[Operation, ...] = (
         "patients",
         _patient_by_external_id,
         Patient,
-        query=_with("type", *_EXTERNAL_ID_KINDS),
+        query=with_("type", *_EXTERNAL_ID_KINDS),
     ),
     Operation(
         "patients.create",
@@ -476,7 +309,7 @@ OPERATIONS: tuple[Operation, ...] = (
         "by-filter/patients",
         _ENV,
         "patients",
-        _listing(SpringPage[Patient], _patients),
+        listing(SpringPage[Patient], _patients),
         SpringPage[Patient],
         listing=True,
         write_model=PatientFilter,
@@ -488,7 +321,7 @@ OPERATIONS: tuple[Operation, ...] = (
         _P + "/cdts/{cdt_name}",
         _ENV,
         "cdts",
-        _listing(NamedPage[CdtRecordOfDict], _cdt_records),
+        listing(NamedPage[CdtRecordOfDict], _cdt_records),
         NamedPage[CdtRecordOfDict],
         listing=True,
     ),
@@ -533,7 +366,7 @@ OPERATIONS: tuple[Operation, ...] = (
         _P + "/programs",
         _ENV,
         "programs",
-        _listing(MetaInfoPage[PatientProgram], _programs),
+        listing(MetaInfoPage[PatientProgram], _programs),
         MetaInfoPage[PatientProgram],
         listing=True,
     ),
@@ -582,7 +415,7 @@ OPERATIONS: tuple[Operation, ...] = (
         _P + "/encounters",
         _ENV,
         "encounters",
-        _listing(MetaInfoPage[EncounterRecord], _encounters),
+        listing(MetaInfoPage[EncounterRecord], _encounters),
         MetaInfoPage[EncounterRecord],
         listing=True,
     ),
@@ -685,7 +518,7 @@ OPERATIONS: tuple[Operation, ...] = (
         _P + "/assessment-records",
         _ENV,
         "assessment-records",
-        _listing(SpringPage[AssessmentRecord], _assessment_records),
+        listing(SpringPage[AssessmentRecord], _assessment_records),
         SpringPage[AssessmentRecord],
         listing=True,
     ),
@@ -779,7 +612,7 @@ OPERATIONS: tuple[Operation, ...] = (
         "users",
         _ADMIN,
         "users",
-        _listing(MetaInfoPage[User], _users),
+        listing(MetaInfoPage[User], _users),
         MetaInfoPage[User],
         listing=True,
     ),
@@ -791,7 +624,7 @@ OPERATIONS: tuple[Operation, ...] = (
         "users",
         _user_get,
         User,
-        query=_with("type", "ID"),
+        query=with_("type", "ID"),
     ),
     Operation(
         "webhooks.deliveries",
@@ -799,7 +632,7 @@ OPERATIONS: tuple[Operation, ...] = (
         "audit-webhook",
         _ADMIN,
         "audits",
-        _listing(MetaInfoPage[WebhookAudit], _deliveries),
+        listing(MetaInfoPage[WebhookAudit], _deliveries),
         MetaInfoPage[WebhookAudit],
         listing=True,
     ),
@@ -815,6 +648,10 @@ OPERATIONS: tuple[Operation, ...] = (
         token_exchange=True,
     ),
 )
+
+
+OPERATIONS: tuple[Operation, ...] = (*_CORE, *FAMILY_OPERATIONS)
+__all__ = ["OPERATIONS", "UntypedRequest", "family_of", "find_operation", "page_items"]
 
 
 class AmbiguousCatalog(Exception):

@@ -80,7 +80,7 @@ async def test_the_emulator_answers_in_the_recorded_shape(
     operation, match = found
     async with WelkinEmulator(tenants=[TENANT]) as emulator:
         world = World(emulator, recording, match.groupdict())
-        await arrange(world, operation.name)
+        await arrange(world, operation)
         status, served = await _served(emulator, recording, _role(emulator, recording))
     assert status == recording.status, served
     differences = shape_differences(recording.response_body, served)

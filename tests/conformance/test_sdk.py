@@ -14,13 +14,8 @@ from typing import Any
 
 import pytest
 
-from tests.conformance._catalog import (
-    Operation,
-    UntypedRequest,
-    family_of,
-    find_operation,
-    page_items,
-)
+from tests.conformance._catalog import UntypedRequest, family_of, find_operation, page_items
+from tests.conformance._operation import Operation
 from tests.conformance._recordings import Recording, require_recordings
 from tests.conformance._registry import Registry
 from tests.conformance._replay import (

@@ -5,7 +5,11 @@ the client, and structures the answer into models.
 """
 
 from welkin_async.resources.assessments import AssessmentRecords, question_keys
+from welkin_async.resources.audits import Audits
+from welkin_async.resources.calendar import Calendar
+from welkin_async.resources.care_plans import CarePlan
 from welkin_async.resources.cdts import CdtRecords
+from welkin_async.resources.documents import Documents
 from welkin_async.resources.encounters import (
     EncounterAssessmentRecord,
     EncounterAssessments,
@@ -14,6 +18,7 @@ from welkin_async.resources.encounters import (
 )
 from welkin_async.resources.exports import Exports
 from welkin_async.resources.formations import Formations
+from welkin_async.resources.messages import Chat, Emails, Sms
 from welkin_async.resources.patients import ExternalIdKind, Patients
 from welkin_async.resources.programs import Programs
 from welkin_async.resources.users import Users
@@ -21,7 +26,13 @@ from welkin_async.resources.webhooks import Webhooks, WebhookSource
 
 __all__ = [
     "AssessmentRecords",
+    "Audits",
+    "Calendar",
+    "CarePlan",
     "CdtRecords",
+    "Chat",
+    "Documents",
+    "Emails",
     "EncounterAssessmentRecord",
     "EncounterAssessments",
     "EncounterRecord",
@@ -31,6 +42,7 @@ __all__ = [
     "Formations",
     "Patients",
     "Programs",
+    "Sms",
     "Users",
     "WebhookSource",
     "Webhooks",

@@ -32,6 +32,10 @@ RESOURCES = (
     "users",
     "exports",
     "audit",
+    "calendar",
+    "care-plans",
+    "documents",
+    "messages",
 )
 
 

@@ -7,10 +7,14 @@ from welkin_async.testing.routes import (
     admin,
     assessments,
     auth,
+    calendar,
+    care_plans,
     cdts,
+    documents,
     encounters,
     exports,
     formations,
+    messages,
     patients,
     programs,
 )
@@ -25,4 +29,8 @@ ROUTES: tuple[Route, ...] = (
     *assessments.ROUTES,
     *programs.ROUTES,
     *exports.ROUTES,
+    *calendar.ROUTES,
+    *care_plans.ROUTES,
+    *documents.ROUTES,
+    *messages.ROUTES,
 )

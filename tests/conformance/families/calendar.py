@@ -1,0 +1,7 @@
+"""Catalog entries of the calendar family (see :mod:`tests.conformance._operation`)."""
+
+from __future__ import annotations
+
+from tests.conformance._operation import Operation
+
+OPERATIONS: tuple[Operation, ...] = ()
