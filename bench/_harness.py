@@ -111,6 +111,24 @@ def _ready_line(process: subprocess.Popen[bytes]) -> dict[str, Any]:
     return ready
 
 
+def run_child(script: Path, message: Mapping[str, Any], *, timeout: float, what: str) -> Any:
+    """Run ``script`` in a fresh interpreter with ``message`` as one JSON line on stdin; its
+    answer is the last line it prints (JSON). The secret travels on stdin, never in argv (``ps``
+    shows argv); fixed arguments, no shell."""
+    finished = subprocess.run(  # noqa: S603
+        [sys.executable, str(script)],
+        input=json.dumps(message) + "\n",
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    if finished.returncode != 0:
+        tail = finished.stderr.strip().splitlines()[-5:]
+        raise BenchError(f"the {what} child failed ({finished.returncode}): {' | '.join(tail)}")
+    return json.loads(finished.stdout.strip().splitlines()[-1])
+
+
 def _stop(process: subprocess.Popen[bytes]) -> None:
     if process.poll() is None:
         process.send_signal(signal.SIGINT)

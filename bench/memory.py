@@ -36,9 +36,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import statistics
-import subprocess
 import sys
 import time
 from dataclasses import dataclass
@@ -56,6 +54,7 @@ from _harness import (
     fetch_token,
     pin_client,
     ratio,
+    run_child,
     serve,
 )
 from _plots import _save
@@ -118,19 +117,7 @@ def child(server: Server, settings: dict[str, Any]) -> dict[str, Any]:
         "concurrency": CONCURRENCY,
         **settings,
     }
-    # Fixed arguments, no shell; the secret goes on stdin, never in argv (``ps`` shows argv).
-    finished = subprocess.run(  # noqa: S603
-        [sys.executable, str(CHILD)],
-        input=json.dumps(message) + "\n",
-        capture_output=True,
-        text=True,
-        timeout=CHILD_TIMEOUT,
-        check=False,
-    )
-    if finished.returncode != 0:
-        tail = finished.stderr.strip().splitlines()[-5:]
-        raise BenchError(f"the memory child failed ({finished.returncode}): {' | '.join(tail)}")
-    result: dict[str, Any] = json.loads(finished.stdout.strip().splitlines()[-1])
+    result: dict[str, Any] = run_child(CHILD, message, timeout=CHILD_TIMEOUT, what="memory")
     return result
 
 

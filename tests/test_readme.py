@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.conftest import ROOT, acme_live
+from tests.conftest import ROOT, Connect, a_patient, acme_live
 from welkin_async.testing import WelkinEmulator
 
 
@@ -51,3 +52,33 @@ async def test_quick_start_runs_against_the_emulator(
         None,
         "Ada",
     )
+
+
+def _section_code(heading: str) -> str:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split(heading, 1)[1]
+    match = re.search(r"```python\n(.*?)```", section, re.DOTALL)
+    assert match is not None
+    return match[1]
+
+
+@pytest.mark.welkin_emulator(patients=1, tenants=["acme"])
+async def test_the_documents_example_runs_against_the_emulator(
+    welkin_emulator: WelkinEmulator,
+    connect: Connect,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The documents example uploads a file, downloads it to a path and streams it back."""
+    png_bytes = b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 64
+    example = _section_code("### Documents and files")
+    body = "\n".join(f"    {line}" for line in example.splitlines())
+    code = f"async def example(client, patient_id, png_bytes):\n{body}\n    return saved, chunk\n"
+    namespace: dict[str, Any] = {}
+    exec(code, namespace)  # noqa: S102 - our README
+    monkeypatch.chdir(tmp_path)
+    async with connect() as client:
+        saved, chunk = await namespace["example"](client, a_patient(welkin_emulator), png_bytes)
+    assert (tmp_path / "card.png").read_bytes() == png_bytes
+    assert (saved.size, saved.content_type) == (len(png_bytes), "image/png")
+    assert png_bytes.endswith(chunk)

@@ -203,10 +203,10 @@ async def test_module_without_a_file_still_warns(
             [r async for r in client.cdts(a_patient(welkin_emulator), self_care).list()]
 
 
-# No acme role lacks read access to formations (access.json: admin and integration-no-delete
-# have "*", care-coordinator and analyst have "formations": "r"), so "a role that cannot read
-# formations" cannot be set up; the same path (the definitions cannot be read) is exercised
-# below with an injected server error on the formations endpoint instead.
+# The one acme role that cannot read formations (scheduler) cannot read CDT records either, so
+# "definitions unreadable, records readable" cannot be set up with a role; the same path (the
+# definitions cannot be read) is exercised below with an injected server error on the
+# formations endpoint instead.
 @PATIENTS
 async def test_unreadable_definitions_warn_once_and_the_call_succeeds(
     welkin_emulator: WelkinEmulator, connect: Connect, acme: ModuleType

@@ -6,6 +6,12 @@ One call, end to end::
       -> token (cached; single-flight refresh)  ->  limiter.acquire (slot, pause, bucket)
       -> transport.send  ->  2xx: return | 401: replay once | else: typed error
       -> retryable and within policy and budget? back off and go again : raise
+
+A streamed call (a file download, :meth:`WelkinClient._stream`) runs the same loop but opens the
+answer instead of reading it: a 2xx is handed out open, with its first chunk read (so a failure
+up to there is retried like any other), and keeps its limiter slot until it is closed; an error
+answer is read whole and raised as above. An upload's body (a ``StreamedBody``) is made afresh
+for each attempt.
 """
 
 from __future__ import annotations
@@ -49,7 +55,14 @@ from welkin_async._retry import (
 from welkin_async._serde import unstructure
 from welkin_async._stats import ClientStats
 from welkin_async._tenant_models import TenantModels
-from welkin_async._transport import AiohttpTransport, RawResponse, Transport
+from welkin_async._transport import (
+    AiohttpTransport,
+    RawResponse,
+    StreamedBody,
+    StreamedResponse,
+    StreamingTransport,
+    Transport,
+)
 from welkin_async.errors import (
     ClientClosedError,
     ConfigurationError,
@@ -86,6 +99,7 @@ QueryValue = str | int | float | bool
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 _JSON_HEADERS = {"Accept": "application/json"}
 _JSON_BODY_HEADERS = {"Accept": "application/json", "Content-Type": "application/json"}
+_ANY_HEADERS = {"Accept": "*/*"}
 
 
 def _json_body(json: Any) -> tuple[bytes | None, Mapping[str, str]]:
@@ -103,7 +117,7 @@ class _Call:
     url: str = attrs.field(repr=False)  # the filled URL may hold patient ids
     template: str
     headers: Mapping[str, str] = attrs.field(repr=False)
-    body: bytes | None = attrs.field(repr=False)
+    body: bytes | StreamedBody | None = attrs.field(repr=False)
     idempotent: bool
     authenticated: bool = True  # False only for the token endpoint itself
     max_tries: int | None = None  # None: the client's RetryPolicy
@@ -308,20 +322,56 @@ class WelkinClient:
         params: Mapping[str, QueryValue] | None = None,
         json: Any = None,
         idempotent: bool | None = None,
+        body: StreamedBody | None = None,
     ) -> RawResponse:
-        """:meth:`request` without decoding: the answer's status, headers and body bytes."""
+        """:meth:`request` without decoding: the answer's status, headers and body bytes.
+
+        ``body`` is sent instead of ``json``: a body that is not JSON (an upload), made afresh
+        for each attempt.
+        """
         method = method.upper()
         template = path.strip("/")
-        body, headers = _json_body(json)
+        sent: bytes | StreamedBody | None
+        headers: Mapping[str, str]
+        if body is not None:
+            if json is not None:
+                raise TypeError("pass either json or body, not both")
+            sent = body
+            headers = {"Accept": "application/json", "Content-Type": body.content_type}
+        else:
+            sent, headers = _json_body(json)
         call = _Call(
             method=method,
             url=self._url(template, path_params, params),
             template=template,
             headers=headers,
-            body=body,
+            body=sent,
             idempotent=method in IDEMPOTENT_METHODS if idempotent is None else idempotent,
         )
         return await self._execute(call)
+
+    async def _stream(
+        self,
+        method: str,
+        path: str,
+        *,
+        path_params: Mapping[str, object] | None = None,
+        params: Mapping[str, QueryValue] | None = None,
+    ) -> StreamedResponse:
+        """:meth:`_send` for an answer read as it arrives (a file's bytes): the open 2xx answer,
+        its first chunk already read. The caller must ``aclose()`` it: it holds a connection
+        and one of the client's ``max_concurrency`` slots until then."""
+        method = method.upper()
+        template = path.strip("/")
+        call = _Call(
+            method=method,
+            url=self._url(template, path_params, params),
+            template=template,
+            headers=_ANY_HEADERS,
+            body=None,
+            idempotent=method in IDEMPOTENT_METHODS,
+        )
+        return await self._execute(call, streamed=True)
 
     @overload
     def paginate(
@@ -509,8 +559,17 @@ class WelkinClient:
             url += "?" + urlencode(query)
         return url
 
-    async def _execute(self, call: _Call) -> RawResponse:
-        """Send ``call`` until it succeeds or the policy gives up; raise a typed error then."""
+    @overload
+    async def _execute(self, call: _Call, *, streamed: Literal[False] = ...) -> RawResponse: ...
+    @overload
+    async def _execute(self, call: _Call, *, streamed: Literal[True]) -> StreamedResponse: ...
+    async def _execute(
+        self, call: _Call, *, streamed: bool = False
+    ) -> RawResponse | StreamedResponse:
+        """Send ``call`` until it succeeds or the policy gives up; raise a typed error then.
+
+        ``streamed``: the 2xx answer is returned open (see the module docstring).
+        """
         limiter = self._open_limiter()
         if call.authenticated:
             self.stats.requests += 1
@@ -521,17 +580,18 @@ class WelkinClient:
             retry.attempts += 1
             retry_after: float | None = None
             try:
-                response, sent_at = await self._attempt(
-                    call, retry.attempts, token, limiter, retry.deadline
+                answer, sent_at = await self._attempt(
+                    call, retry.attempts, token, limiter, retry.deadline, streamed=streamed
                 )
             except TransportError as exc:
                 if not may_retry_error(exc, idempotent=call.idempotent):
                     raise
                 failure: WelkinError = exc
             else:
-                if 200 <= response.status < 300:  # redirects are not followed: an error
+                if 200 <= answer.status < 300:  # redirects are not followed: an error
                     self._succeeded(call, limiter)
-                    return response
+                    return answer
+                response = await _whole(answer)
                 if response.status == 401 and call.authenticated and not replayed:
                     replayed = True  # a stale token: refresh (once, for everyone) and replay
                     self._tokens.invalidate(token)
@@ -603,9 +663,19 @@ class WelkinClient:
             limiter.on_throttle(None if too_long else retry_after, sent_at)
 
     async def _attempt(
-        self, call: _Call, attempt: int, token: str | None, limiter: Limiter, deadline: float
-    ) -> tuple[RawResponse, float]:
-        """Send once: through the limiter (API calls), with the token; log and fire hooks."""
+        self,
+        call: _Call,
+        attempt: int,
+        token: str | None,
+        limiter: Limiter,
+        deadline: float,
+        *,
+        streamed: bool = False,
+    ) -> tuple[RawResponse | StreamedResponse, float]:
+        """Send once: through the limiter (API calls), with the token; log and fire hooks.
+
+        An open (``streamed``, 2xx) answer keeps the limiter slot until it is closed.
+        """
         headers = (
             call.headers if token is None else {**call.headers, "Authorization": f"Bearer {token}"}
         )
@@ -619,14 +689,13 @@ class WelkinClient:
             self.stats.attempts += 1
         else:
             self.stats.token_requests += 1
+        held = call.authenticated  # whether this attempt still holds a limiter slot
         try:
             if self._hooks[0] is not None:
                 await fire(self._hooks[0], RequestEvent(call.method, call.template, attempt))
             sent_at = monotonic()
             try:
-                response = await transport.send(
-                    call.method, call.url, headers=headers, body=call.body, template=call.template
-                )
+                response = await _exchange(transport, call, headers, streamed=streamed)
             except TransportError as exc:
                 self.stats.transport_errors += 1
                 logger.debug(
@@ -638,8 +707,11 @@ class WelkinClient:
                     (monotonic() - sent_at) * 1000,
                 )
                 raise
+            if held and isinstance(response, StreamedResponse):
+                response.on_close(limiter.release)  # the open answer gives the slot back
+                held = False
         finally:
-            if call.authenticated:
+            if held:
                 limiter.release()
         elapsed = monotonic() - sent_at
         self.stats.responses[response.status] += 1
@@ -653,7 +725,12 @@ class WelkinClient:
         )
         if self._hooks[1] is not None:
             event = ResponseEvent(call.method, call.template, attempt, response.status, elapsed)
-            await fire(self._hooks[1], event)
+            try:
+                await fire(self._hooks[1], event)
+            except BaseException:
+                if isinstance(response, StreamedResponse):
+                    await response.aclose()
+                raise
         return response, sent_at
 
     async def _fetch_token(self, retry: bool) -> IssuedToken:
@@ -689,6 +766,47 @@ class WelkinClient:
                 else "use the WelkinClient inside 'async with' (it is not open yet)"
             )
         return self._limiter
+
+
+async def _exchange(
+    transport: Transport, call: _Call, headers: Mapping[str, str], *, streamed: bool
+) -> RawResponse | StreamedResponse:
+    """One HTTP exchange: the whole answer; or, ``streamed``, a 2xx answer left open with its
+    first chunk read (a failure up to there belongs to this attempt). An error answer is
+    always read whole, and a :class:`StreamedBody` is sent as it is made."""
+    if not streamed and not isinstance(call.body, StreamedBody):
+        return await transport.send(
+            call.method, call.url, headers=headers, body=call.body, template=call.template
+        )
+    if isinstance(transport, StreamingTransport):
+        response = await transport.open(
+            call.method, call.url, headers=headers, body=call.body, template=call.template
+        )
+    else:  # a transport that only sends bytes: the body made whole, the answer read whole
+        body = await call.body.read() if isinstance(call.body, StreamedBody) else call.body
+        whole = await transport.send(
+            call.method, call.url, headers=headers, body=body, template=call.template
+        )
+        response = StreamedResponse.of(whole)
+    try:
+        if streamed and 200 <= response.status < 300:
+            await response.prefetch()
+            return response
+    except BaseException:
+        await response.aclose()
+        raise
+    return await _whole(response)
+
+
+async def _whole(response: RawResponse | StreamedResponse) -> RawResponse:
+    """The answer with its body read whole (within the transport's cap), and closed."""
+    if isinstance(response, RawResponse):
+        return response
+    try:
+        body = await response.read()
+    finally:
+        await response.aclose()
+    return RawResponse(response.status, response.headers, body)
 
 
 def _check_scope_name(name: str, value: object) -> None:

@@ -49,6 +49,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import json
 import re
 from collections import deque
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Iterator, Mapping
@@ -181,6 +182,10 @@ def _token(document: Any) -> Read:
     envelope = _object(document, "$")
     meta = _object(envelope.get("meta"), "$.meta")
     token = meta.get("nextPageToken")
+    if token is not None and not isinstance(token, str):  # not the end: a page misread
+        raise DecodeError(
+            "a page", [DecodeProblem("$.meta.nextPageToken", "string", _json_type(token))]
+        )
     has_next = isinstance(token, str) and bool(token)
     next_params = {"pageToken": cast(str, token)} if has_next else None
     items, path = _items(envelope, "$", "content")
@@ -362,16 +367,45 @@ class Progress:
 # --- the engine ----------------------------------------------------------------------------------
 
 
+def _content_key(item: Any) -> bytes:
+    """An item without an id (a chat message) as a digest of its content, walked without
+    recursion (no nesting a server sends can exhaust the stack): the same item again has the
+    same key."""
+    digest = hashlib.blake2b(digest_size=16)
+    pending: list[Any] = [item]
+    while pending:
+        value = pending.pop()
+        if attrs.has(type(value)):  # a model: its fields, unknown keys under wire_extra
+            value = attrs.asdict(value, recurse=False)
+        if isinstance(value, bytes):  # a closing bracket pushed below (JSON has no bytes)
+            digest.update(value)
+        elif isinstance(value, Mapping):
+            digest.update(b"{")
+            pending.append(b"}")
+            for key in sorted(value, key=str, reverse=True):
+                pending += [value[key], json.dumps(str(key)).encode() + b":"]
+        elif isinstance(value, list | tuple):
+            digest.update(b"[")
+            pending.append(b"]")
+            pending.extend(reversed(value))
+        else:  # a scalar: JSON's, or a model's (a date-time, a UUID, an enum, UNSET)
+            digest.update(json.dumps(value, default=str).encode() + b",")
+    return digest.digest()
+
+
 class _RecentIds:
     """Ids of the items of the last ``pages`` pages: enough to drop repeats caused by drift.
 
     An id is in at most one page's set (a repeat is dropped, not recorded), so the union of
     the window is kept as one set and an evicted page's ids are simply taken out of it: one
-    set lookup per item, however many pages the window holds.
+    set lookup per item, however many pages the window holds. ``by_content``: an item without
+    an id is known by a digest of its JSON instead (for styles that judge repeats, never drop
+    them: two equal items without ids may both be genuine).
     """
 
-    def __init__(self, pages: int) -> None:
+    def __init__(self, pages: int, *, by_content: bool = False) -> None:
         self._limit = pages
+        self._by_content = by_content
         self._pages: deque[set[Any]] = deque()
         self._window: set[Any] = set()
 
@@ -380,7 +414,9 @@ class _RecentIds:
         that is not a string or an integer raises ``DecodeError`` at ``path[i].id``."""
         kept, ids, window = [], set(), self._window
         for index, item in enumerate(items):
-            key = item_id(item, path, index)
+            key: str | int | UUID | bytes | None = item_id(item, path, index)
+            if key is None and self._by_content:
+                key = _content_key(item)
             if key is not None:
                 if key in window:
                     continue
@@ -446,7 +482,8 @@ class Paginator(Generic[T]):
         if self._before is not None:
             await self._before()
         progress = Progress(self._style, self._template, start=self._params.get("start"))
-        recent = _RecentIds(self._concurrency + 2)
+        # Token pages are judged, never trimmed: their id-less items (chat messages) by content.
+        recent = _RecentIds(self._concurrency + 2, by_content=self._style == "token")
         if self._style not in _OFFSET_STYLES:
             fetched = await self._get({})
             while True:

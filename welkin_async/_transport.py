@@ -1,16 +1,24 @@
-"""Sending one HTTP request and reading its whole answer: the seam between the client and aiohttp.
+"""Sending one HTTP request and reading its answer: the seam between the client and aiohttp.
 
 :class:`Transport` is what the client needs; :class:`AiohttpTransport` is the real one. A
 transport knows nothing of tokens, retries or limits: it sends, reads, and turns aiohttp's
 exceptions into :class:`~welkin_async.errors.TransportError` kinds that say whether the request
 can have reached the server (which decides whether a POST may be retried).
+
+A transport that can also :meth:`~StreamingTransport.open` an answer without reading it (a
+:class:`StreamingTransport`, as :class:`AiohttpTransport` is) lets the client stream a file's
+bytes and send a :class:`StreamedBody` (an upload) a chunk at a time. The client works with a
+transport that only sends too: it then reads such answers whole (within the same size cap) and
+sends such bodies as one ``bytes``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Callable, Mapping
 from importlib.metadata import version
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 import aiohttp
 import attrs
@@ -29,6 +37,115 @@ class RawResponse:
     status: int
     headers: Mapping[str, str] = attrs.field(repr=False)
     body: bytes = attrs.field(repr=False)
+
+
+@attrs.frozen
+class StreamedBody:
+    """A request body made afresh for every attempt, a chunk at a time (a multipart upload).
+
+    Each call of ``chunks()`` starts a new pass over all of the body's ``length`` bytes, so a
+    retry sends it whole again: nothing is consumed once. ``content_type`` is its media type
+    (with the multipart boundary).
+    """
+
+    content_type: str
+    length: int
+    chunks: Callable[[], AsyncIterator[bytes]] = attrs.field(repr=False)
+
+    async def read(self) -> bytes:
+        """The whole body, for a transport that sends ``bytes`` only."""
+        return b"".join([chunk async for chunk in self.chunks()])
+
+
+class StreamedResponse:
+    """An answer whose body is read as it arrives: iterate :meth:`chunks` once, then
+    :meth:`aclose` (which is safe to call at any point, and twice).
+
+    The client reads the first chunk before it hands the answer out (:meth:`prefetch`), so a
+    failure up to that point is a failed attempt, which the retry policy may repeat.
+    """
+
+    def __init__(
+        self,
+        status: int,
+        headers: Mapping[str, str],
+        chunks: AsyncIterator[bytes],
+        close: Callable[[bool], None],
+    ) -> None:
+        self.status = status
+        self.headers = headers
+        self._chunks = chunks
+        self._close = close  # called with whether the body was read to its end
+        self._first: bytes | None = None
+        self._done = False
+        self._closed = False
+        self._started = False
+        self._on_close: list[Callable[[], None]] = []
+
+    def __repr__(self) -> str:
+        return f"StreamedResponse(status={self.status})"
+
+    @classmethod
+    def of(cls, response: RawResponse) -> StreamedResponse:
+        """A whole answer as a stream of one chunk (from a transport that only sends)."""
+
+        async def whole() -> AsyncIterator[bytes]:
+            if response.body:
+                yield response.body
+
+        return cls(response.status, response.headers, whole(), lambda _: None)
+
+    async def _next(self) -> bytes:
+        try:
+            return await anext(self._chunks)
+        except StopAsyncIteration:
+            self._done = True
+            return b""
+
+    async def prefetch(self) -> None:
+        """Read the first chunk (nothing, for an empty body) into a buffer."""
+        if self._first is None and not self._started:
+            self._first = await self._next()
+
+    async def chunks(self) -> AsyncIterator[bytes]:
+        """The body's chunks as they arrive (once): ``ReadError``, ``TimeoutError`` or
+        ``ResponseTooLarge`` if the connection breaks, stalls or brings more than the cap."""
+        if self._started:
+            raise RuntimeError("the body of this answer has been read already")
+        self._started = True
+        first, self._first = self._first, None
+        if first:
+            yield first
+        while not self._done:
+            chunk = await self._next()
+            if chunk:
+                yield chunk
+
+    async def read(self) -> bytes:
+        """The rest of the body, whole (bounded by the transport's size cap)."""
+        return b"".join([chunk async for chunk in self.chunks()])
+
+    def on_close(self, callback: Callable[[], None]) -> None:
+        """Call ``callback`` once, when the answer is closed."""
+        self._on_close.append(callback)
+
+    async def aclose(self) -> None:
+        """Let the connection go: back to the pool if the body was read to its end, else shut
+        (a body left unread must not be taken for the next answer's start)."""
+        if self._closed:
+            return
+        self._closed = True
+        try:
+            self._close(self._done)
+            aclose = getattr(self._chunks, "aclose", None)
+            if aclose is not None:
+                # RuntimeError: another task is reading it; the closed connection ends that read.
+                with contextlib.suppress(RuntimeError):
+                    await aclose()
+        finally:
+            callbacks, self._on_close = self._on_close, []
+            for callback in callbacks:
+                callback()
 
 
 class Transport(Protocol):
@@ -51,6 +168,26 @@ class Transport(Protocol):
     async def aclose(self) -> None: ...
 
 
+@runtime_checkable
+class StreamingTransport(Transport, Protocol):
+    """A transport that can also open an answer without reading its body.
+
+    :meth:`open` returns once the status and headers are in; the caller reads the body through
+    :meth:`StreamedResponse.chunks` and must :meth:`~StreamedResponse.aclose` it. ``body`` may
+    be a :class:`StreamedBody`, sent as it is produced.
+    """
+
+    async def open(
+        self,
+        method: str,
+        url: str,
+        *,
+        headers: Mapping[str, str],
+        body: bytes | StreamedBody | None,
+        template: str,
+    ) -> StreamedResponse: ...
+
+
 class AiohttpTransport:
     """One ``aiohttp.ClientSession`` with a pool of ``max_connections`` keep-alive connections.
 
@@ -63,6 +200,13 @@ class AiohttpTransport:
         self, *, max_connections: int, timeouts: Timeouts, limits: Limits | None = None
     ) -> None:
         self._max_body = (limits or Limits()).max_response_bytes
+        self._total = timeouts.total
+        # An opened answer is bounded by the connect timeout, the read timeout between chunks
+        # and the total timeout until its headers arrive (see ``open``): a large file on a slow
+        # link may take longer than any total meant for one JSON answer.
+        self._streaming = aiohttp.ClientTimeout(
+            total=None, sock_connect=timeouts.connect, sock_read=timeouts.read
+        )
         self._session = aiohttp.ClientSession(
             connector=aiohttp.TCPConnector(limit=max_connections, limit_per_host=0),
             timeout=aiohttp.ClientTimeout(
@@ -98,8 +242,92 @@ class AiohttpTransport:
         # whose repr has the request headers with the token) is not kept as its context.
         raise error
 
+    async def open(
+        self,
+        method: str,
+        url: str,
+        *,
+        headers: Mapping[str, str],
+        body: bytes | StreamedBody | None,
+        template: str,
+    ) -> StreamedResponse:
+        data: bytes | AsyncIterator[bytes] | None
+        failed: list[Exception] = []  # what the body raised while it was made (a file's read)
+        if isinstance(body, StreamedBody):
+            # A declared length: the body goes out as it is produced, not chunk-encoded.
+            headers = {**headers, "Content-Length": str(body.length)}
+            data = _noting_failure(body.chunks(), failed)
+        else:
+            data = body
+        try:
+            async with asyncio.timeout(self._total):
+                response = await self._session.request(
+                    method,
+                    URL(url, encoded=True),
+                    headers=headers,
+                    data=data,
+                    allow_redirects=False,
+                    timeout=self._streaming,
+                )
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            error: Exception = _transport_error(exc, method, template)
+            if failed:  # aiohttp reports the body's own failure as a broken connection
+                error = failed[0]
+        else:
+            declared = response.content_length
+            if declared is None or declared <= self._max_body or _encoded(response):
+                return StreamedResponse(
+                    response.status,
+                    response.headers,
+                    _chunks(response, self._max_body, method, template),
+                    lambda done: response.release() if done else response.close(),
+                )
+            response.close()  # refused before reading: the connection is not reused
+            error = errors.ResponseTooLarge(method, template, self._max_body)
+        raise error
+
     async def aclose(self) -> None:
         await self._session.close()
+
+
+async def _noting_failure(
+    chunks: AsyncIterator[bytes], failed: list[Exception]
+) -> AsyncIterator[bytes]:
+    """``chunks``, with the exception that ends them (an ``OSError`` reading a file) noted in
+    ``failed``: it is the caller's to see, not a connection error."""
+    try:
+        async for chunk in chunks:
+            yield chunk
+    except Exception as exc:
+        failed.append(exc)
+        raise
+
+
+def _encoded(response: aiohttp.ClientResponse) -> bool:
+    """Whether the body is compressed (its declared length is then not the body's)."""
+    return "Content-Encoding" in response.headers
+
+
+async def _chunks(
+    response: aiohttp.ClientResponse, limit: int, method: str, template: str
+) -> AsyncIterator[bytes]:
+    """The body's chunks as aiohttp hands them out (decompressed, at most a buffer's worth
+    each), until more than ``limit`` bytes: then ``ResponseTooLarge``, with the chunk that
+    crossed the limit never handed out."""
+    size = 0
+    try:
+        async for chunk in response.content.iter_any():
+            size += len(chunk)
+            if size > limit:
+                break
+            yield chunk
+        else:
+            return
+    except (aiohttp.ClientError, TimeoutError) as exc:
+        error: errors.TransportError = _transport_error(exc, method, template)
+    else:
+        error = errors.ResponseTooLarge(method, template, limit)
+    raise error
 
 
 async def _read_at_most(response: aiohttp.ClientResponse, limit: int) -> bytes | None:

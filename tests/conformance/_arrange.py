@@ -28,6 +28,13 @@ from welkin_async.testing import WelkinEmulator
 from welkin_async.testing._assessments import assessment_row
 from welkin_async.testing._calendar import PATIENT_ROLE, event_row, participant
 from welkin_async.testing._clock import iso_ms
+from welkin_async.testing._data_audit import (
+    CDT_DELETED,
+    DISPOSITION_RELATION,
+    Subject,
+    deleted_record,
+    record_change,
+)
 from welkin_async.testing._encounters import (
     COMPLETED,
     OPEN,
@@ -39,6 +46,7 @@ from welkin_async.testing._encounters import (
 )
 from welkin_async.testing._records import (
     CDT_SYSTEM_FIELDS,
+    DISPOSITION_CDT_NAME,
     Actor,
     assigned_program,
     blank_fields,
@@ -94,6 +102,25 @@ def _field(name: str, kind: str, *, editable: bool = True) -> dict[str, Any]:
         "valueType": None,
         "meta": {"required": False},
     }
+
+
+def _like(recorded: Mapping[str, Any]) -> dict[str, Any]:
+    """A field definition of the recorded one's name, type and shape (its meta's keys), with
+    the emulator's own option."""
+    editable = bool(recorded["editable"])
+    field = _field(str(recorded["name"]), str(recorded["type"]), editable=editable)
+    for key in ("displayType", "valueType"):
+        field[key] = recorded.get(key)
+    recorded_meta = recorded.get("meta") or {}
+    option = {"label": "Yes", "value": "Yes", "refCdtName": None}
+    meta: dict[str, Any] = {"required": bool(recorded_meta.get("required"))}
+    if "options" in recorded_meta:
+        meta["options"] = [option]
+    for key in ("multiple", "minValue", "maxValue"):
+        if key in recorded_meta:
+            meta[key] = recorded_meta[key]
+    field["meta"] = meta
+    return field
 
 
 def _kind(value: Any) -> str:
@@ -256,9 +283,13 @@ class World:
         values.pop("cdtName", None)
         return values
 
-    def cdt(self, name: str) -> dict[str, Any]:
-        """The CDT ``name``, defined with exactly the fields the recording shows."""
-        values = self.recorded_cdt_values()
+    def cdt(self, name: str, values: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """The CDT ``name``, defined with exactly the fields the recording shows (or the fields
+        of ``values``, a record's jsonBody)."""
+        if values is None:
+            values = self.recorded_cdt_values()
+        else:
+            values = {key: value for key, value in values.items() if _is_field(key)}
         definition = {
             "id": stable_uuid(TENANT, "cdt", name),
             "name": name,
@@ -543,6 +574,43 @@ class World:
         self.env.encounter_links.put(link_id, row, stamp)
         self.env.links_of.add(encounter_id, link_id)
 
+    # --- the audits ----------------------------------------------------------------------------
+
+    def audited(self, recorded: Mapping[str, Any]) -> None:
+        """A data-audit entry like the ``recorded`` CDT event: a record of a CDT defined with
+        the fields its jsonBody shows (a disposition, of a new encounter, for the disposition
+        CDT), changed by the admin client; a recorded deletion audits a deleted record."""
+        record = recorded.get("record") or {}
+        body = record.get("jsonBody")
+        name = str(recorded.get("cdtName") or "cdt-conformance")
+        patient_id = str(recorded.get("patientId") or self.new_id())
+        self.patient(patient_id)
+        if not isinstance(body, dict):  # a deletion: only the record's id and patient remain
+            row = {"id": self.new_id(), "patientId": patient_id}
+            stored, relation = deleted_record(row), str(recorded.get("cdtRelation") or "COMMON")
+        elif name == DISPOSITION_CDT_NAME:
+            encounter_id = self.new_id()
+            self.encounter(encounter_id, patient_id, {"disposition": record})
+            disposition_id = self.env.encounters.rows[encounter_id]["jsonBody"]["dispositionId"]
+            stored, relation = self.env.dispositions.rows[disposition_id], DISPOSITION_RELATION
+        else:
+            cdt = self.cdt(name, body)
+            record_id = self.new_id()
+            self.cdt_record(record_id, patient_id, cdt)
+            stored, relation = self.env.cdt_records.rows[record_id], "COMMON"
+        client = self.tenant.client_for_role(ADMIN_ROLE)
+        record_change(
+            self.tenant,
+            ENVIRONMENT,
+            str(recorded.get("eventSubtype") or CDT_DELETED),
+            stored,
+            cdt_name=name,
+            relation=relation,
+            patient=self.env.patients.get(patient_id),
+            subject=Subject.of_client(client),
+            sent_ms=self.stamp(),
+        )
+
     # --- the webhook audit ---------------------------------------------------------------------
 
     async def delivered_webhook(self) -> None:
@@ -640,6 +708,77 @@ def _assessment_records(world: World, operation: str, patient_id: str) -> None:
             world.assessment_record(item, patient_id)
 
 
+async def arrange_disposition(world: World) -> None:
+    """An encounter whose disposition has the fields the recording shows (and a PATCH sends)."""
+    answer = world.answer if isinstance(world.answer, dict) else {}
+    body = world.body if isinstance(world.body, dict) else {}
+    recorded = answer.get("jsonBody")
+    fields = {**(recorded if isinstance(recorded, dict) else {}), **body}
+    disposition = {"jsonBody": fields}
+    patient_id, encounter_id = world.params["patient_id"], world.params["encounter_id"]
+    world.encounter(encounter_id, patient_id, {"disposition": disposition}, editable=True)
+
+
+async def arrange_disposition_definition(world: World) -> None:
+    """The tenant's disposition defined with fields shaped like the recorded definition's."""
+    answer = world.answer if isinstance(world.answer, dict) else {}
+    fields = [_like(field) for field in answer.get("fields") or ()]
+    world.tenant.encounter_disposition = {**world.tenant.encounter_disposition, "fields": fields}
+
+
+async def arrange_user_encounters(world: World) -> None:
+    """The user, owning an encounter like each recorded one."""
+    user_id = world.params["user_id"]
+    world.user(user_id)
+    for item in _list_items(world.answer):
+        encounter_id = str(item["id"])
+        world.encounter(encounter_id, str(item["patientId"]), item)
+        row = world.env.encounters.rows[encounter_id]
+        if row["jsonBody"]["ownerUserId"] != user_id:  # the recording names no host
+            owned = {**row, "jsonBody": {**row["jsonBody"], "ownerUserId": user_id}}
+            world.env.encounters.put(encounter_id, owned, world.stamp())
+
+
+async def arrange_audit(world: World) -> None:
+    """Only audit entries like the recorded CDT events (one per kind of change and CDT)."""
+    world.tenant.data_audit.clear()
+    seen: set[tuple[Any, ...]] = set()
+    for item in _list_items(world.answer):
+        if not isinstance(item, dict) or item.get("eventEntity") != "CDT":
+            continue
+        record = item.get("record") or {}
+        body = record.get("jsonBody")
+        kind = (item.get("cdtName"), tuple(sorted(body)) if isinstance(body, dict) else None)
+        if kind not in seen:
+            seen.add(kind)
+            world.audited(item)
+
+
+async def arrange_formation_item(world: World) -> None:
+    """The formation item the path names, shaped like the recorded one when the tenant has none
+    of that name."""
+    _, _, kind, name = world.recording.relative.split("/", maxsplit=3)
+    answer = world.answer if isinstance(world.answer, dict) else {}
+    tenant = world.tenant
+    if kind == "assessments":
+        keys = [
+            f"{field['refCdtName']}__{field['refCdtFieldName']}"
+            for section in answer.get("sections") or ()
+            for field in section.get("fields") or ()
+        ]
+        world.form(name, keys)
+    elif kind == "programs":
+        world.program(name)
+    elif kind == "encounters":
+        world.template(name, list(answer.get("assessmentNames") or ()))
+    elif kind == "cdts" and name not in tenant.cdts:
+        tenant.cdts[name] = {**next(iter(tenant.cdts.values())), "name": name}
+    elif kind == "document-types" and name not in tenant.document_types:
+        tenant.document_types[name] = {**next(iter(tenant.document_types.values())), "name": name}
+    elif kind == "goal-templates" and name not in tenant.goal_templates:
+        tenant.goal_templates[name] = {**next(iter(tenant.goal_templates.values())), "name": name}
+
+
 async def arrange(world: World, found: Operation) -> None:
     """Make the acme tenant's live environment ready for the recorded request of ``found``.
 
@@ -669,7 +808,7 @@ async def arrange(world: World, found: Operation) -> None:
             world.patient(str(item["id"]))
     if operation in ("patients.create", "patients.update") and isinstance(world.body, dict):
         world.assignments(world.body)
-    elif operation == "users.get":
-        world.user(world.params["user_id"])
+    elif operation in ("users.get", "users.update", "users.delete"):
+        world.user(world.params["user_id"])  # the path names it by id (or, to PATCH, username)
     elif operation == "webhooks.deliveries":
         await world.delivered_webhook()

@@ -16,6 +16,13 @@ from collections.abc import AsyncIterable
 from datetime import datetime
 from typing import Any
 
+from tests.conformance._arrange import (
+    arrange_audit,
+    arrange_disposition,
+    arrange_disposition_definition,
+    arrange_formation_item,
+    arrange_user_encounters,
+)
 from tests.conformance._operation import (
     Operation,
     UntypedRequest,
@@ -40,12 +47,14 @@ from welkin_async.models import (
     CdtBulkUpdate,
     CdtDefinition,
     CdtRecord,
+    DataAudit,
     EncounterAssessmentCreate,
     EncounterAssessmentUpdate,
     EncounterCreate,
     EncounterTemplate,
     EncounterUpdate,
     FullEncounter,
+    GoalTemplate,
     MetaInfoPage,
     NamedPage,
     Patient,
@@ -57,9 +66,16 @@ from welkin_async.models import (
     ProgramUpdate,
     SpringPage,
     User,
+    UserCreate,
+    UserUpdate,
     WebhookAudit,
 )
-from welkin_async.resources import EncounterAssessmentRecord, EncounterRecord, ExternalIdKind
+from welkin_async.resources import (
+    DispositionRecord,
+    EncounterAssessmentRecord,
+    EncounterRecord,
+    ExternalIdKind,
+)
 
 _EXTERNAL_ID_KINDS: dict[str, ExternalIdKind] = {"EID": "EID", "EGUID": "EGUID", "MRN": "MRN"}
 CdtRecordOfDict = CdtRecord[dict[str, Any]]
@@ -147,6 +163,10 @@ async def _program_update(client: WelkinClient, m: re.Match[str], r: Recording) 
     return await client.programs(m["patient_id"]).update(m["program_name"], **given)
 
 
+async def _program_unassign_by_id(client: WelkinClient, m: re.Match[str], r: Recording) -> Any:
+    return await client.programs(m["patient_id"]).unassign_by_id(m["patient_program_id"])
+
+
 async def _program_move(client: WelkinClient, m: re.Match[str], r: Recording) -> Any:
     phase = written(PhaseChange, r.request_body).phase_name
     return await client.programs(m["patient_id"]).move(m["program_name"], phase)
@@ -175,6 +195,15 @@ async def _encounter_delete(client: WelkinClient, m: re.Match[str], r: Recording
 
 async def _encounter_full(client: WelkinClient, m: re.Match[str], r: Recording) -> Any:
     return await client.encounters(m["patient_id"]).full(m["encounter_id"])
+
+
+async def _disposition_get(client: WelkinClient, m: re.Match[str], r: Recording) -> Any:
+    return await client.encounters(m["patient_id"]).disposition(m["encounter_id"])
+
+
+async def _disposition_update(client: WelkinClient, m: re.Match[str], r: Recording) -> Any:
+    encounters = client.encounters(m["patient_id"])
+    return await encounters.update_disposition(m["encounter_id"], body_of(r))
 
 
 def _links(client: WelkinClient, m: re.Match[str]) -> Any:
@@ -244,12 +273,89 @@ async def _formation_assessments(client: WelkinClient, m: re.Match[str], r: Reco
     return await client.formations.assessments(m["version"])
 
 
+async def _formation_document_types(client: WelkinClient, m: re.Match[str], r: Recording) -> Any:
+    return await client.formations.document_types(m["version"])
+
+
+async def _formation_goal_templates(client: WelkinClient, m: re.Match[str], r: Recording) -> Any:
+    return await client.formations.goal_templates(m["version"])
+
+
+async def _formation_disposition(client: WelkinClient, m: re.Match[str], r: Recording) -> Any:
+    return await client.formations.encounter_disposition(m["version"])
+
+
+async def _formation_cdt(client: WelkinClient, m: re.Match[str], r: Recording) -> Any:
+    return await client.formations.cdt(m["name"], version=m["version"])
+
+
+async def _formation_program(client: WelkinClient, m: re.Match[str], r: Recording) -> Any:
+    return await client.formations.program(m["name"], version=m["version"])
+
+
+async def _formation_template(client: WelkinClient, m: re.Match[str], r: Recording) -> Any:
+    return await client.formations.encounter_template(m["name"], version=m["version"])
+
+
+async def _formation_assessment(client: WelkinClient, m: re.Match[str], r: Recording) -> Any:
+    return await client.formations.assessment(m["name"], version=m["version"])
+
+
+async def _formation_document_type(client: WelkinClient, m: re.Match[str], r: Recording) -> Any:
+    return await client.formations.document_type(m["name"], version=m["version"])
+
+
+async def _formation_goal_template(client: WelkinClient, m: re.Match[str], r: Recording) -> Any:
+    return await client.formations.goal_template(m["name"], version=m["version"])
+
+
 def _users(client: WelkinClient, m: re.Match[str], r: Recording) -> AsyncIterable[Any]:
     return client.users.list()
 
 
 async def _user_get(client: WelkinClient, m: re.Match[str], r: Recording) -> Any:
     return await client.users.get(m["user_id"])
+
+
+async def _user_by_username(client: WelkinClient, m: re.Match[str], r: Recording) -> Any:
+    return await client.users.get_by_username(m["username"])
+
+
+async def _user_create(client: WelkinClient, m: re.Match[str], r: Recording) -> Any:
+    return await client.users.create(written(UserCreate, r.request_body))
+
+
+async def _user_update(client: WelkinClient, m: re.Match[str], r: Recording) -> Any:
+    return await client.users.update(m["user_id"], **keywords(UserUpdate, body_of(r)))
+
+
+async def _user_delete(client: WelkinClient, m: re.Match[str], r: Recording) -> Any:
+    return await client.users.delete(m["user_id"])
+
+
+def _user_encounters(client: WelkinClient, m: re.Match[str], r: Recording) -> AsyncIterable[Any]:
+    care_team = r.query.get("withCareTeam", "false").lower() == "true"
+    return client.users.encounters(m["user_id"], with_care_team=care_team)
+
+
+def _data_audit(client: WelkinClient, m: re.Match[str], r: Recording) -> AsyncIterable[Any]:
+    query = r.query
+    starts, ends = query.get("dateStart"), query.get("dateEnd")
+    formation = query.get("includeFormation")
+    return client.audits.data(
+        entity=query.get("entity"),
+        cdt_name=query.get("cdtName"),
+        patient_id=query.get("patientId"),
+        patient_full_name=query.get("patientFullName"),
+        subject_username=query.get("subjectUsername"),
+        subject_full_name=query.get("subjectFullName"),
+        subject_actor=query.get("subjectActor"),
+        instance=query.get("instance"),
+        operation=query.get("operation"),
+        date_start=datetime.fromisoformat(starts) if starts is not None else None,
+        date_end=datetime.fromisoformat(ends) if ends is not None else None,
+        include_formation=formation.lower() == "true" if formation is not None else None,
+    )
 
 
 def _deliveries(client: WelkinClient, m: re.Match[str], r: Recording) -> AsyncIterable[Any]:
@@ -399,6 +505,14 @@ _CORE: tuple[Operation, ...] = (
         write_model=ProgramUpdate,
     ),
     Operation(
+        "programs.unassign_by_id",
+        "DELETE",
+        _P + "/programs/{patient_program_id}",
+        _ENV,
+        "programs",
+        _program_unassign_by_id,
+    ),
+    Operation(
         "programs.move",
         "PATCH",
         _P + "/programs/{program_name}/phases",
@@ -464,6 +578,26 @@ _CORE: tuple[Operation, ...] = (
         "encounters",
         _encounter_full,
         FullEncounter,
+    ),
+    Operation(
+        "encounters.disposition",
+        "GET",
+        _P + "/encounters/{encounter_id}/disposition",
+        _ENV,
+        "encounters",
+        _disposition_get,
+        DispositionRecord,
+        arrange=arrange_disposition,
+    ),
+    Operation(
+        "encounters.update_disposition",
+        "PATCH",
+        _P + "/encounters/{encounter_id}/disposition",
+        _ENV,
+        "encounters",
+        _disposition_update,
+        DispositionRecord,
+        arrange=arrange_disposition,
     ),
     Operation(
         "encounters.assessments.list",
@@ -568,7 +702,7 @@ _CORE: tuple[Operation, ...] = (
         "assessment-records",
         _assessment_delete,
     ),
-    # formations (lists only: items by name have no method)
+    # formations: lists, the disposition's definition, and items by name
     Operation(
         "formations.cdts",
         "GET",
@@ -605,6 +739,54 @@ _CORE: tuple[Operation, ...] = (
         _formation_assessments,
         list[AssessmentTemplate],
     ),
+    Operation(
+        "formations.document_types",
+        "GET",
+        "formations/{version}/document-types",
+        _ENV,
+        "formations",
+        _formation_document_types,
+        list[CdtDefinition],
+    ),
+    Operation(
+        "formations.goal_templates",
+        "GET",
+        "formations/{version}/goal-templates",
+        _ENV,
+        "formations",
+        _formation_goal_templates,
+        list[GoalTemplate],
+    ),
+    Operation(
+        "formations.encounter_disposition",
+        "GET",
+        "formations/{version}/encounter-disposition",
+        _ENV,
+        "formations",
+        _formation_disposition,
+        CdtDefinition,
+        arrange=arrange_disposition_definition,
+    ),
+    *(
+        Operation(
+            f"formations.{method}",
+            "GET",
+            f"formations/{{version}}/{kind}/{{name}}",
+            _ENV,
+            "formations",
+            invoke,
+            answer,
+            arrange=arrange_formation_item,
+        )
+        for method, kind, invoke, answer in (
+            ("cdt", "cdts", _formation_cdt, CdtDefinition),
+            ("program", "programs", _formation_program, ProgramFormation),
+            ("encounter_template", "encounters", _formation_template, EncounterTemplate),
+            ("assessment", "assessments", _formation_assessment, AssessmentTemplate),
+            ("document_type", "document-types", _formation_document_type, CdtDefinition),
+            ("goal_template", "goal-templates", _formation_goal_template, GoalTemplate),
+        )
+    ),
     # the tenant's admin API
     Operation(
         "users.list",
@@ -625,6 +807,67 @@ _CORE: tuple[Operation, ...] = (
         _user_get,
         User,
         query=with_("type", "ID"),
+    ),
+    Operation(
+        "users.get_by_username",
+        "GET",
+        "users/{username}",
+        _ADMIN,
+        "users",
+        _user_by_username,
+        User,
+        query=without("type"),
+    ),
+    Operation(
+        "users.create",
+        "POST",
+        "users",
+        _ADMIN,
+        "users",
+        _user_create,
+        User,
+        write_model=UserCreate,
+    ),
+    Operation(
+        "users.update",
+        "PATCH",
+        "users/{user_id}",
+        _ADMIN,
+        "users",
+        _user_update,
+        User,
+        write_model=UserUpdate,
+    ),
+    Operation(
+        "users.delete",
+        "DELETE",
+        "users/{user_id}",
+        _ADMIN,
+        "users",
+        _user_delete,
+        query=with_("type", "ID"),
+    ),
+    Operation(
+        "users.encounters",
+        "GET",
+        "users/{user_id}/encounters",
+        _ENV,
+        "users",
+        listing(MetaInfoPage[EncounterRecord], _user_encounters),
+        MetaInfoPage[EncounterRecord],
+        listing=True,
+        arrange=arrange_user_encounters,
+    ),
+    Operation(
+        "audits.data",
+        "GET",
+        "audit-data",
+        _ADMIN,
+        "audits",
+        listing(MetaInfoPage[DataAudit], _data_audit),
+        MetaInfoPage[DataAudit],
+        listing=True,
+        arrange=arrange_audit,
     ),
     Operation(
         "webhooks.deliveries",

@@ -31,6 +31,21 @@ A = "/{tenant}/admin/"
             "formations.encounter_templates",
         ),
         ("GET", A + "users/u1", {"type": "ID"}, "users.get"),
+        ("GET", A + "users/me", {}, "users.get_by_username"),  # no type: a username
+        ("POST", A + "users", {}, "users.create"),
+        ("DELETE", A + "users/u1", {"type": "ID"}, "users.delete"),
+        ("GET", E + "users/u1/encounters", {"withCareTeam": "False"}, "users.encounters"),
+        ("GET", A + "audit-data", {"page": "0"}, "audits.data"),
+        ("GET", E + "formations/current/cdts/allergies", {}, "formations.cdt"),
+        ("GET", E + "formations/3/goal-templates", {"page": "0"}, "formations.goal_templates"),
+        (
+            "GET",
+            E + "formations/current/encounter-disposition",
+            {},
+            "formations.encounter_disposition",
+        ),
+        ("GET", E + "patients/p1/encounters/e1/disposition", {}, "encounters.disposition"),
+        ("DELETE", E + "patients/p1/programs/pp1", {}, "programs.unassign_by_id"),
         ("GET", A + "audit-webhook", {"page": "0"}, "webhooks.deliveries"),
     ],
 )
@@ -46,11 +61,10 @@ def test_a_recording_finds_its_operation_by_method_path_and_query(
 @pytest.mark.parametrize(
     ("method", "path", "query"),
     [
-        ("GET", A + "users/me", {}),  # no type=ID: users.get always sends it
+        ("DELETE", A + "users/u1", {}),  # users.delete always sends type=ID
         ("GET", E + "patients/p1/", {}),  # the trailing slash is significant
         ("GET", E + "users/u1", {"type": "ID"}),  # users hang off the admin prefix
-        ("GET", E + "formations/current/cdts/allergies", {}),  # items by name: no method
-        ("POST", A + "users", {}),  # user creation: no method
+        ("GET", E + "formations/current/cdts/allergies/x", {}),  # no formation path this deep
     ],
 )
 def test_a_recording_without_an_sdk_method_finds_no_operation(
@@ -77,6 +91,7 @@ def test_a_recording_without_an_sdk_method_finds_no_operation(
         ("GET", A + "audit-data", "audits"),
         ("GET", A + "users/me", "users"),
         ("POST", A + "users", "users"),
+        ("DELETE", A + "users/u1", "users"),
         ("POST", A + "api_clients/{client_name}", "auth"),
     ],
 )

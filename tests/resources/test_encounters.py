@@ -1,6 +1,6 @@
 """``client.encounters(patient_id)`` against the emulator: create from a template, get, full,
-update, start, complete, delete, list, the encounter's assessment links, and the locks a completed
-encounter puts on itself and on the assessment records its links point to."""
+update, start, complete, delete, list, the encounter's assessment links and its disposition, and
+the locks a completed encounter puts on itself and on the assessment records its links point to."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from uuid import UUID
 import pytest
 
 from tests.conftest import Connect, a_patient, acme_live
-from welkin_async import WelkinClient
-from welkin_async.errors import BadRequest, Conflict, NotFound
+from welkin_async import WelkinClient, unstructure
+from welkin_async.errors import BadRequest, Conflict, NotFound, PermissionDenied
 from welkin_async.models import (
     AppointmentCreate,
     CalendarEvent,
@@ -770,3 +770,100 @@ async def test_a_completed_encounters_links_cannot_change(
             await change(client, patient_id, encounter_id, _names(template)[0])
     assert raised.value.error_code == "ENCOUNTER_LOCKED"
     assert _linked(welkin_emulator, encounter_id) == before
+
+
+# --- the disposition -------------------------------------------------------------------------
+
+
+def _disposition_row(emulator: WelkinEmulator, encounter_id: str) -> dict[str, Any]:
+    """The encounter's disposition record as the emulator stores it."""
+    live = acme_live(emulator)
+    row: dict[str, Any] = live.dispositions.rows[_stored(emulator, encounter_id)["dispositionId"]]
+    return row
+
+
+async def test_disposition_is_the_encounters_empty_disposition(
+    welkin_emulator: WelkinEmulator, connect: Connect
+) -> None:
+    """disposition(id) returns the new encounter's disposition: every field the tenant defines,
+    null, in the record envelope of __encounter_disposition__."""
+    patient_id = a_patient(welkin_emulator)
+    async with connect() as client:
+        encounter_id = await _open(client, patient_id)
+        disposition = await client.encounters(patient_id).disposition(encounter_id)
+    row = _disposition_row(welkin_emulator, encounter_id)
+    assert unstructure(disposition) == row
+    assert disposition.cdt_name == "__encounter_disposition__"
+    assert disposition.json_body["uicedf-review"] is None
+    assert disposition.json_body["source_id"] == encounter_id
+
+
+async def test_update_disposition_sets_only_the_given_fields(
+    welkin_emulator: WelkinEmulator, connect: Connect
+) -> None:
+    """update_disposition(id, values) stores the flat values, leaves the other fields, and
+    returns the stored disposition."""
+    patient_id = a_patient(welkin_emulator)
+    async with connect() as client:
+        encounter_id = await _open(client, patient_id)
+        updated = await client.encounters(patient_id).update_disposition(
+            encounter_id, {"uicedf-review": "great health", "uicedf-treatment": "Adjust"}
+        )
+    body = _disposition_row(welkin_emulator, encounter_id)["jsonBody"]
+    assert (body["uicedf-review"], body["uicedf-treatment"]) == ("great health", "Adjust")
+    assert body["uicedf-next-steps"] is None
+    assert updated.json_body == body
+
+
+async def test_update_disposition_is_in_the_data_audit(
+    welkin_emulator: WelkinEmulator, connect: Connect
+) -> None:
+    """A disposition change is audited as CDT_UPDATED of the ENCOUNTER_DISPOSITION relation."""
+    patient_id = a_patient(welkin_emulator)
+    async with connect() as client:
+        encounter_id = await _open(client, patient_id)
+        await client.encounters(patient_id).update_disposition(encounter_id, {"notes": "ok"})
+        (latest, *_) = [e async for e in client.audits.data(operation="UPDATE")]
+    assert (latest.event_subtype, latest.cdt_relation) == ("CDT_UPDATED", "ENCOUNTER_DISPOSITION")
+    assert isinstance(latest.record, dict)
+    assert latest.record["jsonBody"]["notes"] == "ok"
+
+
+async def test_update_disposition_with_an_unknown_field_is_bad_request(
+    welkin_emulator: WelkinEmulator, connect: Connect
+) -> None:
+    """A field the tenant's disposition does not define raises BadRequest naming it."""
+    patient_id = a_patient(welkin_emulator)
+    async with connect() as client:
+        encounter_id = await _open(client, patient_id)
+        with pytest.raises(BadRequest) as caught:
+            await client.encounters(patient_id).update_disposition(
+                encounter_id, {"uicedf-mood": "fine"}
+            )
+    assert caught.value.error_code == "CDT_FIELD_VALIDATION_FAILED"
+    assert caught.value.details["field"] == "uicedf-mood"
+    assert "uicedf-mood" not in _disposition_row(welkin_emulator, encounter_id)["jsonBody"]
+
+
+async def test_disposition_of_an_unknown_encounter_is_not_found(
+    welkin_emulator: WelkinEmulator, connect: Connect
+) -> None:
+    """disposition() of an encounter the patient does not have raises NotFound."""
+    async with connect() as client:
+        with pytest.raises(NotFound) as caught:
+            await client.encounters(a_patient(welkin_emulator)).disposition(str(UUID(int=7)))
+    assert caught.value.error_code == "ENCOUNTER_NOT_FOUND"
+
+
+async def test_update_disposition_by_a_read_only_role_is_permission_denied(
+    welkin_emulator: WelkinEmulator, connect: Connect
+) -> None:
+    """The analyst may read encounters but not change a disposition: PermissionDenied."""
+    patient_id = a_patient(welkin_emulator)
+    async with connect() as client:
+        encounter_id = await _open(client, patient_id)
+    async with connect(role="analyst") as client:
+        await client.encounters(patient_id).disposition(encounter_id)
+        with pytest.raises(PermissionDenied) as caught:
+            await client.encounters(patient_id).update_disposition(encounter_id, {"notes": "x"})
+    assert caught.value.error_code == "ACCESS_FOR_API_CLIENT_RESTRICTED"

@@ -1,5 +1,6 @@
 """``client.formations``: the tenant's Designer configuration read through the SDK, compared with
-the emulator tenant's state (CDT definitions, drafts, numbered versions, programs, templates)."""
+the emulator tenant's state (CDT definitions, drafts, numbered versions, programs, templates,
+document types, goal templates, the encounter disposition, one item of each kind by name)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ import pytest
 
 from tests.conftest import Connect
 from welkin_async import unstructure
-from welkin_async.errors import NotFound
+from welkin_async.errors import BadRequest, NotFound, PermissionDenied
+from welkin_async.models import GoalTaskSubject
 from welkin_async.resources import question_keys
 from welkin_async.testing import WelkinEmulator
 
@@ -126,3 +128,105 @@ async def test_assessments_are_the_tenants(
             f"{f['refCdtName']}__{f['refCdtFieldName']}" for f in fields
         ]
         assert assessment.wire_extra == {}
+
+
+# --- document types, goal templates, the encounter disposition -----------------------------------
+
+
+async def test_document_types_are_the_tenants(
+    welkin_emulator: WelkinEmulator, connect: Connect
+) -> None:
+    """document_types() returns every document type: a CDT definition of relation
+    DOCUMENT_TYPE, as served, every key typed."""
+    async with connect() as client:
+        types = await client.formations.document_types()
+    tenant_types = welkin_emulator.tenant("acme").document_types
+    assert [unstructure(t) for t in types] == list(tenant_types.values())
+    assert {t.relation for t in types} == {"DOCUMENT_TYPE"}
+    assert all(t.wire_extra == {} for t in types)
+
+
+async def test_goal_templates_are_the_tenants(
+    welkin_emulator: WelkinEmulator, connect: Connect
+) -> None:
+    """goal_templates() returns every goal template with its task templates, every key typed."""
+    async with connect() as client:
+        goals = await client.formations.goal_templates()
+    tenant_goals = welkin_emulator.tenant("acme").goal_templates
+    assert [unstructure(g) for g in goals] == list(tenant_goals.values())
+    assert [g.name for g in goals] == list(tenant_goals)
+    subjects = [t.subject_config for g in goals for t in g.task_templates or []]
+    assert all(isinstance(s, GoalTaskSubject) and s.wire_extra == {} for s in subjects)
+
+
+async def test_encounter_disposition_is_the_tenants(
+    welkin_emulator: WelkinEmulator, connect: Connect
+) -> None:
+    """encounter_disposition() returns the definition of the tenant's dispositions."""
+    async with connect() as client:
+        definition = await client.formations.encounter_disposition()
+    assert unstructure(definition) == welkin_emulator.tenant("acme").encounter_disposition
+    assert (definition.name, definition.relation) == (
+        "__encounter_disposition__",
+        "ENCOUNTER_DISPOSITION",
+    )
+
+
+# --- one item by name ----------------------------------------------------------------------------
+
+
+async def test_one_item_of_each_kind_by_name(
+    welkin_emulator: WelkinEmulator, connect: Connect
+) -> None:
+    """cdt, program, encounter_template, assessment, document_type and goal_template(name) each
+    return the tenant's item of that name, as served."""
+    tenant = welkin_emulator.tenant("acme")
+    kinds = {
+        "cdt": tenant.cdts,
+        "program": tenant.programs,
+        "encounter_template": tenant.encounter_templates,
+        "assessment": tenant.assessment_templates,
+        "document_type": tenant.document_types,
+        "goal_template": tenant.goal_templates,
+    }
+    async with connect() as client:
+        for method, items in kinds.items():
+            name, stored = list(items.items())[-1]
+            item = await getattr(client.formations, method)(name)
+            assert unstructure(item) == stored, method
+
+
+async def test_an_item_at_the_formation_version_number(
+    welkin_emulator: WelkinEmulator, connect: Connect
+) -> None:
+    """An item by name at the published version number is the current one."""
+    version = welkin_emulator.tenant("acme").formation_version
+    async with connect() as client:
+        numbered = await client.formations.goal_template("eat-fruit", version=version)
+        current = await client.formations.goal_template("eat-fruit")
+    assert numbered == current
+
+
+async def test_an_unknown_name_is_formation_item_not_found(connect: Connect) -> None:
+    """A name the formation does not have raises NotFound FORMATION_ITEM_NOT_FOUND."""
+    async with connect() as client:
+        with pytest.raises(NotFound) as caught:
+            await client.formations.document_type("doc-type-nowhere")
+    assert caught.value.error_code == "FORMATION_ITEM_NOT_FOUND"
+
+
+async def test_a_version_that_is_no_number_is_bad_request(connect: Connect) -> None:
+    """A version other than current, draft or a number raises BadRequest naming it."""
+    async with connect() as client:
+        with pytest.raises(BadRequest) as caught:
+            await client.formations.goal_templates("latest")
+    assert caught.value.error_code == "INVALID_FORMATION_VERSION"
+    assert caught.value.details["parameter"] == "version"
+
+
+async def test_a_role_without_formations_access_is_permission_denied(connect: Connect) -> None:
+    """The scheduler role may not read formations: PermissionDenied."""
+    async with connect(role="scheduler") as client:
+        with pytest.raises(PermissionDenied) as caught:
+            await client.formations.encounter_disposition()
+    assert caught.value.error_code == "ACCESS_FOR_API_CLIENT_RESTRICTED"

@@ -11,7 +11,7 @@ import pytest
 
 from tests.conftest import Connect, acme_live
 from welkin_async import WelkinClient
-from welkin_async.errors import BadRequest, Conflict, NotFound
+from welkin_async.errors import BadRequest, Conflict, NotFound, PermissionDenied
 from welkin_async.models import (
     PatientProgram,
     PhaseFormation,
@@ -457,3 +457,51 @@ async def test_an_unknown_program_is_not_found(
             await client.programs(patient_id).assign(missing)
     assert raised.value.error_code == "PROGRAM_NOT_FOUND"
     assert _state(welkin_emulator, patient_id, missing) is None
+
+
+# --- unassign by id --------------------------------------------------------------------------
+
+
+async def test_unassign_by_id_removes_the_assignment(
+    welkin_emulator: WelkinEmulator, connect: Connect
+) -> None:
+    """unassign_by_id(id) removes the patient program: it is listed unassigned again and its
+    history is NotFound."""
+    patient_id = _free_patient(welkin_emulator)
+    async with connect() as client:
+        program = await _program(client)
+        assigned = await client.programs(patient_id).assign(program.name)
+        await client.programs(patient_id).unassign_by_id(str(assigned.id))
+        listed = {p.program_name: p async for p in client.programs(patient_id).list()}
+        with pytest.raises(NotFound):
+            await client.programs(patient_id).history(str(assigned.id))
+    assert _state(welkin_emulator, patient_id, program.name) is None
+    assert str(assigned.id) not in acme_live(welkin_emulator).patient_programs
+    assert listed[program.name].assigned is False
+
+
+async def test_unassign_by_id_of_an_unknown_id_is_not_found(
+    welkin_emulator: WelkinEmulator, connect: Connect
+) -> None:
+    """An id the patient has no assignment under raises NotFound PATIENT_PROGRAM_NOT_FOUND."""
+    live = acme_live(welkin_emulator)
+    (owner, _), row_id = next(iter(live.program_of.items()))
+    other = next(pid for pid in live.patients.ids() if pid != owner)
+    async with connect() as client:
+        with pytest.raises(NotFound) as caught:
+            await client.programs(other).unassign_by_id(row_id)
+    assert caught.value.error_code == "PATIENT_PROGRAM_NOT_FOUND"
+    assert row_id in live.patient_programs
+
+
+async def test_unassign_by_id_by_a_role_without_delete_is_permission_denied(
+    welkin_emulator: WelkinEmulator, connect: Connect
+) -> None:
+    """The care coordinator may change programs but not delete an assignment: PermissionDenied."""
+    live = acme_live(welkin_emulator)
+    (patient_id, _), row_id = next(iter(live.program_of.items()))
+    async with connect(role="care-coordinator") as client:
+        with pytest.raises(PermissionDenied) as caught:
+            await client.programs(patient_id).unassign_by_id(row_id)
+    assert caught.value.error_code == "ACCESS_FOR_API_CLIENT_RESTRICTED"
+    assert row_id in live.patient_programs

@@ -1,5 +1,6 @@
 """Encounters, their assessment links and dispositions, and assessment records: the live
-shapes, the lifecycle (DRAFT, OPEN, COMPLETED), locking, full-encounters and answers."""
+shapes, the lifecycle (DRAFT, OPEN, COMPLETED), locking, full-encounters, answers, and reading
+and changing a disposition."""
 
 from __future__ import annotations
 
@@ -277,3 +278,37 @@ async def test_answer_to_an_unknown_question_is_refused(api: Api, emulator: Welk
     )
     assert answer.status == 400
     assert answer.error["details"] == {"field": "cdt-x__y"}
+
+
+async def test_disposition_is_read_and_changed_like_a_cdt_record(
+    api: Api, emulator: WelkinEmulator
+) -> None:
+    """GET .../disposition is the encounter's disposition record (every field null at first);
+    PATCH takes flat values, changes only those and answers the record."""
+    encounter = await _encounter(api, emulator)
+    path = f"patients/{_patient(emulator)}/encounters/{encounter['id']}/disposition"
+    read = await api.call("GET", path)
+    assert read.status == 200
+    assert read.body["id"] == encounter["jsonBody"]["dispositionId"]
+    assert read.body["cdtName"] == "__encounter_disposition__"
+    assert read.body["jsonBody"]["uicedf-review"] is None
+    changed = await api.call("PATCH", path, json_body={"uicedf-review": "great health"})
+    assert changed.status == 200
+    assert changed.body["jsonBody"]["uicedf-review"] == "great health"
+    assert changed.body["jsonBody"]["uicedf-next-steps"] is None
+    assert (await api.call("GET", path)).body == changed.body
+
+
+async def test_disposition_refusals(api: Api, emulator: WelkinEmulator) -> None:
+    """A field the disposition does not define or a value it refuses is 400; an unknown
+    encounter 404."""
+    encounter = await _encounter(api, emulator)
+    base = f"patients/{_patient(emulator)}/encounters"
+    path = f"{base}/{encounter['id']}/disposition"
+    unknown = await api.call("PATCH", path, json_body={"uicedf-mood": "fine"})
+    assert (unknown.status, unknown.error["errorCode"]) == (400, "CDT_FIELD_VALIDATION_FAILED")
+    assert unknown.error["details"]["field"] == "uicedf-mood"
+    refused = await api.call("PATCH", path, json_body={"uicedf-treatment": "Maybe"})
+    assert (refused.status, refused.error["details"]["field"]) == (400, "uicedf-treatment")
+    missing = await api.call("GET", f"{base}/00000000-0000-4000-8000-000000000000/disposition")
+    assert (missing.status, missing.error["errorCode"]) == (404, "ENCOUNTER_NOT_FOUND")

@@ -1,10 +1,11 @@
-"""Formations (Designer configuration) and the admin API (users, webhook audit)."""
+"""Formations (Designer configuration: CDTs, programs, templates, document types, goal
+templates, the encounter disposition) and the admin API (users, webhook audit)."""
 
 from __future__ import annotations
 
 import json
 
-from tests.testing.conftest import Api
+from tests.testing.conftest import Api, ApiFactory
 from welkin_async.testing import WelkinEmulator
 from welkin_async.testing._config import schemas_root
 
@@ -78,3 +79,47 @@ async def test_unknown_user_is_user_not_found(api: Api) -> None:
         "USER_NOT_FOUND",
         "USER",
     )
+
+
+async def test_document_types_and_goal_templates_are_the_tenants(api: Api) -> None:
+    """document-types and goal-templates are bare arrays equal to the tenant's files, and each
+    item is served by name."""
+    for kind, file in (
+        ("document-types", "document-types.json"),
+        ("goal-templates", "goal-templates.json"),
+    ):
+        served = (await api.call("GET", f"formations/current/{kind}")).body
+        shipped = json.loads((schemas_root() / "tenants/acme" / file).read_text())
+        assert served == shipped
+        one = await api.call("GET", f"formations/current/{kind}/{shipped[-1]['name']}")
+        assert one.body == shipped[-1]
+    types = (await api.call("GET", "formations/current/document-types")).body
+    assert {t["relation"] for t in types} == {"DOCUMENT_TYPE"}
+
+
+async def test_encounter_disposition_is_the_tenants_definition(api: Api) -> None:
+    """formations/{v}/encounter-disposition is the tenant's disposition CDT definition."""
+    served = await api.call("GET", "formations/current/encounter-disposition")
+    shipped = json.loads((schemas_root() / "tenants/acme/encounter-disposition.json").read_text())
+    assert served.body == shipped
+    assert served.body["relation"] == "ENCOUNTER_DISPOSITION"
+
+
+async def test_unknown_item_name_is_not_found(api: Api) -> None:
+    """A name the formation lacks answers 404 FORMATION_ITEM_NOT_FOUND."""
+    answer = await api.call("GET", "formations/current/goal-templates/nowhere")
+    assert (answer.status, answer.error["errorCode"]) == (404, "FORMATION_ITEM_NOT_FOUND")
+
+
+async def test_a_version_that_is_no_number_is_refused(api: Api) -> None:
+    """A version other than current, draft or a number answers 400 INVALID_FORMATION_VERSION."""
+    answer = await api.call("GET", "formations/latest/encounter-disposition")
+    assert (answer.status, answer.error["errorCode"]) == (400, "INVALID_FORMATION_VERSION")
+    assert answer.error["details"] == {"parameter": "version"}
+
+
+async def test_a_role_without_formations_is_refused(api_for: ApiFactory) -> None:
+    """The scheduler role may not read formations: 403 ACCESS_FOR_API_CLIENT_RESTRICTED."""
+    scheduler = await api_for(role="scheduler")
+    answer = await scheduler.call("GET", "formations/current/goal-templates")
+    assert (answer.status, answer.error["errorCode"]) == (403, "ACCESS_FOR_API_CLIENT_RESTRICTED")

@@ -24,7 +24,9 @@ from welkin_async.testing.routes import ROUTES
 
 WRITE_ROUTES = [route for route in ROUTES if route.method in {"POST", "PUT", "PATCH"}]
 JSON_ROUTES = [route for route in WRITE_ROUTES if route.request_media_type == "application/json"]
-FORM_ROUTES = [route for route in WRITE_ROUTES if route.request_media_type != "application/json"]
+FORM = "application/x-www-form-urlencoded"
+# Multipart uploads read their own bodies (their hostile ones: tests/testing/test_documents.py).
+FORM_ROUTES = [route for route in WRITE_ROUTES if route.request_media_type == FORM]
 
 
 def nested(depth: int, opener: str = "[", closer: str = "]") -> bytes:
@@ -92,6 +94,8 @@ class Records:
         self.cdt_name, self.cdt_record = str(record["cdtName"]), str(record["id"])
         self.assessment = assessment_id
         self.client_name = emulator.tenant().client_for_role("admin").name
+        self.user = str(emulator.tenant().users[0]["id"])
+        self.calendar_event = _first(env.calendar_events.ids())
 
     def value(self, path: str, name: str) -> str:
         before = path.split("{" + name + "}", maxsplit=1)[0].rstrip("/").rsplit("/", 1)[-1]
@@ -104,6 +108,8 @@ class Records:
             "cdts": self.cdt_name,
             "{cdt_name}": self.cdt_record,
             "api_clients": self.client_name,
+            "users": self.user,
+            "events": self.calendar_event,
         }
         if before in by_segment:
             return by_segment[before]

@@ -117,3 +117,34 @@ async def test_finish_phase_completes_the_program(api: Api, emulator: WelkinEmul
     await api.call("PATCH", base, json_body={"assigned": True})
     finished = await api.call("PATCH", base, json_body={"phaseName": "finish"})
     assert finished.body["status"] == "COMPLETED"
+
+
+async def test_delete_by_patient_program_id_removes_the_assignment(
+    api: Api, emulator: WelkinEmulator
+) -> None:
+    """``DELETE programs/{patientProgramId}`` answers 204 with no body; the program is listed
+    unassigned again and its history is 404 PATIENT_PROGRAM_NOT_FOUND."""
+    patient_id = _fresh_patient(emulator)
+    base = f"patients/{patient_id}/programs"
+    assigned = await api.call("PATCH", f"{base}/prog-diabetes", json_body={"assigned": True})
+    row_id = assigned.body["id"]
+    removed = await api.call("DELETE", f"{base}/{row_id}")
+    assert (removed.status, removed.body) == (204, b"")
+    listed = (await api.call("GET", base)).body["data"]
+    diabetes = next(p for p in listed if p["programName"] == "prog-diabetes")
+    assert diabetes["assigned"] is False
+    history = await api.call("GET", f"{base}/history/{row_id}")
+    assert (history.status, history.error["errorCode"]) == (404, "PATIENT_PROGRAM_NOT_FOUND")
+
+
+async def test_delete_of_another_patients_program_is_not_found(
+    api: Api, emulator: WelkinEmulator
+) -> None:
+    """A patient program id of another patient answers 404 and removes nothing."""
+    live = emulator.tenant().environments["live"]
+    (owner, _), row_id = next(iter(live.program_of.items()))
+    other = _fresh_patient(emulator)
+    answer = await api.call("DELETE", f"patients/{other}/programs/{row_id}")
+    assert (answer.status, answer.error["errorCode"]) == (404, "PATIENT_PROGRAM_NOT_FOUND")
+    assert row_id in live.patient_programs
+    assert owner != other

@@ -23,6 +23,18 @@ from welkin_async.models._generated.assessment_template import (
     ScoringGroup,
 )
 from welkin_async.models._generated.calendar_event import CalendarEvent, Participant
+from welkin_async.models._generated.calendar_event_create import (
+    CalendarEventCreate,
+    EventMode,
+    EventParticipantCreate,
+    EventStatus,
+    EventType,
+    ParticipantRole,
+)
+from welkin_async.models._generated.calendar_event_update import CalendarEventUpdate
+from welkin_async.models._generated.care_plan import CarePlan
+from welkin_async.models._generated.care_plan_overview import CarePlanOverview
+from welkin_async.models._generated.care_plan_overview_write import CarePlanOverviewWrite
 from welkin_async.models._generated.cdt_bulk_result import (
     CdtBulkResult,
     CdtBulkResultRow,
@@ -38,7 +50,15 @@ from welkin_async.models._generated.cdt_definition import (
     CdtType,
 )
 from welkin_async.models._generated.cdt_record import CdtRecord
+from welkin_async.models._generated.chat_inbound import ChatInbound
+from welkin_async.models._generated.chat_message import ChatClientType, ChatMessage, ChatParticipant
+from welkin_async.models._generated.chat_search_hit import ChatSearchHit
 from welkin_async.models._generated.cursor_page import Cursor, CursorPage
+from welkin_async.models._generated.data_audit import DataAudit
+from welkin_async.models._generated.document_file import DocumentFile
+from welkin_async.models._generated.document_summary import DocumentSummary
+from welkin_async.models._generated.document_summary_create import DocumentSummaryCreate
+from welkin_async.models._generated.email import Email, EmailStatus, MessageDirection
 from welkin_async.models._generated.encounter import Encounter, EncounterStatus, PatientInfo
 from welkin_async.models._generated.encounter_assessment import EncounterAssessment
 from welkin_async.models._generated.encounter_assessment_create import EncounterAssessmentCreate
@@ -52,6 +72,11 @@ from welkin_async.models._generated.encounter_template import EncounterTemplate
 from welkin_async.models._generated.encounter_update import EncounterUpdate
 from welkin_async.models._generated.error_item import ErrorItem
 from welkin_async.models._generated.full_encounter import FullEncounter
+from welkin_async.models._generated.goal_template import (
+    GoalTaskSubject,
+    GoalTaskTemplate,
+    GoalTemplate,
+)
 from welkin_async.models._generated.meta_info_page import MetaInfo, MetaInfoPage
 from welkin_async.models._generated.named_page import NamedPage
 from welkin_async.models._generated.oauth_error import OAuthError
@@ -72,6 +97,7 @@ from welkin_async.models._generated.program_formation import (
 )
 from welkin_async.models._generated.program_phase import ProgramPhase
 from welkin_async.models._generated.program_update import ProgramUpdate
+from welkin_async.models._generated.sms_message import SmsMessage, SmsStatus
 from welkin_async.models._generated.spring_page import Pageable, Sort, SpringPage
 from welkin_async.models._generated.token_page import TokenMeta, TokenPage
 from welkin_async.models._generated.user import (
@@ -81,6 +107,16 @@ from welkin_async.models._generated.user import (
     UserPolicy,
     UserRole,
     UserTerritory,
+)
+from welkin_async.models._generated.user_create import UserCreate
+from welkin_async.models._generated.user_schedule import ScheduleEvent, UserSchedule
+from welkin_async.models._generated.user_update import UserUpdate
+from welkin_async.models._generated.user_work_hours import (
+    UserWorkHours,
+    WorkDay,
+    WorkHours,
+    WorkHoursRule,
+    WorkHoursType,
 )
 from welkin_async.models._generated.webhook_audit import WebhookAudit
 from welkin_async.models._generated.webhook_event import (
@@ -105,6 +141,11 @@ __all__ = [
     "AssessmentStatus",
     "AssessmentTemplate",
     "CalendarEvent",
+    "CalendarEventCreate",
+    "CalendarEventUpdate",
+    "CarePlan",
+    "CarePlanOverview",
+    "CarePlanOverviewWrite",
     "CareTeamAssignment",
     "CdtBulkResult",
     "CdtBulkResultRow",
@@ -118,9 +159,20 @@ __all__ = [
     "CdtRecord",
     "CdtRowResult",
     "CdtType",
+    "ChatClientType",
+    "ChatInbound",
+    "ChatMessage",
+    "ChatParticipant",
+    "ChatSearchHit",
     "ConditionSettings",
     "Cursor",
     "CursorPage",
+    "DataAudit",
+    "DocumentFile",
+    "DocumentSummary",
+    "DocumentSummaryCreate",
+    "Email",
+    "EmailStatus",
     "Encounter",
     "EncounterAssessment",
     "EncounterAssessmentCreate",
@@ -130,9 +182,17 @@ __all__ = [
     "EncounterTemplate",
     "EncounterUpdate",
     "ErrorItem",
+    "EventMode",
+    "EventParticipantCreate",
+    "EventStatus",
+    "EventType",
     "FullEncounter",
     "Gender",
+    "GoalTaskSubject",
+    "GoalTaskTemplate",
+    "GoalTemplate",
     "InstanceAccess",
+    "MessageDirection",
     "MetaInfo",
     "MetaInfoPage",
     "NamedPage",
@@ -143,6 +203,7 @@ __all__ = [
     "Pageable",
     "Participant",
     "ParticipantCreate",
+    "ParticipantRole",
     "Patient",
     "PatientCreate",
     "PatientFilter",
@@ -156,20 +217,31 @@ __all__ = [
     "ProgramPhase",
     "ProgramStatus",
     "ProgramUpdate",
+    "ScheduleEvent",
     "ScoredField",
     "ScoringGroup",
+    "SmsMessage",
+    "SmsStatus",
     "Sort",
     "SpringPage",
     "TerritoryAssignment",
     "TokenMeta",
     "TokenPage",
     "User",
+    "UserCreate",
     "UserPolicy",
     "UserRole",
+    "UserSchedule",
     "UserTerritory",
+    "UserUpdate",
+    "UserWorkHours",
     "WebhookAudit",
     "WebhookEvent",
     "WebhookEventEntity",
     "WebhookEventSubtype",
     "WelkinModel",
+    "WorkDay",
+    "WorkHours",
+    "WorkHoursRule",
+    "WorkHoursType",
 ]

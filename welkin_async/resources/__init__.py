@@ -6,11 +6,17 @@ the client, and structures the answer into models.
 
 from welkin_async.resources.assessments import AssessmentRecords, question_keys
 from welkin_async.resources.audits import Audits
-from welkin_async.resources.calendar import Calendar
+from welkin_async.resources.calendar import Calendar, CalendarEvents
 from welkin_async.resources.care_plans import CarePlan
 from welkin_async.resources.cdts import CdtRecords
-from welkin_async.resources.documents import Documents
+from welkin_async.resources.documents import (
+    Documents,
+    DocumentSummaryRecord,
+    DownloadedFile,
+    FileDownload,
+)
 from welkin_async.resources.encounters import (
+    DispositionRecord,
     EncounterAssessmentRecord,
     EncounterAssessments,
     EncounterRecord,
@@ -28,10 +34,14 @@ __all__ = [
     "AssessmentRecords",
     "Audits",
     "Calendar",
+    "CalendarEvents",
     "CarePlan",
     "CdtRecords",
     "Chat",
+    "DispositionRecord",
+    "DocumentSummaryRecord",
     "Documents",
+    "DownloadedFile",
     "Emails",
     "EncounterAssessmentRecord",
     "EncounterAssessments",
@@ -39,6 +49,7 @@ __all__ = [
     "Encounters",
     "Exports",
     "ExternalIdKind",
+    "FileDownload",
     "Formations",
     "Patients",
     "Programs",

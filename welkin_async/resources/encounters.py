@@ -5,11 +5,14 @@ So do an encounter's assessments: each is a link (``record.json_body`` is an
 :class:`EncounterAssessment`) naming an assessment and, once one is filled in, the assessment
 record that answers it (``assessment_record_id``; read it with ``client.assessment_records``).
 Once completed, an encounter and its linked assessment records are locked (``Conflict``).
+An encounter's disposition is a record of the CDT ``__encounter_disposition__`` (its fields are
+the tenant's: ``client.formations.encounter_disposition()``), read and changed by encounter id.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from welkin_async._pagination import Paginator
@@ -31,6 +34,9 @@ if TYPE_CHECKING:
 
 EncounterRecord = CdtRecord[Encounter]
 """An encounter as served: the record envelope, with the encounter's fields in ``json_body``."""
+DispositionRecord = CdtRecord[dict[str, Any]]
+"""An encounter's disposition as served: the record envelope, its field values in ``json_body``
+by wire name (``cdtName`` ``__encounter_disposition__``)."""
 EncounterAssessmentRecord = CdtRecord[EncounterAssessment]
 """An encounter's assessment link as served: the record envelope around an
 :class:`EncounterAssessment` (``cdtName`` ``__encounter_assessment__``)."""
@@ -40,6 +46,22 @@ _ONE = "patients/{patient_id}/encounters/{encounter_id}"
 _FULL = "patients/{patient_id}/full-encounters/{encounter_id}"
 _ASSESSMENTS = "patients/{patient_id}/encounters/{encounter_id}/assessments"
 _ASSESSMENT = "patients/{patient_id}/encounters/{encounter_id}/assessments/{link_id}"
+_DISPOSITION = "patients/{patient_id}/encounters/{encounter_id}/disposition"
+
+
+def _disposition_values(values: Mapping[str, Any]) -> dict[str, Any]:
+    """Disposition values as sent: a mapping of field names; a naive date-time is refused
+    (naming its field), since guessing its zone would move the instant."""
+    if not isinstance(values, Mapping):
+        raise TypeError(
+            f"disposition values are a mapping of field names, not {type(values).__name__}"
+        )
+    for field, value in values.items():
+        if not isinstance(field, str):
+            raise TypeError(f"a disposition field name is a str, not {type(field).__name__}")
+        if isinstance(value, datetime) and value.utcoffset() is None:
+            raise ValueError(f"{field!r} needs a time zone: a naive date-time is ambiguous")
+    return dict(values)
 
 
 class Encounters(PatientResource):
@@ -99,6 +121,36 @@ class Encounters(PatientResource):
             size=size,
             concurrency=concurrency,
             item_type=EncounterRecord,
+        )
+
+    async def disposition(self, encounter_id: str, /) -> DispositionRecord:
+        """The encounter's disposition (every disposition field, null until set).
+
+        Raises ``NotFound`` (``ENCOUNTER_NOT_FOUND``) for an encounter the patient does not
+        have, ``PermissionDenied`` when the role may not read encounters.
+        """
+        return await self._call(
+            DispositionRecord, "GET", _DISPOSITION, path_params=self._one(encounter_id)
+        )
+
+    async def update_disposition(
+        self, encounter_id: str, values: Mapping[str, Any], /
+    ) -> DispositionRecord:
+        """Set disposition fields, sent flat by field name (a PATCH): only those change.
+
+        ``update_disposition(eid, {"uicedf-review": "great health"})``; ``None`` clears a
+        field. Raises ``BadRequest`` (``CDT_FIELD_VALIDATION_FAILED``, naming the field) for a
+        field the tenant's disposition does not define or a value it refuses, ``NotFound``
+        (``ENCOUNTER_NOT_FOUND``), ``PermissionDenied`` when the role may not update encounters;
+        before sending, ``TypeError`` for values that are not a mapping of field names and
+        ``ValueError`` for a naive date-time.
+        """
+        return await self._call(
+            DispositionRecord,
+            "PATCH",
+            _DISPOSITION,
+            path_params=self._one(encounter_id),
+            json=_disposition_values(values),
         )
 
     def assessments(self, encounter_id: str, /) -> EncounterAssessments:

@@ -11,7 +11,16 @@ from typing import TYPE_CHECKING, Any, Literal, overload
 
 from welkin_async._checkpoint import CheckpointStore
 from welkin_async._serde import structure, unstructure
-from welkin_async.models import AssessmentRecord, CdtRecord, Encounter, Patient, PatientProgram
+from welkin_async.models import (
+    AssessmentRecord,
+    CalendarEvent,
+    CdtRecord,
+    Email,
+    Encounter,
+    Patient,
+    PatientProgram,
+    SmsMessage,
+)
 from welkin_async.resources._base import Resource
 from welkin_async.resources._export_stream import ExportStream, Shape, shape_as
 
@@ -25,6 +34,9 @@ _MODELS: dict[str, Any] = {
     "ENCOUNTER": CdtRecord[Encounter],
     "ASSESSMENT": AssessmentRecord,
     "PATIENT_PROGRAM": PatientProgram,
+    "CALENDAR_EVENT": CalendarEvent,
+    "SMS": SmsMessage,
+    "EMAIL": Email,
 }
 
 
@@ -83,6 +95,36 @@ class Exports(Resource):
         checkpoint: CheckpointStore | None = ...,
         typed: Literal[True] = ...,
     ) -> ExportStream[PatientProgram]: ...
+    @overload
+    def stream(
+        self,
+        export_type: Literal["CALENDAR_EVENT"],
+        *,
+        since: datetime | None = ...,
+        page_size: int | None = ...,
+        checkpoint: CheckpointStore | None = ...,
+        typed: Literal[True] = ...,
+    ) -> ExportStream[CalendarEvent]: ...
+    @overload
+    def stream(
+        self,
+        export_type: Literal["SMS"],
+        *,
+        since: datetime | None = ...,
+        page_size: int | None = ...,
+        checkpoint: CheckpointStore | None = ...,
+        typed: Literal[True] = ...,
+    ) -> ExportStream[SmsMessage]: ...
+    @overload
+    def stream(
+        self,
+        export_type: Literal["EMAIL"],
+        *,
+        since: datetime | None = ...,
+        page_size: int | None = ...,
+        checkpoint: CheckpointStore | None = ...,
+        typed: Literal[True] = ...,
+    ) -> ExportStream[Email]: ...
     @overload
     def stream(
         self,

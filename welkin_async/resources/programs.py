@@ -21,6 +21,7 @@ _CURRENT = "patients/{patient_id}/programs/current/{program_name}"
 _HISTORY = "patients/{patient_id}/programs/history/{program_id}"
 _PROGRAM = "patients/{patient_id}/programs/{program_name}"
 _PHASES = "patients/{patient_id}/programs/{program_name}/phases"
+_ASSIGNMENT = "patients/{patient_id}/programs/{patient_program_id}"
 
 
 class Programs(PatientResource):
@@ -77,6 +78,18 @@ class Programs(PatientResource):
     async def unassign(self, program_name: str, /) -> PatientProgram:
         """Take the patient out of the program (its status becomes ``CANCELLED``)."""
         return await self.update(program_name, assigned=False)
+
+    async def unassign_by_id(self, patient_program_id: str, /) -> None:
+        """Remove the patient's assignment with this id (``PatientProgram.id``): a DELETE.
+
+        Unlike :meth:`unassign`, which keeps the assignment as unassigned and ``CANCELLED``,
+        this removes it: the program is listed unassigned and its history is gone. Raises
+        ``NotFound`` (``PATIENT_PROGRAM_NOT_FOUND``) for an id the patient has no assignment
+        under, ``PermissionDenied`` when the role may not delete programs.
+        """
+        await self._call_no_content(
+            "DELETE", _ASSIGNMENT, path_params=self._under(patient_program_id=patient_program_id)
+        )
 
     async def move(self, program_name: str, phase: str, /) -> PatientProgram:
         """Move the patient to another phase of a program they are in.

@@ -105,7 +105,8 @@ async def _answer(backend: Backend, route: Route, request: web.Request) -> Reply
     if route.authenticated:
         client = _authenticate(backend, request, tenant)
         _throttle(backend, client)
-    body = await _read_body(request) if request.method in _BODY_METHODS else b""
+    reads = request.method in _BODY_METHODS and not route.streams_body
+    body = await _read_body(request) if reads else b""
     call = Call(backend, route, request, tenant, environment, client, body)
     resource = route.resource
     if (
@@ -115,9 +116,10 @@ async def _answer(backend: Backend, route: Route, request: web.Request) -> Reply
     ):
         raise call.forbidden()
     if not body.strip():
-        return route.handler(call)
+        reply = route.handler(call)
+        return reply if isinstance(reply, Reply) else await reply
     try:
-        return _handle_body(route, call)
+        handled = _handle_body(route, call)
     except (RecursionError, ValueError, TypeError) as exc:
         # The last resort: a body some check could not cope with is the sender's fault (a
         # 400), not the server's. The type is logged so the check can be fixed; never values.
@@ -125,9 +127,10 @@ async def _answer(backend: Backend, route: Route, request: web.Request) -> Reply
         raise bad_request(
             "INVALID_REQUEST_BODY", "REQUEST", "The body could not be validated"
         ) from None
+    return handled if isinstance(handled, Reply) else await handled
 
 
-def _handle_body(route: Route, call: Call) -> Reply:
+def _handle_body(route: Route, call: Call) -> Reply | Awaitable[Reply]:
     """Read a JSON body before anything looks at it, so every JSON route refuses an unreadable
     one alike (400, before any lookup); then the documented schema, then the handler."""
     if route.request_body is not None and route.request_media_type == _JSON:

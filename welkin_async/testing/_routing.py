@@ -7,7 +7,7 @@ per-route statistics and fault rules, and the OpenAPI document.
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -72,7 +72,8 @@ class Route:
 
     method: str
     path: str
-    handler: Callable[[Call], Reply]
+    # A coroutine function only where the handler reads the body itself (``streams_body``).
+    handler: Callable[[Call], Reply | Awaitable[Reply]]
     summary: str
     resource: str | None
     action: Action = "read"
@@ -84,6 +85,9 @@ class Route:
     request_body: str | Schema | None = None
     request_media_type: str = "application/json"
     body_required: bool = True
+    # The handler reads the body as it arrives (a multipart upload, with limits of its own); the
+    # pipeline does not read it first.
+    streams_body: bool = False
     responses: Mapping[int, Schema | None] = attrs.field(factory=dict)
     query: tuple[QueryParam, ...] = ()
     # Schemas of path parameters that are narrower than any string (e.g. an enum).

@@ -16,8 +16,14 @@ from datetime import date, timedelta
 from typing import Any
 
 from welkin_async.testing._calendar import PATIENT_ROLE, event_row, participant
+from welkin_async.testing._calendar_seed import seed_calendar
+from welkin_async.testing._care_plans import seed_care_plans
 from welkin_async.testing._clock import iso_ms
+from welkin_async.testing._data_audit import seed_data_audit
+from welkin_async.testing._documents import seed_documents
 from welkin_async.testing._encounters import COMPLETED, OPEN, encounter_row, ended, started, store
+from welkin_async.testing._ids import random_uuid
+from welkin_async.testing._messages import seed_messages
 from welkin_async.testing._records import (
     CDT_SYSTEM_FIELDS,
     Actor,
@@ -113,13 +119,6 @@ _GENDERS = ("MALE", "FEMALE", "OTHER", "UNKNOWN")
 _BIRTH_START = date(1940, 1, 1)
 
 
-def _uuid(rng: random.Random) -> str:
-    """A random version-4 UUID from ``rng`` (formatted by hand: seeding makes millions)."""
-    h = f"{rng.getrandbits(128):032x}"
-    variant = "89ab"[int(h[16], 16) & 3]
-    return f"{h[:8]}-{h[8:12]}-4{h[13:16]}-{variant}{h[17:20]}-{h[20:]}"
-
-
 def _pool(make: Callable[[random.Random], str], size: int = 256) -> tuple[str, ...]:
     rng = random.Random(size)
     return tuple(make(rng) for _ in range(size))
@@ -192,7 +191,7 @@ class _Seeder:
         rng = self.rng
         first, last = rng.choice(_FIRST), rng.choice(_LAST)
         city, state = rng.choice(_CITIES)
-        patient_id = _uuid(rng)
+        patient_id = random_uuid(rng)
         fields = {
             "externalId": f"EHR-{index:07d}",
             "mrn": f"MRN{index:08d}",
@@ -225,7 +224,7 @@ class _Seeder:
         stamp = self.stamp()
         values = dict(self.blanks[cdt["name"]])
         values.update((name, make(rng, stamp)) for name, make in self.makers[cdt["name"]])
-        record_id = _uuid(rng)
+        record_id = random_uuid(rng)
         body = cdt_body(record_id, values, stamp, self.actor)
         self.env.cdt_records.put(record_id, cdt_record_row(record_id, patient_id, cdt, body), stamp)
         self.env.records_of.add((patient_id, cdt["name"]), record_id)
@@ -235,7 +234,7 @@ class _Seeder:
         rng, tenant, env = self.rng, self.tenant, self.env
         template = rng.choice(self.templates)
         host = rng.choice(tenant.users)
-        encounter_id, disposition_id = _uuid(rng), _uuid(rng)
+        encounter_id, disposition_id = random_uuid(rng), random_uuid(rng)
         stamp = self.stamp()
         start = stamp + _APPOINTMENT_MS
         spec = {
@@ -245,10 +244,10 @@ class _Seeder:
             "hostId": host["id"],
         }
         people = [
-            participant(_uuid(rng), host["id"], _HOST_ROLE, host),
-            participant(_uuid(rng), patient["id"], PATIENT_ROLE, patient),
+            participant(random_uuid(rng), host["id"], _HOST_ROLE, host),
+            participant(random_uuid(rng), patient["id"], PATIENT_ROLE, patient),
         ]
-        event = event_row(_uuid(rng), spec, people, stamp=stamp, who=self.actor)
+        event = event_row(random_uuid(rng), spec, people, stamp=stamp, who=self.actor)
         owner = Actor(id=host["id"], name=display_name(host))
         row = encounter_row(
             encounter_id,
@@ -270,7 +269,7 @@ class _Seeder:
         forms = [
             tenant.assessment_templates[name] for name in template.get("assessmentNames") or ()
         ]
-        links = [(_uuid(rng), form) for form in forms]
+        links = [(random_uuid(rng), form) for form in forms]
         store(env, tenant, row, links, stamp=stamp, who=self.actor)
 
     def program(self, patient_id: str) -> None:
@@ -279,7 +278,7 @@ class _Seeder:
         entry = program_phase(
             program["phases"][0], stamp, self.actor, self.tenant.formation_version
         )
-        row_id = _uuid(self.rng)
+        row_id = random_uuid(self.rng)
         row = assigned_program(
             program,
             self.tenant.author,
@@ -298,6 +297,11 @@ def seed_environment(tenant: Tenant, env: Environment, patients: int, seed: int)
     seeder = _Seeder(tenant, env, seed)
     for index in range(patients):
         seeder.patient(index)
+    seed_data_audit(tenant, env, seed)
+    seed_messages(tenant, env, seed)
+    seed_calendar(tenant, env, seed)
+    seed_documents(tenant, env, seed)
+    seed_care_plans(tenant, env, seed)
 
 
 @contextlib.contextmanager

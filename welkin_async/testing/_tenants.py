@@ -17,6 +17,7 @@ import attrs
 
 from welkin_async.testing._clock import Clock
 from welkin_async.testing._config import schemas_root
+from welkin_async.testing._messages import Messages
 from welkin_async.testing._policy import Role
 from welkin_async.testing._store import ChildIndex, Row, Table
 from welkin_async.testing._users import user_row
@@ -66,6 +67,18 @@ class Environment:
     program_of: dict[tuple[str, str], str] = attrs.field(factory=dict)
     # (kind, value) -> patient id, for ?type=EID|EGUID|MRN
     external_ids: dict[tuple[str, str], str] = attrs.field(factory=dict)
+    # calendar events (see routes/calendar.py); user id -> that user's work-hour rules
+    calendar_events: Table = attrs.field(factory=Table)
+    work_hours: dict[str, list[Row]] = attrs.field(factory=dict)
+    # emails, text messages and chat (see ._messages)
+    messages: Messages = attrs.field(factory=Messages)
+    # document summaries (``_document_summary`` records), a patient's by patient id, and the
+    # bytes of their files by file id (see routes/documents.py)
+    document_summaries: Table = attrs.field(factory=Table)
+    summaries_of: ChildIndex = attrs.field(factory=ChildIndex)
+    files: dict[str, bytes] = attrs.field(factory=dict)
+    # patient id -> the patient's care plan, once its overview is written (routes/care_plans.py)
+    care_plans: dict[str, Row] = attrs.field(factory=dict)
     _last_stamp: int = 0
 
     def stamp(self, clock: Clock) -> int:
@@ -104,6 +117,10 @@ class Tenant:
     assessment_templates: dict[str, dict[str, Any]]
     # The CDT definition of encounter dispositions (``__encounter_disposition__``).
     encounter_disposition: dict[str, Any]
+    # Document types by name: CDT definitions whose relation is DOCUMENT_TYPE.
+    document_types: dict[str, dict[str, Any]]
+    # Goal templates by name (``formations/{version}/goal-templates``).
+    goal_templates: dict[str, dict[str, Any]]
     roles: dict[str, Role]
     api_clients: dict[str, ApiClient]
     users: list[dict[str, Any]]
@@ -114,6 +131,8 @@ class Tenant:
     author: str = TENANT_AUTHOR
     # Designer's unpublished edits; ``formations/draft`` serves these when set, else current.
     draft_cdts: dict[str, dict[str, Any]] | None = None
+    # The data audit (``admin/audit-data``) of every environment, oldest first.
+    data_audit: list[dict[str, Any]] = attrs.field(factory=list)
 
     def environment(self, name: str) -> Environment | None:
         return self.environments.get(name)
@@ -178,6 +197,8 @@ def load_tenant(name: str, *, seed: int, directory: Path | None = None) -> Tenan
         encounter_templates={t["name"]: t for t in _read(folder / "encounters.json")},
         assessment_templates={a["name"]: a for a in _read(folder / "assessments.json")},
         encounter_disposition=_read(folder / "encounter-disposition.json"),
+        document_types={d["name"]: d for d in _read(folder / "document-types.json")},
+        goal_templates={g["name"]: g for g in _read(folder / "goal-templates.json")},
         regions={name: list(states) for name, states in access.get("regions", {}).items()},
         roles=roles,
         api_clients=clients,

@@ -100,9 +100,53 @@ def user_row(
     }
 
 
+# What ``POST admin/users`` may set besides the username and email; absent ones are not served.
+OPTIONAL_USER_FIELDS = ("firstName", "lastName", "phone", "timezone", "credentials")
+
+
+def created_user_row(user_id: str, spec: Mapping[str, Any], *, access_id: str, now: str) -> Row:
+    """A user as ``POST admin/users`` answers it: provisioned, not yet enabled, with no roles,
+    territories, seats or environments; the optional fields only when they were given."""
+    row: Row = {
+        "territories": [],
+        "roles": [],
+        "policies": [],
+        "seats": [],
+        "seatAssignAllowed": False,
+        "applicationAccess": {
+            "id": access_id,
+            "createdAt": now,
+            "updatedAt": now,
+            "userId": user_id,
+            "adminAccessEnabled": False,
+            "auditSecurityAccessEnabled": False,
+            "instanceAccesses": [],
+        },
+        "id": user_id,
+        "username": spec["username"],
+        "email": spec["email"],
+        "enabled": False,
+        "mfaEnabled": False,
+        "statusType": None,
+        "createdAt": now,
+        "updatedAt": now,
+        "ssoAccess": False,
+        "passwordAccess": True,
+        "terminologyName": "english",
+        "userState": "PROVISIONED",
+        "customUserAttributes": {},
+        "allowedToReceiveCalls": False,
+        "userAttributes": {},
+        "_root_user": False,
+    }
+    row.update((key, spec[key]) for key in OPTIONAL_USER_FIELDS if spec.get(key) is not None)
+    return row
+
+
 def display_name(user: Mapping[str, Any]) -> str:
-    """How the API names a user in ``...ByName`` fields."""
-    return f"{user['firstName']} {user['lastName']}"
+    """How the API names a user in ``...ByName`` fields (its username when it has no name)."""
+    named = " ".join(str(part) for part in (user.get("firstName"), user.get("lastName")) if part)
+    return named or str(user["username"])
 
 
 def as_related_user(user: Row) -> Row:
@@ -121,8 +165,8 @@ def care_team_member(user: Mapping[str, Any], *, point_of_contact: bool) -> Row:
     return {
         "id": user["id"],
         "username": user["username"],
-        "firstName": user["firstName"],
-        "lastName": user["lastName"],
+        "firstName": user.get("firstName"),
+        "lastName": user.get("lastName"),
         "roles": [
             {"name": role["permissionName"], "primaryRole": role["primaryRole"]}
             for role in user["roles"]

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 import attrs
@@ -71,9 +72,10 @@ class CalendarEvent(WelkinModel):
     )
     host_id: UUID | UnsetType | None = attrs.field(default=UNSET, metadata={"wire_name": "hostId"})
     timezone: str | UnsetType | None = attrs.field(default=UNSET)
-    additional_info: str | UnsetType | None = attrs.field(
+    additional_info: dict[str, Any] | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "additionalInfo"}
     )
+    """Free-form details the event's creator gave (``location``, ``remarks``, ...)."""
     participants: list[Participant] | UnsetType | None = attrs.field(default=UNSET)
 
 

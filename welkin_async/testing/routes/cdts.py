@@ -14,6 +14,14 @@ from typing import Any
 
 from welkin_async.testing._cdt_values import check_values
 from welkin_async.testing._clock import parse_iso_ms
+from welkin_async.testing._data_audit import (
+    CDT_CREATED,
+    CDT_DELETED,
+    CDT_UPDATED,
+    audit,
+    deleted_record,
+    relation_of,
+)
 from welkin_async.testing._errors import ApiFailure, bad_request, conflict, not_found
 from welkin_async.testing._pagination import named_page, page_request, spring_page
 from welkin_async.testing._records import blank_fields, cdt_body, cdt_record_row, touch
@@ -145,6 +153,7 @@ def create(call: Call) -> Reply:
     row = cdt_record_row(record_id, patient_row["id"], cdt, body)
     call.env.cdt_records.put(record_id, row, stamp)
     call.env.records_of.add(key, record_id)
+    audit(call, CDT_CREATED, row, cdt_name=cdt["name"], relation=relation_of(cdt))
     emit(
         call,
         "CDT_CREATED",
@@ -156,11 +165,13 @@ def create(call: Call) -> Reply:
     return bytes_reply(render_one(call.env.cdt_records, record_id, _strip(call, cdt)), 201)
 
 
-def _apply(call: Call, row: Row, values: dict[str, Any]) -> None:
+def _apply(call: Call, row: Row, values: dict[str, Any], cdt: dict[str, Any]) -> None:
     stamp = call.stamp()
     body = {**row["jsonBody"], **values}
     touch(body, stamp, actor(call), snake=True)
-    call.env.cdt_records.put(row["id"], {**row, "jsonBody": body}, stamp)
+    updated = {**row, "jsonBody": body}
+    call.env.cdt_records.put(row["id"], updated, stamp)
+    audit(call, CDT_UPDATED, updated, cdt_name=cdt["name"], relation=relation_of(cdt))
 
 
 def get(call: Call) -> Reply:
@@ -175,7 +186,7 @@ def update(call: Call) -> Reply:
     values = call.json_object()
     check_values(cdt, values, creating=False)
     call.check_writable(_scope(cdt), values)
-    _apply(call, row, values)
+    _apply(call, row, values, cdt)
     return bytes_reply(render_one(call.env.cdt_records, row["id"], _strip(call, cdt)))
 
 
@@ -184,6 +195,7 @@ def delete(call: Call) -> Reply:
     row = _record(call, cdt)
     call.env.cdt_records.delete(row["id"])
     call.env.records_of.remove((row["patientId"], cdt["name"]), row["id"])
+    audit(call, CDT_DELETED, deleted_record(row), cdt_name=cdt["name"], relation=relation_of(cdt))
     return NO_CONTENT
 
 
@@ -216,7 +228,7 @@ def bulk_update(call: Call) -> Reply:
                 }
             )
             continue
-        _apply(call, row, item["jsonBody"])
+        _apply(call, row, item["jsonBody"], cdt)
         stored = call.env.cdt_records.rows[item["id"]]
         body = (strip(stored) if strip else stored)["jsonBody"]
         results.append(

@@ -4,6 +4,14 @@ Lifecycle: created ``DRAFT`` (with an assessment link per assessment of the temp
 empty disposition), ``OPEN`` once started, then ``COMPLETED`` or ``DELETED``. Completing locks the
 assessment records the encounter's links point to; a completed or deleted encounter cannot be
 changed (409 ``ENCOUNTER_LOCKED``). ``DELETE`` marks it deleted; lists leave it out.
+
+An encounter's disposition (``.../{id}/disposition``) is read and changed like a CDT record:
+flat field values, checked against the tenant's disposition definition (400
+``CDT_FIELD_VALIDATION_FAILED`` for a field it does not define). Creating an encounter and
+changing its disposition are entries of the data audit. ``users/{id}/encounters`` lists the
+encounters a user owns (with ``withCareTeam=true``, also those of the patients whose care team
+the user is on), each in the envelope without a CDT and with the patient's name in
+``patientInfo`` instead of the record's system fields.
 """
 
 from __future__ import annotations
@@ -12,6 +20,13 @@ from typing import Any
 
 from welkin_async.testing import _json
 from welkin_async.testing._calendar import PATIENT_ROLE, event_row, participant
+from welkin_async.testing._cdt_values import check_values
+from welkin_async.testing._data_audit import (
+    CDT_CREATED,
+    CDT_UPDATED,
+    DISPOSITION_RELATION,
+    audit,
+)
 from welkin_async.testing._encounters import (
     COMPLETED,
     DELETED,
@@ -25,8 +40,22 @@ from welkin_async.testing._encounters import (
 )
 from welkin_async.testing._errors import bad_request, conflict, not_found
 from welkin_async.testing._pagination import meta_info_page, page_request
-from welkin_async.testing._records import ENCOUNTER_CDT_NAME, Actor, touch
-from welkin_async.testing._routing import NO_CONTENT, Call, Reply, Route, bytes_reply
+from welkin_async.testing._query import flag
+from welkin_async.testing._records import (
+    CDT_SYSTEM_FIELDS,
+    DISPOSITION_CDT_NAME,
+    ENCOUNTER_CDT_NAME,
+    Actor,
+    touch,
+)
+from welkin_async.testing._routing import (
+    NO_CONTENT,
+    Call,
+    QueryParam,
+    Reply,
+    Route,
+    bytes_reply,
+)
 from welkin_async.testing._store import Row
 from welkin_async.testing._users import as_related_user, display_name
 from welkin_async.testing.routes import assessments
@@ -161,6 +190,7 @@ def create(call: Call) -> Reply:
     )
     links = [(call.backend.new_id(), form) for form in forms]
     store(env, tenant, row, links, stamp=stamp, who=who)
+    _audit_disposition(call, CDT_CREATED, env.dispositions.rows[disposition_id])
     return bytes_reply(render_one(env.encounters, encounter_id), 201)
 
 
@@ -243,6 +273,87 @@ def full(call: Call) -> Reply:
     return bytes_reply(
         b"{" + b",".join(_json.dumps(key) + b":" + value for key, value in parts.items()) + b"}"
     )
+
+
+# --- dispositions --------------------------------------------------------------------------------
+
+
+def _audit_disposition(call: Call, subtype: str, row: Row) -> None:
+    audit(call, subtype, row, cdt_name=DISPOSITION_CDT_NAME, relation=DISPOSITION_RELATION)
+
+
+def _disposition(call: Call) -> Row:
+    row = _find(call)
+    found = call.env.dispositions.get(row["jsonBody"].get("dispositionId") or "")
+    if found is None:
+        raise not_found("DISPOSITION_NOT_FOUND", "ENCOUNTER", "The encounter has no disposition")
+    return found
+
+
+def get_disposition(call: Call) -> Reply:
+    return bytes_reply(render_one(call.env.dispositions, _disposition(call)["id"]))
+
+
+def update_disposition(call: Call) -> Reply:
+    row = _disposition(call)
+    values = call.json_object()
+    check_values(call.tenant.encounter_disposition, values, creating=False)
+    stamp = call.stamp()
+    body = {**row["jsonBody"], **values}
+    touch(body, stamp, actor(call), snake=True)
+    updated = {**row, "jsonBody": body}
+    call.env.dispositions.put(row["id"], updated, stamp)
+    _audit_disposition(call, CDT_UPDATED, updated)
+    return bytes_reply(render_one(call.env.dispositions, row["id"]))
+
+
+# --- a user's encounters --------------------------------------------------------------------------
+
+_HIDDEN_FOR_USERS = CDT_SYSTEM_FIELDS | {"external_id", "external_guid"}
+
+
+def _on_care_team(patient_row: Row | None, user_id: str) -> bool:
+    team = patient_row.get("careTeam") if patient_row is not None else None
+    return any(isinstance(m, dict) and m.get("id") == user_id for m in team or ())
+
+
+def _as_users(row: Row, patient_row: Row | None) -> Row:
+    """An encounter as a user's list serves it: no CDT, no system fields, the patient named."""
+    body = {k: v for k, v in row["jsonBody"].items() if k not in _HIDDEN_FOR_USERS}
+    body["patientInfo"] = {
+        "patientId": row["patientId"],
+        "firstName": patient_row.get("firstName") if patient_row else None,
+        "lastName": patient_row.get("lastName") if patient_row else None,
+    }
+    return {
+        "id": row["id"],
+        "patientId": row["patientId"],
+        "cdtId": None,
+        "version": None,
+        "jsonBody": body,
+        "cdtName": None,
+    }
+
+
+def user_encounters(call: Call) -> Reply:
+    user_id = call.params["user_id"]
+    if call.tenant.user(user_id) is None:
+        raise not_found("USER_NOT_FOUND", "USER", "User doesn't exist")
+    care_team = flag(call.query, "withCareTeam", "ENCOUNTER")
+    env = call.env
+    chosen = []
+    for row in env.encounters.rows.values():
+        body = row["jsonBody"]
+        if body["status"] == DELETED:
+            continue
+        owned = body.get("ownerUserId") == user_id
+        if owned or care_team:
+            patient_row = env.patients.get(row["patientId"])
+            if owned or _on_care_team(patient_row, user_id):
+                chosen.append(_as_users(row, patient_row))
+    page = page_request(call.query, call.backend.max_page_size)
+    rows = [_json.dumps(chosen[index]) for index in page.slice(len(chosen))]
+    return bytes_reply(meta_info_page(rows, len(chosen), page))
 
 
 # --- assessment links -------------------------------------------------------------------------
@@ -337,6 +448,12 @@ def delete_link(call: Call) -> Reply:
 _PATH = "/patients/{patient_id}/encounters"
 _RECORD = ref("cdt_record.json")
 _LINK = _PATH + "/{encounter_id}/assessments/{link_id}"
+# Checked by the handler against the tenant's disposition definition, not by a core schema.
+_FLAT_VALUES = {
+    "type": "object",
+    "description": "The changed disposition field values, by field name",
+    "additionalProperties": True,
+}
 ROUTES = (
     Route(
         "GET",
@@ -394,6 +511,38 @@ ROUTES = (
         RESOURCE,
         "read",
         responses={200: ref("full_encounter.json")},
+    ),
+    Route(
+        "GET",
+        _PATH + "/{encounter_id}/disposition",
+        get_disposition,
+        "Get the encounter's disposition",
+        RESOURCE,
+        "read",
+        responses={200: _RECORD},
+    ),
+    Route(
+        "PATCH",
+        _PATH + "/{encounter_id}/disposition",
+        update_disposition,
+        "Set some fields of the encounter's disposition",
+        RESOURCE,
+        "update",
+        request_body=_FLAT_VALUES,
+        responses={200: _RECORD},
+    ),
+    Route(
+        "GET",
+        "/users/{user_id}/encounters",
+        user_encounters,
+        "List the encounters of a user (and of their care-team patients)",
+        RESOURCE,
+        "read",
+        responses={200: meta_shape(_RECORD)},
+        query=(
+            *PAGE_PARAMS,
+            QueryParam("withCareTeam", {"type": "boolean"}, "add the care team's patients'"),
+        ),
     ),
     Route(
         "GET",

@@ -4,7 +4,7 @@ Records whose latest change is at or after ``start`` come oldest first. ``cursor
 millisecond past the last record's change (changes are stamped strictly increasing), so the next
 page, starting there, neither repeats nor skips. A record changed during a scan moves to the
 end and is served again with its new version: consumers de-duplicate by id. Types the emulator
-does not store (tasks, messages, calendar events) export empty.
+does not store (tasks) export empty.
 """
 
 from __future__ import annotations
@@ -28,10 +28,10 @@ TABLES: dict[str, Callable[[Environment], Table] | None] = {
     "ENCOUNTER": lambda env: env.encounters,
     "ASSESSMENT": lambda env: env.assessments,
     "PATIENT_PROGRAM": lambda env: env.patient_programs,
-    "CALENDAR_EVENT": None,
+    "CALENDAR_EVENT": lambda env: env.calendar_events,
     "TASK": None,
-    "SMS": None,
-    "EMAIL": None,
+    "SMS": lambda env: env.messages.sms,
+    "EMAIL": lambda env: env.messages.emails,
 }
 
 

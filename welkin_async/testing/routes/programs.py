@@ -8,6 +8,10 @@ answers the patient program itself, its ``pathHistory`` holding every phase it w
 
 A phase that is not in the program is refused (400 ``PHASE_NOT_FOUND``); moving or setting the
 status of a program the patient is not in is refused (409 ``PROGRAM_NOT_ASSIGNED``).
+
+``DELETE .../programs/{patientProgramId}`` removes an assignment by the patient program's id
+(204, no body; the vendor reference shows none): the program is listed unassigned again and its
+history is gone (404 ``PATIENT_PROGRAM_NOT_FOUND`` for an id the patient has no assignment under).
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from welkin_async.testing._records import (
     touch_program,
     unassigned_program,
 )
-from welkin_async.testing._routing import Call, Reply, Route, json_reply
+from welkin_async.testing._routing import NO_CONTENT, Call, Reply, Route, json_reply
 from welkin_async.testing._store import Row
 from welkin_async.testing.routes._common import actor, emit, meta_info_list, patient
 from welkin_async.testing.routes._shapes import (
@@ -84,12 +88,25 @@ def current(call: Call) -> Reply:
     return json_reply(row)
 
 
-def history(call: Call) -> Reply:
+def _patient_program(call: Call, row_id: str) -> Row:
     patient(call)
-    row = call.env.patient_programs.get(call.params["program_id"])
+    row = call.env.patient_programs.get(row_id)
     if row is None or row["patientId"] != call.params["patient_id"]:
         raise not_found("PATIENT_PROGRAM_NOT_FOUND", "PROGRAM", "No such patient program")
-    return json_reply(row)
+    return row
+
+
+def history(call: Call) -> Reply:
+    return json_reply(_patient_program(call, call.params["program_id"]))
+
+
+def remove(call: Call) -> Reply:
+    row = _patient_program(call, call.params["patient_program_id"])
+    call.env.patient_programs.delete(row["id"])
+    key = (row["patientId"], row["programName"])
+    if call.env.program_of.get(key) == row["id"]:
+        del call.env.program_of[key]
+    return NO_CONTENT
 
 
 def _assign(call: Call, program: dict[str, Any], phase_name: str | None) -> Row:
@@ -233,6 +250,15 @@ ROUTES = (
         "update",
         request_body="program_update.json",
         responses=_ONE,
+    ),
+    Route(
+        "DELETE",
+        _PATH + "/{patient_program_id}",
+        remove,
+        "Remove an assignment by the patient program's id",
+        RESOURCE,
+        "delete",
+        responses={204: None},
     ),
     Route(
         "PATCH",
