@@ -591,7 +591,7 @@ class WelkinClient:
                 if 200 <= answer.status < 300:  # redirects are not followed: an error
                     self._succeeded(call, limiter)
                     return answer
-                response = await _whole(answer)
+                response = await _whole(answer)  # whole already, from ``_exchange``: typed
                 if response.status == 401 and call.authenticated and not replayed:
                     replayed = True  # a stale token: refresh (once, for everyone) and replay
                     self._tokens.invalidate(token)
@@ -787,6 +787,8 @@ async def _exchange(
         whole = await transport.send(
             call.method, call.url, headers=headers, body=body, template=call.template
         )
+        if not (streamed and 200 <= whole.status < 300):
+            return whole
         response = StreamedResponse.of(whole)
     try:
         if streamed and 200 <= response.status < 300:

@@ -88,6 +88,9 @@ _BY_ENDPOINT: dict[str, Style] = {
     "export/{}": "cursor",
 }
 _PLACEHOLDER = re.compile(r"\{[^}]*\}")
+# Token lists whose later pages send their ``pageToken`` alone: the vendor documents the token
+# as exclusive with every other parameter of a chat search (the chat itself keeps its filters).
+_TOKEN_ALONE = frozenset({"patients/{}/chat/search"})
 
 
 def style_for(template: str) -> Style:
@@ -461,6 +464,7 @@ class Paginator(Generic[T]):
         self._ordered = ordered
         self._item_type = item_type
         self._template = template
+        self._token_alone = _PLACEHOLDER.sub("{}", template) in _TOKEN_ALONE
         self._before: Callable[[], Awaitable[None]] | None = None
 
     def before_first_page(self, step: Callable[[], Awaitable[None]]) -> Paginator[T]:
@@ -573,9 +577,12 @@ class Paginator(Generic[T]):
 
     async def _get(self, params: Params) -> Fetched:
         """Fetch one page and read its envelope; its items as ``item_type`` if one was given."""
-        sent = {**self._params, **params}
-        if self._size is not None and "pageToken" not in params:  # the token style takes one
-            sent[_SIZE_PARAM[self._style]] = str(self._size)  # or the other, never both
+        if "pageToken" in params:  # the token style takes a token or a size, never both
+            sent = dict(params) if self._token_alone else {**self._params, **params}
+        else:
+            sent = {**self._params, **params}
+            if self._size is not None:
+                sent[_SIZE_PARAM[self._style]] = str(self._size)
         page, path = self._read(await self._fetch(sent))
         if self._item_type is None:
             return page, path

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import threading
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -16,7 +17,7 @@ from tests.conftest import Connect, acme_live
 from welkin_async import Limits, ResponseTooLarge, RetryPolicy
 from welkin_async.errors import BadRequest, NotFound, PermissionDenied, ReadError
 from welkin_async.models import DocumentFile, DocumentSummary
-from welkin_async.resources.documents import DownloadedFile
+from welkin_async.resources.documents import DownloadedFile, _SaveTo
 from welkin_async.testing import Fault, WelkinEmulator
 from welkin_async.testing._documents import SEED_EVERY
 
@@ -261,6 +262,42 @@ async def test_a_cancelled_download_leaves_no_file(
         welkin_emulator.faults = None
         async with asyncio.timeout(10):  # the slot the download held is free again
             await docs.get(summary_id)
+
+
+async def test_a_download_cancelled_during_its_rename_ends_whole(
+    welkin_emulator: WelkinEmulator,
+    connect: Connect,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A cancellation that arrives while the finished file is flushed and renamed waits for
+    the rename: the target then holds the whole file, no temporary file is left, and the
+    cancellation still reaches the caller."""
+    patient_id, summary_id, file_id = _file_of(_seeded(welkin_emulator))
+    target = tmp_path / "doc"
+    target.write_bytes(b"old content")
+    renaming, release = threading.Event(), threading.Event()
+    commit = _SaveTo._commit
+
+    def held_commit(self: _SaveTo) -> None:
+        renaming.set()
+        release.wait(10)
+        commit(self)
+
+    monkeypatch.setattr(_SaveTo, "_commit", held_commit)
+    async with connect() as client:
+        task = asyncio.create_task(
+            client.documents(patient_id).download(summary_id, file_id, target)
+        )
+        await asyncio.to_thread(renaming.wait, 10)
+        task.cancel()
+        await asyncio.sleep(0)  # the cancellation is delivered while the rename is held
+        assert not task.done()
+        release.set()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+    assert target.read_bytes() == acme_live(welkin_emulator).files[file_id]
+    assert [p.name for p in tmp_path.iterdir()] == ["doc"]
 
 
 async def test_a_file_over_the_size_cap_is_refused_and_leaves_no_file(

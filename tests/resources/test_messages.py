@@ -217,6 +217,28 @@ async def test_search_pages_with_the_token_alone(
     assert [hit.message.message for hit in hits] == ["reading 2", "reading 1", "reading 0"]
 
 
+async def test_untyped_paginate_of_the_search_sends_the_token_alone(
+    welkin_emulator: WelkinEmulator, connect: Connect
+) -> None:
+    """client.paginate over the search endpoint (the escape hatch) also asks for later pages
+    with their token alone, which the API requires there."""
+    patient_id = _quiet(welkin_emulator)
+    async with connect() as client:
+        for index in range(3):
+            await client.chat(patient_id).send_inbound(f"noting {index}")
+        hits = [
+            hit
+            async for hit in client.paginate(
+                "GET",
+                "patients/{patient_id}/chat/search",
+                path_params={"patient_id": patient_id},
+                params={"query": "noting"},
+                size=1,
+            )
+        ]
+    assert [hit["message"]["message"] for hit in hits] == ["noting 2", "noting 1", "noting 0"]
+
+
 async def test_a_hits_next_token_lists_the_messages_before_it(
     welkin_emulator: WelkinEmulator, connect: Connect
 ) -> None:

@@ -79,6 +79,17 @@ def _check_names(model: type[WelkinModel], names: Mapping[str, Any]) -> dict[str
     return known
 
 
+def aware(name: str, moment: object) -> datetime:
+    """``moment`` if it is an aware ``datetime``; naming ``name`` only, anything else is a
+    ``TypeError`` and a naive one (no tzinfo, or one that gives no offset) a ``ValueError``:
+    the API needs an offset, and guessing one would move the instant."""
+    if not isinstance(moment, datetime):
+        raise TypeError(f"{name} must be a datetime, not {type(moment).__name__}")
+    if moment.utcoffset() is None:
+        raise ValueError(f"{name} needs a time zone: a naive date-time is ambiguous")
+    return moment
+
+
 def _written(attribute: attrs.Attribute[Any], value: Any) -> Any:
     """``value`` as ``attribute`` sends it: through the field's converter, then unstructured.
 
@@ -89,10 +100,8 @@ def _written(attribute: attrs.Attribute[Any], value: Any) -> Any:
     converter = attribute.converter
     if callable(converter):
         value = converter(value)
-    if isinstance(value, datetime) and value.tzinfo is None:
-        raise ValueError(
-            f"{wire_name(attribute)} needs a time zone: a naive date-time is ambiguous"
-        )
+    if isinstance(value, datetime):
+        aware(wire_name(attribute), value)
     return unstructure(value)
 
 

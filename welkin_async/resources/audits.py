@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from welkin_async._pagination import Paginator
 from welkin_async._serde import structure, unstructure
 from welkin_async.models import CdtRecord, DataAudit, WebhookAudit
-from welkin_async.resources._base import Resource
+from welkin_async.resources._base import Resource, aware
 
 if TYPE_CHECKING:
     from welkin_async._client import QueryValue
@@ -25,11 +25,7 @@ _CDT_ENTITY = "CDT"
 
 
 def _moment(name: str, value: datetime) -> str:
-    if not isinstance(value, datetime):
-        raise TypeError(f"{name} must be a datetime, not {type(value).__name__}")
-    if value.utcoffset() is None:  # no tzinfo, or one that gives no offset
-        raise ValueError(f"{name} needs a time zone: a naive date-time is ambiguous")
-    text: str = unstructure(value)
+    text: str = unstructure(aware(name, value))
     return text
 
 

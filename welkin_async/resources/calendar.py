@@ -36,7 +36,7 @@ from welkin_async.models import (
     UserWorkHours,
 )
 from welkin_async.models._base import wire_name
-from welkin_async.resources._base import Resource, changes, new_body
+from welkin_async.resources._base import Resource, aware, changes, new_body
 
 if TYPE_CHECKING:
     from welkin_async._client import QueryValue, WelkinClient
@@ -52,12 +52,8 @@ _SCHEDULES = "calendar/psm-schedules"
 def _utc(name: str, moment: datetime) -> datetime:
     """``moment`` in UTC, to the millisecond; a naive one (no tzinfo, or one that gives no
     offset) is refused, naming ``name`` only, as is anything but a ``datetime``."""
-    if not isinstance(moment, datetime):
-        raise TypeError(f"{name} must be a datetime, not {type(moment).__name__}")
-    if moment.utcoffset() is None:
-        raise ValueError(f"{name} needs a time zone: a naive date-time is ambiguous")
     try:
-        utc = moment.astimezone(UTC)
+        utc = aware(name, moment).astimezone(UTC)
     except OverflowError:
         raise ValueError(f"{name} is out of range: it has no UTC date-time") from None
     return utc.replace(microsecond=utc.microsecond // 1000 * 1000)

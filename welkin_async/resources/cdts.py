@@ -20,7 +20,7 @@ from welkin_async._pagination import Paginator
 from welkin_async._serde import unstructure
 from welkin_async._unset import UNSET
 from welkin_async.models import CdtBulkResult, CdtRecord, WelkinModel
-from welkin_async.resources._base import PatientResource, changes
+from welkin_async.resources._base import PatientResource, aware, changes
 
 if TYPE_CHECKING:
     from welkin_async._client import QueryValue, WelkinClient
@@ -87,9 +87,7 @@ class CdtRecords(PatientResource, Generic[B]):
             params["fields"] = ",".join(wanted)
         for key, moment in (("dateStart", date_start), ("dateEnd", date_end)):
             if moment is not None:
-                if moment.tzinfo is None:
-                    raise ValueError(f"{key} needs a time zone: a naive date-time is ambiguous")
-                params[key] = unstructure(moment)
+                params[key] = unstructure(aware(key, moment))
         paginator = self._client.paginate(
             "GET",
             _LIST,

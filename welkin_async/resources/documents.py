@@ -207,11 +207,14 @@ class Documents(PatientResource):
     ) -> DownloadedFile:
         """Write the file to ``path``, streamed, and return where, how large and what it is.
 
-        The bytes go to a temporary file beside ``path`` (readable by its owner only), which is
-        flushed to disk and then renamed over ``path`` in one step: ``path`` holds the whole
-        file, or what it held before if the download fails, hits the size cap or is cancelled
-        (the temporary file is removed). Raises what :meth:`stream` raises, and ``OSError`` for
-        a path that cannot be written (before anything is sent).
+        The bytes go to a temporary file beside ``path``, which is flushed to disk and then
+        renamed over ``path`` in one step: ``path`` holds the whole file, or what it held before
+        if the download fails, hits the size cap or is cancelled (the temporary file is
+        removed). A cancellation that comes during the final flush and rename waits for them,
+        so ``path`` is never left half-written, and then propagates. The file is readable by
+        its owner only (mode 0600, as documents hold PHI), whatever a file it replaces allowed.
+        Raises what :meth:`stream` raises, and ``OSError`` for a path that cannot be written
+        (before anything is sent).
         """
         target = Path(path)
         if target.is_dir():
@@ -259,7 +262,18 @@ class _SaveTo:
             await asyncio.to_thread(self.file.write, b"".join(pending))
 
     async def commit(self) -> None:
-        await asyncio.to_thread(self._commit)
+        """Flush and rename, off the event loop. A cancellation waits for the thread to end
+        before it propagates: the caller's clean-up must not race a rename under way."""
+        task = asyncio.ensure_future(asyncio.to_thread(self._commit))
+        try:
+            await asyncio.shield(task)
+        except asyncio.CancelledError:
+            while not task.done():
+                with contextlib.suppress(asyncio.CancelledError):
+                    await asyncio.wait({task})
+            if not task.cancelled():
+                task.exception()  # retrieved: the cancellation is what the caller hears of
+            raise
 
     def _commit(self) -> None:
         self.file.flush()

@@ -27,7 +27,7 @@ from welkin_async.models import (
     EncounterUpdate,
     FullEncounter,
 )
-from welkin_async.resources._base import PatientResource, Resource, changes, new_body
+from welkin_async.resources._base import PatientResource, Resource, aware, changes, new_body
 
 if TYPE_CHECKING:
     from welkin_async._client import WelkinClient
@@ -59,8 +59,8 @@ def _disposition_values(values: Mapping[str, Any]) -> dict[str, Any]:
     for field, value in values.items():
         if not isinstance(field, str):
             raise TypeError(f"a disposition field name is a str, not {type(field).__name__}")
-        if isinstance(value, datetime) and value.utcoffset() is None:
-            raise ValueError(f"{field!r} needs a time zone: a naive date-time is ambiguous")
+        if isinstance(value, datetime):
+            aware(repr(field), value)
     return dict(values)
 
 

@@ -21,7 +21,7 @@ from welkin_async.models import (
     PatientProgram,
     SmsMessage,
 )
-from welkin_async.resources._base import Resource
+from welkin_async.resources._base import Resource, aware
 from welkin_async.resources._export_stream import ExportStream, Shape, shape_as
 
 if TYPE_CHECKING:
@@ -157,8 +157,8 @@ class Exports(Resource):
           position after each page the consumer has fully taken.
         """
         kind = export_type.upper()
-        if since is not None and since.tzinfo is None:
-            raise ValueError("since needs a time zone: a naive date-time is ambiguous")
+        if since is not None:
+            aware("since", since)
         if page_size is not None and page_size < 1:
             raise ValueError("page_size must be at least 1")
         since_text = unstructure(since) if since is not None else None

@@ -15,9 +15,9 @@ policy does not grant the messages.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from welkin_async._pagination import Paginator, Params
+from welkin_async._pagination import Paginator
 from welkin_async.models import ChatInbound, ChatMessage, ChatSearchHit, Email, SmsMessage
 from welkin_async.resources._base import PatientResource
 
@@ -141,29 +141,18 @@ class Chat(PatientResource):
         """
         if not isinstance(query, str):
             raise TypeError(f"a search query is a str, not {type(query).__name__}")
-        first: dict[str, QueryValue] = {
+        params: dict[str, QueryValue] = {
             "query": query,
             "contentPageSize": content_page_size,
             "includeArchived": include_archived,
         }
-        client, where = self._client, self._patient
-
-        async def fetch(page: Params) -> Any:
-            token = page.get("pageToken")
-            params: dict[str, QueryValue] = (
-                {"pageToken": token} if token is not None else {**first, **page}
-            )
-            return await client.request("GET", _SEARCH, path_params=where, params=params)
-
-        return Paginator(
-            fetch,
-            "token",
-            params={},
+        return self._client.paginate(
+            "GET",
+            _SEARCH,
+            path_params=self._patient,
+            params=params,
             size=page_size,
-            concurrency=1,
-            ordered=True,
             item_type=ChatSearchHit,
-            template=_SEARCH,
         )
 
     async def send_inbound(self, message: str, /) -> ChatMessage:

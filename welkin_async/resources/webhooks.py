@@ -18,7 +18,7 @@ from welkin_async.models import (
     WebhookEvent,
     WebhookEventEntity,
 )
-from welkin_async.resources._base import Resource
+from welkin_async.resources._base import Resource, aware
 
 WebhookSource = Patient | CdtRecord[Any] | AssessmentRecord | PatientProgram
 """What :meth:`Webhooks.fetch_source` returns (an encounter is a ``CdtRecord[Encounter]``)."""
@@ -82,8 +82,8 @@ class Webhooks(Resource):
         sent before ``since``. Filter on ``status == "FAILED"`` to find the deliveries a
         receiver missed, then pull their records again.
         """
-        if since is not None and since.tzinfo is None:
-            raise ValueError("since needs a time zone: a naive date-time is ambiguous")
+        if since is not None:
+            aware("since", since)
         audit = self._client.paginate(
             "GET", "admin/audit-webhook", size=size, item_type=WebhookAudit
         )

@@ -9,7 +9,6 @@ generator of its own keeps every other family's seeded data as it was.
 
 from __future__ import annotations
 
-import random
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 
@@ -22,7 +21,7 @@ from welkin_async.testing._calendar import (
     work_hours_row,
 )
 from welkin_async.testing._clock import iso_ms
-from welkin_async.testing._ids import random_uuid
+from welkin_async.testing._ids import family_rng, random_uuid
 from welkin_async.testing._records import Actor
 from welkin_async.testing._store import Row
 from welkin_async.testing._tenants import Environment, Tenant
@@ -39,7 +38,7 @@ _DAY_MS = 86_400_000
 class _CalendarSeeder:
     def __init__(self, tenant: Tenant, env: Environment, seed: int) -> None:
         self.tenant, self.env = tenant, env
-        self.rng = random.Random(f"{seed}:calendar:{tenant.name}:{env.name}")
+        self.rng = family_rng(seed, "calendar", tenant.name, env.name)
         root = tenant.users[0]
         self.actor = Actor(id=root["id"], name=f"{root['firstName']} {root['lastName']}")
         self.epoch_ms = int(EPOCH.timestamp() * 1000)

@@ -10,10 +10,10 @@ The seed writes an overview for every :data:`SEED_EVERY`-th patient (at most
 
 from __future__ import annotations
 
-import random
 from itertools import islice
 
 from welkin_async.testing._clock import iso_ms
+from welkin_async.testing._ids import family_rng
 from welkin_async.testing._records import Actor
 from welkin_async.testing._store import Row
 from welkin_async.testing._tenants import Environment, Tenant, stable_uuid
@@ -70,7 +70,7 @@ def seed_care_plans(tenant: Tenant, env: Environment, seed: int) -> None:
     """An overview on the care plan of every :data:`SEED_EVERY`-th patient of ``env``."""
     if not tenant.users:
         return
-    rng = random.Random(f"{seed}:care-plans:{tenant.name}:{env.name}")
+    rng = family_rng(seed, "care-plans", tenant.name, env.name)
     user = tenant.users[0]
     actor = Actor(id=user["id"], name=display_name(user))
     stamp_ms = env.seed_stamp(0)

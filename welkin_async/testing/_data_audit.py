@@ -13,7 +13,6 @@ audit is not empty before the first write.
 
 from __future__ import annotations
 
-import random
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -21,8 +20,9 @@ import attrs
 
 from welkin_async.testing._clock import iso_ms, parse_iso_ms
 from welkin_async.testing._errors import bad_request
-from welkin_async.testing._query import flag
-from welkin_async.testing._records import DISPOSITION_CDT_NAME
+from welkin_async.testing._ids import family_rng
+from welkin_async.testing._query import flag, instant
+from welkin_async.testing._records import DISPOSITION_CDT_NAME, full_name
 from welkin_async.testing._store import Row
 from welkin_async.testing._users import display_name
 
@@ -84,13 +84,6 @@ def deleted_record(row: Row) -> Row:
     }
 
 
-def _full_name(patient: Mapping[str, Any] | None) -> str | None:
-    if patient is None:
-        return None
-    parts = [patient.get("firstName"), patient.get("lastName")]
-    return " ".join(str(part) for part in parts if part) or None
-
-
 def record_change(
     tenant: Tenant,
     instance: str,
@@ -113,7 +106,7 @@ def record_change(
             "subjectUserId": subject.user_id,
             "subjectActor": subject.actor,
             "subjectFullName": subject.full_name,
-            "patientFullName": _full_name(patient),
+            "patientFullName": full_name(patient) if patient is not None else None,
             "patientId": record["patientId"],
             "instance": instance,
             "cdtName": cdt_name,
@@ -144,20 +137,6 @@ def audit(call: Call, subtype: str, record: Row, *, cdt_name: str, relation: str
 
 
 # --- serving -------------------------------------------------------------------------------------
-
-
-def _moment(query: Mapping[str, str], name: str) -> int | None:
-    if name not in query:
-        return None
-    try:
-        return parse_iso_ms(query[name])
-    except ValueError:
-        raise bad_request(
-            "INVALID_DATE_RANGE",
-            "AUDIT",
-            "dateStart and dateEnd must be ISO date-times with an offset",
-            parameter=name,
-        ) from None
 
 
 Check = Callable[[Mapping[str, Any]], bool]
@@ -191,7 +170,8 @@ def _checks(query: Mapping[str, str]) -> list[Check]:
                 parameter="operation",
             )
         checks.append(lambda entry: str(entry.get("eventSubtype")).endswith(suffix))
-    start, end = _moment(query, "dateStart"), _moment(query, "dateEnd")
+    start = instant(query, "dateStart", "AUDIT", code="INVALID_DATE_RANGE")
+    end = instant(query, "dateEnd", "AUDIT", code="INVALID_DATE_RANGE")
     if start is not None:
         checks.append(lambda entry: parse_iso_ms(entry["sentAt"]) >= start)
     if end is not None:
@@ -204,7 +184,7 @@ def _definition(tenant: Tenant, name: Any) -> dict[str, Any] | None:
         return tenant.encounter_disposition
     if not isinstance(name, str):
         return None
-    return tenant.cdts.get(name) or tenant.document_types.get(name)
+    return tenant.cdts.get(name)
 
 
 def select(tenant: Tenant, query: Mapping[str, str]) -> list[dict[str, Any]]:
@@ -227,7 +207,7 @@ def select(tenant: Tenant, query: Mapping[str, str]) -> list[dict[str, Any]]:
 
 def seed_data_audit(tenant: Tenant, env: Environment, seed: int) -> None:
     """A few ``CDT_CREATED`` entries for records the seed made in ``env``, by the seed's user."""
-    rng = random.Random(f"{seed}:audits:{tenant.name}:{env.name}")
+    rng = family_rng(seed, "audits", tenant.name, env.name)
     ids = env.cdt_records.ids()[: _SEEDED_PER_ENVIRONMENT * 4]
     if not ids or not tenant.users:
         return

@@ -13,11 +13,11 @@ changes no other seeded data and costs nothing per patient beyond those few.
 
 from __future__ import annotations
 
-import random
 from collections.abc import Mapping
 from itertools import islice
 from typing import Any
 
+from welkin_async.testing._ids import family_rng
 from welkin_async.testing._records import Actor, cdt_body, cdt_record_row
 from welkin_async.testing._store import Row
 from welkin_async.testing._tenants import Environment, Tenant, stable_uuid
@@ -107,7 +107,7 @@ def seed_documents(tenant: Tenant, env: Environment, seed: int) -> None:
     types: Mapping[str, Any] = tenant.document_types
     if not types or not tenant.users:
         return
-    rng = random.Random(f"{seed}:documents:{tenant.name}:{env.name}")
+    rng = family_rng(seed, "documents", tenant.name, env.name)
     user = tenant.users[0]
     actor = Actor(id=user["id"], name=display_name(user))
     names = sorted(types)

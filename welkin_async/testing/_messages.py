@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from welkin_async.testing._clock import iso_ms
-from welkin_async.testing._ids import random_uuid
+from welkin_async.testing._ids import family_rng, random_uuid
+from welkin_async.testing._records import full_name
 from welkin_async.testing._store import ChildIndex, Row, Table
 from welkin_async.testing._users import display_name
 
@@ -92,13 +93,6 @@ class Messages:
 # --- rows ----------------------------------------------------------------------------------------
 
 
-def patient_name(patient: Mapping[str, Any]) -> str | None:
-    """``First Last`` of a patient, or None when it has neither."""
-    parts = [patient.get("firstName"), patient.get("lastName")]
-    name = " ".join(str(part) for part in parts if part)
-    return name or None
-
-
 def participant(
     kind: str,
     participant_id: str,
@@ -154,7 +148,7 @@ class Exchange:
 
     def ends(self, patient_address: str | None, user_address: str | None) -> dict[str, Any]:
         """The fields emails and text messages share; ``from``/``to`` are the given addresses."""
-        patient = (self.patient["id"], patient_address, patient_name(self.patient))
+        patient = (self.patient["id"], patient_address, full_name(self.patient))
         user = (self.user["id"], user_address, display_name(self.user))
         (sender, source, sender_name), (receiver, target, receiver_name) = (
             (user, patient) if self.outbound else (patient, user)
@@ -168,7 +162,7 @@ class Exchange:
             "receivedAt": None if self.outbound else when,
             "date": when,
             "careTeam": display_name(self.user),
-            "patientInfo": patient_name(self.patient),
+            "patientInfo": full_name(self.patient),
             "timezone": self.patient.get("timezone"),
             "sender": sender,
             "from": source,
@@ -289,7 +283,7 @@ def seed_messages(tenant: Tenant, env: Environment, seed: int) -> None:
     """A few emails, text messages and chat messages for some of ``env``'s patients."""
     if not tenant.users:
         return
-    rng = random.Random(f"{seed}:messages")
+    rng = family_rng(seed, "messages", tenant.name, env.name)
     clock = MESSAGES_EPOCH_MS
     number = f"+1-555-02{rng.randrange(100):02d}"
     for index, patient in enumerate(_messaged(env)):

@@ -11,6 +11,13 @@ import attrs
 from welkin_async.testing._clock import iso_ms
 from welkin_async.testing._store import Row
 
+
+def full_name(person: Mapping[str, Any]) -> str | None:
+    """``First Last`` of a patient or user, or None when it has neither."""
+    parts = [person.get("firstName"), person.get("lastName")]
+    return " ".join(str(part) for part in parts if part) or None
+
+
 PATIENT_FIELDS = (
     "externalGuid",
     "externalId",

@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from welkin_async.testing._clock import iso_ms
+from welkin_async.testing._records import full_name
 from welkin_async.testing._store import Row
 
 USERS_EPOCH_MS = 1_733_011_200_000  # 2024-12-01T00:00:00Z: users exist before the seed data
@@ -145,8 +146,7 @@ def created_user_row(user_id: str, spec: Mapping[str, Any], *, access_id: str, n
 
 def display_name(user: Mapping[str, Any]) -> str:
     """How the API names a user in ``...ByName`` fields (its username when it has no name)."""
-    named = " ".join(str(part) for part in (user.get("firstName"), user.get("lastName")) if part)
-    return named or str(user["username"])
+    return full_name(user) or str(user["username"])
 
 
 def as_related_user(user: Row) -> Row:

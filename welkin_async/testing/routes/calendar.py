@@ -42,7 +42,7 @@ from welkin_async.testing._calendar import (
 from welkin_async.testing._clock import iso_ms, parse_iso_ms
 from welkin_async.testing._errors import bad_request, conflict, not_found
 from welkin_async.testing._pagination import page_request, spring_page
-from welkin_async.testing._query import flag
+from welkin_async.testing._query import flag, instant
 from welkin_async.testing._routing import (
     NO_CONTENT,
     Call,
@@ -77,22 +77,9 @@ _WRITABLE = (
 
 def _instant(call: Call, name: str, *, required: bool) -> int | None:
     """A date-time parameter in epoch ms (None when absent and optional); 400 otherwise."""
-    text = call.query.get(name)
-    if text is None:
-        if required:
-            raise bad_request(
-                "MISSING_PARAMETER", _COMPONENT, f"'{name}' is required", parameter=name
-            )
-        return None
-    try:
-        return parse_iso_ms(text)
-    except (ValueError, OverflowError):
-        raise bad_request(
-            "INVALID_DATE_TIME",
-            _COMPONENT,
-            f"'{name}' must be an ISO date-time with an offset",
-            parameter=name,
-        ) from None
+    if required and name not in call.query:
+        raise bad_request("MISSING_PARAMETER", _COMPONENT, f"'{name}' is required", parameter=name)
+    return instant(call.query, name, _COMPONENT)
 
 
 def _span(call: Call, *, required: bool) -> tuple[int | None, int | None]:

@@ -24,6 +24,7 @@ from welkin_async.testing._data_audit import (
 )
 from welkin_async.testing._errors import ApiFailure, bad_request, conflict, not_found
 from welkin_async.testing._pagination import named_page, page_request, spring_page
+from welkin_async.testing._query import instant
 from welkin_async.testing._records import blank_fields, cdt_body, cdt_record_row, touch
 from welkin_async.testing._routing import (
     NO_CONTENT,
@@ -121,15 +122,8 @@ def list_records(call: Call) -> Reply:
 
 
 def _between(call: Call, rows: dict[str, Row], ids: list[str]) -> list[str]:
-    try:
-        start = parse_iso_ms(call.query["dateStart"]) if "dateStart" in call.query else None
-        end = parse_iso_ms(call.query["dateEnd"]) if "dateEnd" in call.query else None
-    except ValueError:
-        raise bad_request(
-            "INVALID_DATE_RANGE",
-            "CDT",
-            "dateStart and dateEnd must be ISO date-times with an offset",
-        ) from None
+    start = instant(call.query, "dateStart", "CDT", code="INVALID_DATE_RANGE")
+    end = instant(call.query, "dateEnd", "CDT", code="INVALID_DATE_RANGE")
     chosen = []
     for row_id in ids:
         created = parse_iso_ms(rows[row_id]["jsonBody"]["created_at"])

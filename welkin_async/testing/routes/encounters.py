@@ -7,7 +7,9 @@ changed (409 ``ENCOUNTER_LOCKED``). ``DELETE`` marks it deleted; lists leave it 
 
 An encounter's disposition (``.../{id}/disposition``) is read and changed like a CDT record:
 flat field values, checked against the tenant's disposition definition (400
-``CDT_FIELD_VALIDATION_FAILED`` for a field it does not define). Creating an encounter and
+``CDT_FIELD_VALIDATION_FAILED`` for a field it does not define). It is a record of its own and
+stays editable once the encounter is completed (a disposition is what is filled in at the end;
+no recording shows a refusal). Creating an encounter and
 changing its disposition are entries of the data audit. ``users/{id}/encounters`` lists the
 encounters a user owns (with ``withCareTeam=true``, also those of the patients whose care team
 the user is on), each in the envelope without a CDT and with the patient's name in

@@ -35,7 +35,6 @@ from welkin_async.testing._messages import (
     encode_token,
     neighbours,
     participant,
-    patient_name,
     window,
 )
 from welkin_async.testing._pagination import (
@@ -45,6 +44,7 @@ from welkin_async.testing._pagination import (
     spring_page,
 )
 from welkin_async.testing._query import flag
+from welkin_async.testing._records import full_name
 from welkin_async.testing._routing import Call, QueryParam, Reply, Route, bytes_reply, json_reply
 from welkin_async.testing._store import ChildIndex, Row, Table
 from welkin_async.testing.routes._common import patient, render
@@ -251,7 +251,7 @@ def send_inbound(call: Call) -> Reply:
     message_id = "IM" + call.backend.new_id().replace("-", "")
     stored = chat_row(message_id, text, stamp, participant(PATIENT, row["id"]))
     call.env.messages.add_chat(row["id"], stored, stamp, stamp)
-    sender = {**stored["sender"], "patientFullName": patient_name(row)}
+    sender = {**stored["sender"], "patientFullName": full_name(row)}
     return json_reply({**stored, "sender": sender})
 
 
