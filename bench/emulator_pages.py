@@ -40,6 +40,7 @@ import platform
 import pstats
 import re
 import selectors
+import shlex
 import signal
 import statistics
 import subprocess
@@ -57,9 +58,8 @@ TENANT = "acme"
 SATURATED = 0.9  # server CPU share below which the wall-clock figure understates the server
 READY_TIMEOUT = 120.0  # seconds for the child to seed and print its credentials
 STOP_TIMEOUT = 60.0  # seconds for the child to stop after SIGINT (cProfile writes its file)
-_SERVING = re.compile(r"serving at (http://\S+)")
-_CLIENT = re.compile(r"tenant (\S+), role (\S+):")
-_SETTING = re.compile(r"(WELKIN_CLIENT_ID|WELKIN_CLIENT_SECRET)=(\S+)")
+# The command's stdout: `export WELKIN_...=...` lines (the acme admin's OAuth credentials).
+_SETTING = re.compile(r"export (WELKIN_[A-Z_]+)=(.*)")
 
 
 class BenchError(Exception):
@@ -146,19 +146,17 @@ def _lines(process: subprocess.Popen[bytes], deadline: float) -> Iterator[str]:
 
 
 def _read_ready(process: subprocess.Popen[bytes]) -> tuple[str, str, str]:
-    """The URL and the admin client's credentials, read from the child's banner."""
-    url: str | None = None
-    current: tuple[str, str] | None = None
+    """The URL and the admin client's credentials, read from the child's export lines."""
     found: dict[str, str] = {}
     for line in _lines(process, time.monotonic() + READY_TIMEOUT):
-        if url is None and (serving := _SERVING.search(line)):
-            url = serving.group(1)
-        elif client := _CLIENT.match(line):
-            current = (client.group(1), client.group(2))
-        elif current == (TENANT, "admin") and (setting := _SETTING.match(line)):
-            found[setting.group(1)] = setting.group(2)
-        if url is not None and len(found) == 2:
-            return url, found["WELKIN_CLIENT_ID"], found["WELKIN_CLIENT_SECRET"]
+        if setting := _SETTING.match(line):
+            found[setting.group(1)] = shlex.split(setting.group(2))[0]  # shell-quoted
+        if "WELKIN_CLIENT_SECRET" in found:  # the last of them
+            return (
+                found["WELKIN_BASE_URL"],
+                found["WELKIN_CLIENT_ID"],
+                found["WELKIN_CLIENT_SECRET"],
+            )
     raise AssertionError("unreachable: _lines raises when the output ends")
 
 

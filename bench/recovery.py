@@ -102,6 +102,7 @@ class OneThrottle:
         headers: Mapping[str, str],
         body: bytes | None,
         template: str,
+        timeouts: Timeouts | None = None,
     ) -> RawResponse:
         if template != PATIENT_TEMPLATE:
             return await self._inner.send(

@@ -67,6 +67,7 @@ class RecordingTransport:
         headers: Mapping[str, str],
         body: bytes | None,
         template: str,
+        timeouts: Timeouts | None = None,
     ) -> RawResponse:
         self.urls.append(url)
         if template == "oauth/token":
@@ -406,7 +407,13 @@ async def test_hooks_see_each_attempt_by_its_template(
     hook = recorder.note if style == "sync" else recorder.note_later
     async with connect(retry=QUICK, on_request=hook, on_response=hook, on_retry=hook) as client:
         await get_patient(client, a_patient(welkin_emulator))
-    assert recorder.summary() == [
+        await get_patient(client, a_patient(welkin_emulator))
+    # One call id ties each call's attempts, retry included; the token call has its own.
+    ids = [event.call_id for event in recorder.events]
+    token, first, second = ids[0], ids[2], ids[-1]
+    assert ids == [token, token, first, first, first, first, first, second, second]
+    assert len({token, first, second}) == 3
+    assert recorder.summary()[:7] == [
         ("request", "POST", "oauth/token", 1),
         ("response", "POST", "oauth/token", 1, 200),
         ("request", "GET", "patients/{id}", 1),
@@ -520,6 +527,17 @@ def test_a_base_url_with_an_empty_query_or_fragment_is_refused(base_url: str) ->
     """A base_url ending in a bare '?' or '#' is refused: every path would land in its query
     or fragment."""
     with pytest.raises(ConfigurationError):
+        WelkinClient(
+            tenant="acme",
+            environment="live",
+            credentials=ClientCredentials("client-id", SECRET),
+            base_url=base_url,
+        )
+
+
+@pytest.mark.parametrize("base_url", ["http://[::1", "https://host:99999", "https://host:port"])
+def test_a_malformed_base_url_is_a_configuration_error(base_url: str) -> None:
+    with pytest.raises(ConfigurationError, match="base_url is not a well-formed URL"):
         WelkinClient(
             tenant="acme",
             environment="live",
@@ -765,3 +783,16 @@ async def test_a_malformed_json_answer_raises_decode_error(
             await get_patient(client, patient_id)
     assert "GET patients/{id}" in str(caught.value)
     assert patient_id not in str(caught.value)
+
+
+def test_client_options_name_every_keyword_of_the_client() -> None:
+    """``from_env(**options)`` is typed by ClientOptions: it must list exactly the client's
+    keywords, with the same annotations."""
+    import inspect
+
+    from welkin_async import ClientOptions
+
+    parameters = inspect.signature(WelkinClient.__init__).parameters
+    keywords = {name: p.annotation for name, p in parameters.items() if name != "self"}
+    typed = {name: hint.__forward_arg__ for name, hint in ClientOptions.__annotations__.items()}
+    assert typed == keywords

@@ -170,9 +170,12 @@ class RecordingTransport:
         headers: Mapping[str, str],
         body: bytes | None,
         template: str,
+        timeouts: Timeouts | None = None,
     ) -> RawResponse:
         note_credentials(self._evidence, headers)
-        return await self._inner.send(method, url, headers=headers, body=body, template=template)
+        return await self._inner.send(
+            method, url, headers=headers, body=body, template=template, timeouts=timeouts
+        )
 
     async def aclose(self) -> None:
         await self._inner.aclose()
@@ -204,14 +207,17 @@ class SplitTransport:
         headers: Mapping[str, str],
         body: bytes | None,
         template: str,
+        timeouts: Timeouts | None = None,
     ) -> RawResponse:
         note_credentials(self._evidence, headers)
         if template in TOKEN_ENDPOINTS:
             return await self._tokens.send(
-                method, url, headers=headers, body=body, template=template
+                method, url, headers=headers, body=body, template=template, timeouts=timeouts
             )
         url = url.replace(self._origin, self._api_origin, 1)
-        return await self._api.send(method, url, headers=headers, body=body, template=template)
+        return await self._api.send(
+            method, url, headers=headers, body=body, template=template, timeouts=timeouts
+        )
 
     async def aclose(self) -> None:
         await self._tokens.aclose()

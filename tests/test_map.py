@@ -15,7 +15,7 @@ from typing import TypeVar
 import pytest
 
 from tests.conftest import Connect, a_patient, acme_live
-from welkin_async import RequestEvent, ResponseEvent, Result
+from welkin_async import Err, Ok, RequestEvent, ResponseEvent, Result
 from welkin_async.errors import NotFound
 from welkin_async.models import Patient
 from welkin_async.testing import WelkinEmulator
@@ -358,12 +358,21 @@ async def test_a_paginator_works_as_items(
     assert sorted(r.unwrap() for r in results) == sorted(acme_live(welkin_emulator).patients.ids())
 
 
-async def test_result_type_is_public(connect: Connect) -> None:
-    """client.map yields welkin_async.Result instances."""
+async def test_results_are_public_ok_and_err(connect: Connect) -> None:
+    """client.map yields welkin_async.Ok for a return and welkin_async.Err for a raise, the two
+    members of welkin_async.Result; ``ok`` tells them apart."""
 
-    async def identity(n: int) -> int:
-        return n
+    async def half(n: int) -> int:
+        if n % 2:
+            raise ValueError("odd")
+        return n // 2
 
     async with connect() as client:
-        results = [r async for r in client.map(identity, [1])]
-    assert [type(r) for r in results] == [Result]
+        results = {r.item: r async for r in client.map(half, [2, 3])}
+    assert isinstance(results[2], Ok)
+    assert isinstance(results[3], Err)
+    assert (results[2].ok, results[3].ok) == (True, False)
+    assert [getattr(member, "__origin__", member) for member in Result.__value__.__args__] == [
+        Ok,
+        Err,
+    ]

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from welkin_async import ClientCredentials, WelkinClient
+from welkin_async import ClientCredentials, Timeouts, WelkinClient
 from welkin_async._multipart import form_files
 from welkin_async._transport import RawResponse, StreamedBody
 
@@ -147,6 +147,7 @@ class SendOnly:
         headers: Mapping[str, str],
         body: bytes | None,
         template: str,
+        timeouts: Timeouts | None = None,
     ) -> RawResponse:
         if template == "oauth/token":
             return RawResponse(200, {}, b'{"access_token": "t", "expires_in": 3600}')

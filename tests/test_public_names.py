@@ -12,25 +12,30 @@ from welkin_async import errors
 def test_package_exports() -> None:
     """welkin_async exports exactly its documented top-level names."""
     assert sorted(welkin_async.__all__) == [
+        "APIResponse",
         "ApiClientSecret",
         "Checkpoint",
         "CheckpointError",
         "CheckpointStore",
         "ClientCredentials",
+        "ClientOptions",
         "ClientStats",
         "DecodeError",
         "DecodeProblem",
+        "Err",
         "ExportPage",
         "ExportPosition",
         "ExportStream",
         "Layout",
         "Limits",
         "ModelVersionWarning",
+        "Ok",
         "Page",
         "PaginationError",
         "Paginator",
         "RateLimit",
         "RequestEvent",
+        "RequestOptions",
         "ResponseEvent",
         "ResponseTooLarge",
         "Result",
@@ -52,6 +57,7 @@ def test_error_tree() -> None:
     tree = {
         errors.TransportError: errors.WelkinError,
         errors.ConnectError: errors.TransportError,
+        errors.TLSError: errors.ConnectError,
         errors.TimeoutError: errors.TransportError,
         errors.APIError: errors.WelkinError,
         errors.DecodeError: errors.WelkinError,
@@ -72,6 +78,13 @@ def test_error_tree() -> None:
         tree[api_error] = errors.APIError
     for child, parent in tree.items():
         assert issubclass(child, parent), (child, parent)
+
+
+def test_tracing_exports() -> None:
+    """welkin_async.tracing exports the OpenTelemetry tracing and the protocol it implements."""
+    import welkin_async.tracing
+
+    assert sorted(welkin_async.tracing.__all__) == ["CallTrace", "OpenTelemetryTracing", "Tracing"]
 
 
 def test_webhook_exports() -> None:
@@ -118,6 +131,7 @@ def test_testing_exports() -> None:
         "Environment",
         "Fault",
         "Faults",
+        "ReceivedRequest",
         "Role",
         "ServerRateLimit",
         "Tenant",

@@ -82,3 +82,28 @@ async def test_the_documents_example_runs_against_the_emulator(
     assert (tmp_path / "card.png").read_bytes() == png_bytes
     assert (saved.size, saved.content_type) == (len(png_bytes), "image/png")
     assert png_bytes.endswith(chunk)
+
+
+@pytest.mark.welkin_emulator(patients=3, tenants=["acme"])
+async def test_the_per_call_options_example_runs_against_the_emulator(
+    welkin_emulator: WelkinEmulator, connect: Connect, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The per-call options example reads a patient with options, pages through a view and
+    prints a raw response's status and request id."""
+    example = _section_code("### Per-call options and raw responses")
+    body = "\n".join(f"    {line}" for line in example.splitlines())
+    code = (
+        "from welkin_async import RetryPolicy, Timeouts\n"
+        f"async def example(client, patient_id):\n{body}\n    return patient, first_page, raw\n"
+    )
+    namespace: dict[str, Any] = {}
+    exec(code, namespace)  # noqa: S102 - our README
+    pid = a_patient(welkin_emulator)
+    async with connect() as client:
+        patient, first_page, raw = await namespace["example"](client, pid)
+    assert str(patient.id) == pid
+    assert len(first_page.items) == 3
+    assert raw.value == patient
+    status, request_id, content_type, _ = capsys.readouterr().out.split(maxsplit=3)
+    assert (status, content_type) == ("200", "application/json")
+    assert request_id == raw.request_id

@@ -178,7 +178,7 @@ class Checkpoint:
         except UnicodeDecodeError:
             raise CheckpointError(f"{where} is not UTF-8 text") from None
         except OSError as exc:
-            raise CheckpointError(f"{where} cannot be read ({_reason(exc)})") from None
+            raise CheckpointError(f"{where} cannot be read ({os_reason(exc)})") from None
         except ValueError:  # an embedded NUL in the path
             raise CheckpointError(f"{where} is not a usable path") from None
         try:
@@ -223,7 +223,7 @@ class Checkpoint:
                 _replace(resolved, json.dumps(document, indent=1))
         except OSError as exc:
             raise CheckpointError(
-                f"checkpoint {self.path} cannot be written ({_reason(exc)})"
+                f"checkpoint {self.path} cannot be written ({os_reason(exc)})"
             ) from None
         except (RuntimeError, ValueError):  # a symlink loop (before 3.13), an embedded NUL
             raise CheckpointError(f"checkpoint {self.path} cannot be resolved") from None
@@ -248,8 +248,9 @@ def read_regular_file(path: Path) -> bytes:
         os.close(descriptor)
 
 
-def _reason(exc: OSError) -> str:
-    """What the OS said (``No space left on device``), which names no value."""
+def os_reason(exc: OSError) -> str:
+    """What the OS said (``No space left on device``), which names no value (the export command
+    and its files say it too)."""
     code = errno.errorcode.get(exc.errno) if isinstance(exc.errno, int) else None
     return exc.strerror or code or type(exc).__name__
 
@@ -306,7 +307,8 @@ def _is_at(descriptor: int, path: Path) -> bool:
     return (held.st_dev, held.st_ino) == (there.st_dev, there.st_ino)
 
 
-def _write_all(descriptor: int, data: bytes) -> None:
+def write_all(descriptor: int, data: bytes) -> None:
+    """Write all of ``data``, however many writes it takes (the export's JSONL lines, too)."""
     view = memoryview(data)
     while view:
         written = os.write(descriptor, view)
@@ -323,7 +325,7 @@ def _replace(path: Path, text: str) -> None:
     handle, temporary = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
     try:
         try:
-            _write_all(handle, text.encode("utf-8"))
+            write_all(handle, text.encode("utf-8"))
             os.fsync(handle)
         finally:
             os.close(handle)

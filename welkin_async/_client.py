@@ -17,15 +17,30 @@ for each attempt.
 from __future__ import annotations
 
 import asyncio
+import copy
+import inspect
+import itertools
 import logging
 import os
 import re
-from collections.abc import AsyncGenerator, AsyncIterable, Awaitable, Callable, Iterable, Mapping
+import ssl
+from collections.abc import (
+    AsyncGenerator,
+    AsyncIterable,
+    Awaitable,
+    Callable,
+    Coroutine,
+    Iterable,
+    Mapping,
+)
+from contextvars import ContextVar
 from time import monotonic
 from types import ModuleType, TracebackType
-from typing import Any, Literal, TypeVar, overload
+from typing import Any, Literal, TypedDict, TypeVar, Unpack, overload
 from urllib.parse import quote, urlencode
+from uuid import UUID
 
+import aiohttp
 import attrs
 
 from welkin_async import _json
@@ -42,7 +57,10 @@ from welkin_async._credentials import ApiClientSecret, ClientCredentials, Creden
 from welkin_async._events import Hook, RequestEvent, ResponseEvent, RetryEvent, fire
 from welkin_async._limits import Limiter, PauseTooLong
 from welkin_async._map import Result, map_concurrently
-from welkin_async._pagination import Paginator, Params, Style, style_for
+from welkin_async._network import checked_proxy, checked_session, verified_ssl_context
+from welkin_async._options import CallOptions, QueryValue, RequestOptions, checked_headers
+from welkin_async._pagination import Paginator, Params, Style, check_extra_query, style_for
+from welkin_async._raw import APIResponse, Exchange
 from welkin_async._responses import api_error, decode_json
 from welkin_async._retry import (
     IDEMPOTENT_METHODS,
@@ -88,6 +106,7 @@ from welkin_async.resources import (
     Users,
     Webhooks,
 )
+from welkin_async.tracing import CallTrace, Tracing, start_call
 
 logger = logging.getLogger("welkin_async")
 
@@ -95,7 +114,6 @@ T = TypeVar("T")
 B = TypeVar("B")
 I = TypeVar("I")  # noqa: E741 - the item type of map()
 V = TypeVar("V")
-QueryValue = str | int | float | bool
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 _JSON_HEADERS = {"Accept": "application/json"}
 _JSON_BODY_HEADERS = {"Accept": "application/json", "Content-Type": "application/json"}
@@ -103,10 +121,16 @@ _ANY_HEADERS = {"Accept": "*/*"}
 
 
 def _json_body(json: Any) -> tuple[bytes | None, Mapping[str, str]]:
-    """The body (a model or plain data, as JSON bytes) and the headers that go with it."""
+    """The body (a model or plain data, as JSON bytes) and the headers that go with it.
+
+    JSON has no NaN or infinity (orjson would write null, clearing a field; the stdlib invalid
+    JSON): a ``ValueError`` naming the JSON path of the first one, before anything is sent.
+    """
     if json is None:
         return None, _JSON_HEADERS
-    return _json.dumps(unstructure(json)), _JSON_BODY_HEADERS
+    document = unstructure(json)
+    _json.check_finite(document)
+    return _json.dumps(document), _JSON_BODY_HEADERS
 
 
 @attrs.frozen
@@ -119,8 +143,54 @@ class _Call:
     headers: Mapping[str, str] = attrs.field(repr=False)
     body: bytes | StreamedBody | None = attrs.field(repr=False)
     idempotent: bool
+    call_id: int  # ties the attempts of one call together in hooks and traces
     authenticated: bool = True  # False only for the token endpoint itself
     max_tries: int | None = None  # None: the client's RetryPolicy
+    timeouts: Timeouts | None = None  # None: the transport's (the client's Timeouts)
+
+
+# The exchanges made under ``with_raw_response``; None (no list) everywhere else.
+_CAPTURED: ContextVar[list[Exchange] | None] = ContextVar("welkin_async_captured", default=None)
+
+
+class _Shared:
+    """What a client and every view of it (``with_options``) share: the session and transport,
+    the token cache, the limiter, the retry budget and the lifecycle."""
+
+    def __init__(self, tokens: TokenCache, budget: RetryBudget) -> None:
+        self.state: Literal["new", "open", "closed"] = "new"
+        self.transport: Transport | None = None
+        self.limiter: Limiter | None = None
+        self.tokens = tokens
+        self.budget = budget
+        self.call_ids = itertools.count(1)
+        self.models_checked = False
+        self.models_lock = asyncio.Lock()
+
+
+class ClientOptions(TypedDict, total=False):
+    """The keywords of :class:`WelkinClient`, for :meth:`WelkinClient.from_env` (type-checked)."""
+
+    tenant: str
+    environment: str
+    credentials: Credentials
+    base_url: str | None
+    layout: Layout | None
+    max_concurrency: int
+    rate_limit: RateLimit | None
+    retry: RetryPolicy | None
+    timeouts: Timeouts | None
+    limits: Limits | None
+    on_request: Hook[RequestEvent] | None
+    on_response: Hook[ResponseEvent] | None
+    on_retry: Hook[RetryEvent] | None
+    models: ModuleType | None
+    tracing: Tracing | None
+    trust_env: bool
+    proxy: str | None
+    ssl: ssl.SSLContext | str | os.PathLike[str] | None
+    session: aiohttp.ClientSession | None
+    transport: Transport | None
 
 
 class WelkinClient:
@@ -145,6 +215,11 @@ class WelkinClient:
     - ``models`` is the tenant's module made by ``welkin-async codegen``: the first use of a
       CDT class checks its definition version against the server's, once, and warns
       (:class:`~welkin_async.ModelVersionWarning`) for each CDT that changed.
+    - ``tracing`` makes spans of calls (:class:`~welkin_async.tracing.OpenTelemetryTracing`).
+    - ``proxy`` (an http(s) URL, credentials allowed) or ``trust_env`` (``HTTP(S)_PROXY``,
+      ``NO_PROXY``) route requests through a proxy; ``ssl`` is a CA bundle path or a verifying
+      ``ssl.SSLContext`` (verification cannot be turned off); ``session`` is an
+      ``aiohttp.ClientSession`` of your own, used and never closed.
     - ``transport`` replaces the aiohttp transport (for narrow tests).
 
     Resources: :attr:`patients`, :meth:`cdts`, :meth:`encounters`, :meth:`assessment_records`,
@@ -171,6 +246,11 @@ class WelkinClient:
         on_response: Hook[ResponseEvent] | None = None,
         on_retry: Hook[RetryEvent] | None = None,
         models: ModuleType | None = None,
+        tracing: Tracing | None = None,
+        trust_env: bool = False,
+        proxy: str | None = None,
+        ssl: ssl.SSLContext | str | os.PathLike[str] | None = None,
+        session: aiohttp.ClientSession | None = None,
         transport: Transport | None = None,
     ) -> None:
         if not isinstance(credentials, ClientCredentials | ApiClientSecret):
@@ -182,6 +262,20 @@ class WelkinClient:
             )
         if max_concurrency < 1:
             raise ConfigurationError("max_concurrency must be at least 1")
+        if transport is not None and (
+            session is not None or proxy is not None or trust_env or ssl is not None
+        ):
+            raise ConfigurationError(
+                "session=, proxy=, trust_env= and ssl= configure the aiohttp transport; "
+                "a custom transport= takes none of them"
+            )
+        tracer = tracing is None or (
+            not isinstance(tracing, type) and callable(getattr(tracing, "start", None))
+        )
+        if not tracer:
+            raise ConfigurationError(
+                "tracing must be a Tracing, e.g. welkin_async.tracing.OpenTelemetryTracing()"
+            )
         _check_scope_name("tenant", tenant)
         _check_scope_name("environment", environment)
         self.tenant = tenant
@@ -196,16 +290,25 @@ class WelkinClient:
         self.limits = limits or Limits()
         self.stats = ClientStats()
         self._hooks = (on_request, on_response, on_retry)
+        self._tracing = tracing
+        self._headers: Mapping[str, str] = {}  # a view's own (``with_options(headers=)``)
+        self._ssl = verified_ssl_context(ssl)
+        self._proxy = checked_proxy(proxy)
+        self._trust_env = trust_env
+        self._session = checked_session(session) if session is not None else None
         self._tenant_root = natural.tenant_root(self.base_url, quote(tenant, safe=""))
         self._env_root = f"{self._tenant_root}{quote(environment, safe='')}/"
-        self._transport = transport
-        self._state: Literal["new", "open", "closed"] = "new"
-        self._tokens = TokenCache(self._fetch_token, on_floored=self._token_floored)
-        self._limiter: Limiter | None = None
-        self._budget = RetryBudget(self.retry)
+        self._view = False
+        self._shared = _Shared(
+            TokenCache(self._fetch_token, on_floored=self._token_floored),
+            RetryBudget(self.retry),
+        )
+        self._shared.transport = transport
         self.models = TenantModels(models, tenant) if models is not None else None
-        self._models_checked = False
-        self._models_lock = asyncio.Lock()
+        self._bind_resources()
+
+    def _bind_resources(self) -> None:
+        """The resource attributes, bound to this client (or view)."""
         self.patients = Patients(self)
         """The environment's patients."""
         self.formations = Formations(self)
@@ -221,8 +324,67 @@ class WelkinClient:
         self.audits = Audits(self)
         """The tenant's data audit and webhook delivery audit."""
 
+    def with_options(
+        self,
+        *,
+        timeouts: Timeouts | None = None,
+        retry: RetryPolicy | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> WelkinClient:
+        """A view of this client with other defaults: cheap, and sharing everything that counts.
+
+        The view sends through the same session, token cache, limiter, retry budget, stats and
+        hooks; only ``timeouts``, ``retry`` (its tries, delays and elapsed bound; the budget is
+        the client's) and extra ``headers`` differ. The token exchange keeps the client's own
+        policies and headers: a token serves every view. It lives as long as the client: open
+        and close the client, not the view::
+
+            slow = client.with_options(timeouts=Timeouts(total=300), headers={"X-Job": "nightly"})
+            await slow.patients.get(pid)
+        """
+        view = copy.copy(self)
+        view._view = True
+        if timeouts is not None:
+            view.timeouts = _checked(timeouts, Timeouts, "timeouts")
+        if retry is not None:
+            view.retry = _checked(retry, RetryPolicy, "retry")
+        if headers is not None:
+            view._headers = {**self._headers, **checked_headers(headers, "headers")}
+        view._bind_resources()
+        return view
+
+    async def with_raw_response(self, call: Coroutine[Any, Any, T], /) -> APIResponse[T]:
+        """Await ``call`` (the coroutine of any method of this client) and return its value with
+        the answer's status, headers and request id::
+
+            raw = await client.with_raw_response(client.patients.get(pid))
+            raw.status, raw.request_id, raw.headers["Content-Type"], raw.value  # a Patient
+
+        Where the method made several calls (a check of the tenant's models first, say), the
+        answer shown is the last one's; ``raw.calls`` counts them. A failure raises as usual:
+        the :class:`~welkin_async.errors.APIError` has ``request_id`` and ``headers`` too.
+        """
+        if not inspect.iscoroutine(call):
+            # A task or future runs in a context of its own, copied when it was made: its
+            # calls could not be seen, and it would have run (a POST written) for nothing.
+            raise TypeError(
+                "with_raw_response takes the coroutine of one call, not yet awaited, e.g. "
+                "client.with_raw_response(client.patients.get(pid))"
+            )
+        exchanges: list[Exchange] = []
+        reset = _CAPTURED.set(exchanges)
+        try:
+            value = await call
+        finally:
+            _CAPTURED.reset(reset)
+            if (outer := _CAPTURED.get()) is not None:  # nested: the outer call made these too
+                outer.extend(exchanges)
+        if not exchanges:
+            raise TypeError("with_raw_response was given an awaitable that made no API call")
+        return APIResponse.of(value, exchanges)
+
     @classmethod
-    def from_env(cls, **options: Any) -> WelkinClient:
+    def from_env(cls, **options: Unpack[ClientOptions]) -> WelkinClient:
         """A client configured from ``WELKIN_*`` environment variables (``options`` override).
 
         ``WELKIN_TENANT``, ``WELKIN_ENVIRONMENT`` (default ``live``), ``WELKIN_BASE_URL``, and
@@ -256,23 +418,32 @@ class WelkinClient:
         return cls(**options)
 
     def __repr__(self) -> str:
+        view = ", view=True" if self._view else ""
         return (
             f"WelkinClient(tenant={self.tenant!r}, environment={self.environment!r}, "
             f"layout={self.layout.value!r}, base_url={self.base_url!r}, "
-            f"credentials={self.credentials!r}, state={self._state!r})"
+            f"credentials={self.credentials!r}, state={self._shared.state!r}{view})"
         )
 
     # --- lifecycle -------------------------------------------------------------------------------
 
     async def __aenter__(self) -> WelkinClient:
-        if self._state != "new":
+        self._not_a_view("opened")
+        shared = self._shared
+        if shared.state != "new":
             raise ClientClosedError("a WelkinClient opens once; make a new one")
-        if self._transport is None:
-            self._transport = AiohttpTransport(
-                max_connections=self.max_concurrency, timeouts=self.timeouts, limits=self.limits
+        if shared.transport is None:
+            shared.transport = AiohttpTransport(
+                max_connections=self.max_concurrency,
+                timeouts=self.timeouts,
+                limits=self.limits,
+                ssl=self._ssl,
+                proxy=self._proxy,
+                trust_env=self._trust_env,
+                session=self._session,
             )
-        self._limiter = Limiter(self.max_concurrency, self.rate_limit, self.stats)
-        self._state = "open"
+        shared.limiter = Limiter(self.max_concurrency, self.rate_limit, self.stats)
+        shared.state = "open"
         return self
 
     async def __aexit__(
@@ -284,11 +455,28 @@ class WelkinClient:
         await self.aclose()
 
     async def aclose(self) -> None:
-        """Close the session; closing again does nothing."""
-        if self._state == "open" and self._transport is not None:
-            self._state = "closed"
-            await self._transport.aclose()
-        self._state = "closed"
+        """Close the session (not one passed as ``session=``); closing again does nothing."""
+        self._not_a_view("closed")
+        shared = self._shared
+        if shared.state == "open" and shared.transport is not None:
+            shared.state = "closed"
+            await shared.transport.aclose()
+        shared.state = "closed"
+
+    def _not_a_view(self, what: str) -> None:
+        if self._view:
+            raise ClientClosedError(
+                f"a view from with_options() shares its client's session: the client is {what} "
+                "with 'async with', not the view"
+            )
+
+    @property
+    def _transport(self) -> Transport | None:
+        return self._shared.transport
+
+    @property
+    def _tokens(self) -> TokenCache:
+        return self._shared.tokens
 
     # --- calls -----------------------------------------------------------------------------------
 
@@ -301,15 +489,25 @@ class WelkinClient:
         params: Mapping[str, QueryValue] | None = None,
         json: Any = None,
         idempotent: bool | None = None,
+        **options: Unpack[RequestOptions],
     ) -> Any:
         """Send one call and return its decoded JSON (``None`` for an empty answer).
 
-        ``path`` is a template relative to the environment (``patients/{id}``) or, for
-        ``admin/...``, to the tenant; ``path_params`` fill it, percent-encoded. ``json`` may be
-        a model or plain data. ``idempotent`` marks a POST that only reads (it may be retried).
+        The escape hatch for anything the typed resources do not cover: the same pipeline
+        (token, limiter, retries, typed errors), untyped in and out. ``path`` is a template
+        relative to the environment (``patients/{id}``) or, for ``admin/...``, to the tenant;
+        ``path_params`` fill it, percent-encoded. ``json`` may be a model or plain data.
+        ``idempotent`` marks a POST that only reads (it may be retried). ``options``:
+        ``extra_headers``, ``extra_query``, ``timeout`` (:class:`RequestOptions`).
         """
         response = await self._send(
-            method, path, path_params=path_params, params=params, json=json, idempotent=idempotent
+            method,
+            path,
+            path_params=path_params,
+            params=params,
+            json=json,
+            idempotent=idempotent,
+            options=options,
         )
         return decode_json(response, method.upper(), path.strip("/"))
 
@@ -323,6 +521,7 @@ class WelkinClient:
         json: Any = None,
         idempotent: bool | None = None,
         body: StreamedBody | None = None,
+        options: RequestOptions | None = None,
     ) -> RawResponse:
         """:meth:`request` without decoding: the answer's status, headers and body bytes.
 
@@ -330,7 +529,6 @@ class WelkinClient:
         for each attempt.
         """
         method = method.upper()
-        template = path.strip("/")
         sent: bytes | StreamedBody | None
         headers: Mapping[str, str]
         if body is not None:
@@ -340,13 +538,15 @@ class WelkinClient:
             headers = {"Accept": "application/json", "Content-Type": body.content_type}
         else:
             sent, headers = _json_body(json)
-        call = _Call(
-            method=method,
-            url=self._url(template, path_params, params),
-            template=template,
+        call = self._new_call(
+            method,
+            path.strip("/"),
+            path_params=path_params,
+            params=params,
             headers=headers,
             body=sent,
             idempotent=method in IDEMPOTENT_METHODS if idempotent is None else idempotent,
+            options=self._options(options),
         )
         return await self._execute(call)
 
@@ -357,21 +557,54 @@ class WelkinClient:
         *,
         path_params: Mapping[str, object] | None = None,
         params: Mapping[str, QueryValue] | None = None,
+        options: RequestOptions | None = None,
     ) -> StreamedResponse:
         """:meth:`_send` for an answer read as it arrives (a file's bytes): the open 2xx answer,
         its first chunk already read. The caller must ``aclose()`` it: it holds a connection
         and one of the client's ``max_concurrency`` slots until then."""
         method = method.upper()
-        template = path.strip("/")
-        call = _Call(
-            method=method,
-            url=self._url(template, path_params, params),
-            template=template,
+        call = self._new_call(
+            method,
+            path.strip("/"),
+            path_params=path_params,
+            params=params,
             headers=_ANY_HEADERS,
             body=None,
             idempotent=method in IDEMPOTENT_METHODS,
+            options=self._options(options),
         )
         return await self._execute(call, streamed=True)
+
+    def _options(self, options: RequestOptions | None) -> CallOptions:
+        """One call's options, checked, over this client's (or view's) defaults."""
+        return CallOptions.of(options, headers=self._headers, base=self.timeouts)
+
+    def _new_call(
+        self,
+        method: str,
+        template: str,
+        *,
+        path_params: Mapping[str, object] | None,
+        params: Mapping[str, QueryValue] | None,
+        headers: Mapping[str, str],
+        body: bytes | StreamedBody | None,
+        idempotent: bool,
+        options: CallOptions,
+    ) -> _Call:
+        if options.query:
+            params = {**(params or {}), **options.query}
+        # A view's timeouts differ from those the transport was made with: sent per call.
+        timeouts = options.timeouts or (self.timeouts if self._view else None)
+        return _Call(
+            method=method,
+            url=self._url(template, path_params, params),
+            template=template,
+            headers={**headers, **options.headers} if options.headers else headers,
+            body=body,
+            idempotent=idempotent,
+            call_id=next(self._shared.call_ids),
+            timeouts=timeouts,
+        )
 
     @overload
     def paginate(
@@ -387,6 +620,7 @@ class WelkinClient:
         concurrency: int = ...,
         ordered: bool = ...,
         item_type: None = ...,
+        options: RequestOptions | None = ...,
     ) -> Paginator[Any]: ...
     @overload
     def paginate(
@@ -402,6 +636,7 @@ class WelkinClient:
         concurrency: int = ...,
         ordered: bool = ...,
         item_type: type[T],
+        options: RequestOptions | None = ...,
     ) -> Paginator[T]: ...
     def paginate(
         self,
@@ -416,6 +651,7 @@ class WelkinClient:
         concurrency: int = 1,
         ordered: bool = True,
         item_type: type[T] | None = None,
+        options: RequestOptions | None = None,
     ) -> Paginator[Any]:
         """Iterate over a list endpoint's items (``async for``) or pages (``.pages()``).
 
@@ -423,21 +659,27 @@ class WelkinClient:
         fetches up to N pages at once after the first; items still come in page order unless
         ``ordered=False``. ``item_type`` structures each item into that model. Pages are reads,
         so they are retried like GETs even when sent as POST (``by-filter/patients``).
+        ``options`` (:class:`RequestOptions`) apply to every page. Untyped without
+        ``item_type``: the escape hatch beside :meth:`request`.
         """
         method = method.upper()
         template = path.strip("/")
         chosen = style or style_for(template)
-        fixed = {key: _query_value(value) for key, value in (params or {}).items()}
+        fixed = {key: _query_value(key, value) for key, value in (params or {}).items()}
         body, headers = _json_body(json)
+        resolved = self._options(options)  # checked now, not at the first page
+        check_extra_query(resolved.query, chosen, template)
 
         async def fetch(page_params: Params) -> Any:
-            call = _Call(
-                method=method,
-                url=self._url(template, path_params, page_params),
-                template=template,
+            call = self._new_call(
+                method,
+                template,
+                path_params=path_params,
+                params=page_params,
                 headers=headers,
                 body=body,
                 idempotent=True,
+                options=resolved,
             )
             return decode_json(await self._execute(call), method, template)
 
@@ -455,42 +697,42 @@ class WelkinClient:
     # --- resources ---------------------------------------------------------------------------
 
     @overload
-    def cdts(self, patient_id: str, cdt: str) -> CdtRecords[dict[str, Any]]: ...
+    def cdts(self, patient_id: str | UUID, cdt: str) -> CdtRecords[dict[str, Any]]: ...
     @overload
-    def cdts(self, patient_id: str, cdt: type[B]) -> CdtRecords[B]: ...
-    def cdts(self, patient_id: str, cdt: str | type[Any]) -> CdtRecords[Any]:
+    def cdts(self, patient_id: str | UUID, cdt: type[B]) -> CdtRecords[B]: ...
+    def cdts(self, patient_id: str | UUID, cdt: str | type[Any]) -> CdtRecords[Any]:
         """One patient's records of one CDT, given by name (dict bodies) or generated class."""
         return CdtRecords(self, patient_id, cdt)
 
-    def encounters(self, patient_id: str) -> Encounters:
+    def encounters(self, patient_id: str | UUID) -> Encounters:
         """One patient's encounters."""
         return Encounters(self, patient_id)
 
-    def assessment_records(self, patient_id: str) -> AssessmentRecords:
+    def assessment_records(self, patient_id: str | UUID) -> AssessmentRecords:
         """One patient's assessment records."""
         return AssessmentRecords(self, patient_id)
 
-    def programs(self, patient_id: str) -> Programs:
+    def programs(self, patient_id: str | UUID) -> Programs:
         """One patient's programs and phases."""
         return Programs(self, patient_id)
 
-    def care_plan(self, patient_id: str) -> CarePlan:
+    def care_plan(self, patient_id: str | UUID) -> CarePlan:
         """One patient's care plan."""
         return CarePlan(self, patient_id)
 
-    def documents(self, patient_id: str) -> Documents:
+    def documents(self, patient_id: str | UUID) -> Documents:
         """One patient's document summaries and their files."""
         return Documents(self, patient_id)
 
-    def emails(self, patient_id: str) -> Emails:
+    def emails(self, patient_id: str | UUID) -> Emails:
         """One patient's emails."""
         return Emails(self, patient_id)
 
-    def sms(self, patient_id: str) -> Sms:
+    def sms(self, patient_id: str | UUID) -> Sms:
         """One patient's text messages."""
         return Sms(self, patient_id)
 
-    def chat(self, patient_id: str) -> Chat:
+    def chat(self, patient_id: str | UUID) -> Chat:
         """One patient's chat messages."""
         return Chat(self, patient_id)
 
@@ -512,10 +754,10 @@ class WelkinClient:
 
     async def _check_models(self) -> None:
         """Compare the tenant module's CDT versions with the server's, once per client."""
-        if self.models is None or self._models_checked:
+        if self.models is None or self._shared.models_checked:
             return
-        async with self._models_lock:
-            if self._models_checked:
+        async with self._shared.models_lock:
+            if self._shared.models_checked:
                 return
             try:
                 definitions = await self.formations.cdts()
@@ -526,7 +768,7 @@ class WelkinClient:
                 ]
             else:
                 problems = self.models.drift(definitions)
-            self._models_checked = True
+            self._shared.models_checked = True
         self.models.warn(problems)
 
     # --- the pipeline ----------------------------------------------------------------------------
@@ -553,7 +795,7 @@ class WelkinClient:
         root = self._tenant_root if template.startswith("admin/") else self._env_root
         url = root + path
         if params:
-            query = {str(key): _query_value(value) for key, value in params.items()}
+            query = {str(key): _query_value(str(key), value) for key, value in params.items()}
             for key, value in query.items():
                 _check_unicode("query parameter", key, key + value)
             url += "?" + urlencode(query)
@@ -568,20 +810,50 @@ class WelkinClient:
     ) -> RawResponse | StreamedResponse:
         """Send ``call`` until it succeeds or the policy gives up; raise a typed error then.
 
-        ``streamed``: the 2xx answer is returned open (see the module docstring).
+        ``streamed``: the 2xx answer is returned open (see the module docstring). With tracing
+        on, the call is one span whatever its attempts.
         """
         limiter = self._open_limiter()
         if call.authenticated:
             self.stats.requests += 1
         retry = RetryState(self.retry, call.max_tries or self.retry.max_tries)
+        trace = start_call(self._tracing, call.method, call.template) if self._tracing else None
+        try:
+            answer = await self._retrying(call, retry, limiter, trace, streamed=streamed)
+        except BaseException as exc:
+            if trace is not None:
+                trace.end(getattr(exc, "status", None), retry.attempts, exc)
+            raise
+        if trace is not None:
+            trace.end(answer.status, retry.attempts, None)
+        if call.authenticated and (captured := _CAPTURED.get()) is not None:
+            captured.append(Exchange(answer.status, answer.headers, retry.attempts))
+        return answer
+
+    async def _retrying(
+        self,
+        call: _Call,
+        retry: RetryState,
+        limiter: Limiter,
+        trace: CallTrace | None,
+        *,
+        streamed: bool,
+    ) -> RawResponse | StreamedResponse:
+        """The attempts of :meth:`_execute`: the first, 401 replays and the retries."""
         replayed = False
         while True:
-            token = await self._tokens.get() if call.authenticated else None
+            token = await self._shared.tokens.get() if call.authenticated else None
             retry.attempts += 1
             retry_after: float | None = None
             try:
                 answer, sent_at = await self._attempt(
-                    call, retry.attempts, token, limiter, retry.deadline, streamed=streamed
+                    call,
+                    retry.attempts,
+                    token,
+                    limiter,
+                    retry.deadline,
+                    trace=trace,
+                    streamed=streamed,
                 )
             except TransportError as exc:
                 if not may_retry_error(exc, idempotent=call.idempotent):
@@ -594,7 +866,7 @@ class WelkinClient:
                 response = await _whole(answer)  # whole already, from ``_exchange``: typed
                 if response.status == 401 and call.authenticated and not replayed:
                     replayed = True  # a stale token: refresh (once, for everyone) and replay
-                    self._tokens.invalidate(token)
+                    self._shared.tokens.invalidate(token)
                     self.stats.replays += 1
                     continue
                 if response.status == 429:
@@ -619,15 +891,15 @@ class WelkinClient:
             # retrying it adds no load the server did not ask for: only failures spend the
             # budget. Otherwise one opening burst against a rate limit would fail calls outright.
             paced = isinstance(failure, RateLimited) and call.authenticated
-            if not paced and not self._budget.withdraw():
+            if not paced and not self._shared.budget.withdraw():
                 self.stats.retry_budget_exhausted += 1
                 raise failure
-            await self._announce_retry(call, retry.attempts, failure, delay)
+            await self._announce_retry(call, retry.attempts, failure, delay, trace)
             if delay > 0:
                 await asyncio.sleep(delay)
 
     def _succeeded(self, call: _Call, limiter: Limiter) -> None:
-        self._budget.deposit()
+        self._shared.budget.deposit()
         if call.authenticated:
             limiter.on_success()
 
@@ -637,11 +909,18 @@ class WelkinClient:
         return may_retry_status(status, idempotent=call.idempotent)
 
     async def _announce_retry(
-        self, call: _Call, attempt: int, failure: WelkinError, delay: float
+        self,
+        call: _Call,
+        attempt: int,
+        failure: WelkinError,
+        delay: float,
+        trace: CallTrace | None,
     ) -> None:
         self.stats.retries += 1
         status = getattr(failure, "status", None)
         reason = f"HTTP {status}" if status is not None else type(failure).__name__
+        if trace is not None:
+            trace.retry(attempt, reason, delay)
         logger.debug(
             "retrying %s %s after %s in %.3f s (attempt %d)",
             call.method,
@@ -651,7 +930,9 @@ class WelkinClient:
             attempt,
         )
         if self._hooks[2] is not None:
-            event = RetryEvent(call.method, call.template, attempt, reason, delay)
+            event = RetryEvent(
+                call.method, call.template, attempt, reason, delay, call_id=call.call_id
+            )
             await fire(self._hooks[2], event)
 
     def _throttled(
@@ -670,6 +951,7 @@ class WelkinClient:
         limiter: Limiter,
         deadline: float,
         *,
+        trace: CallTrace | None,
         streamed: bool = False,
     ) -> tuple[RawResponse | StreamedResponse, float]:
         """Send once: through the limiter (API calls), with the token; log and fire hooks.
@@ -679,6 +961,8 @@ class WelkinClient:
         headers = (
             call.headers if token is None else {**call.headers, "Authorization": f"Bearer {token}"}
         )
+        if trace is not None:
+            headers = {**headers, **trace.headers()}  # W3C traceparent, the span's context
         transport = self._transport
         assert transport is not None  # noqa: S101 - set whenever the client is open
         if call.authenticated:
@@ -692,7 +976,8 @@ class WelkinClient:
         held = call.authenticated  # whether this attempt still holds a limiter slot
         try:
             if self._hooks[0] is not None:
-                await fire(self._hooks[0], RequestEvent(call.method, call.template, attempt))
+                event = RequestEvent(call.method, call.template, attempt, call_id=call.call_id)
+                await fire(self._hooks[0], event)
             sent_at = monotonic()
             try:
                 response = await _exchange(transport, call, headers, streamed=streamed)
@@ -724,9 +1009,11 @@ class WelkinClient:
             elapsed * 1000,
         )
         if self._hooks[1] is not None:
-            event = ResponseEvent(call.method, call.template, attempt, response.status, elapsed)
+            done = ResponseEvent(
+                call.method, call.template, attempt, response.status, elapsed, call_id=call.call_id
+            )
             try:
-                await fire(self._hooks[1], event)
+                await fire(self._hooks[1], done)
             except BaseException:
                 if isinstance(response, StreamedResponse):
                     await response.aclose()
@@ -743,6 +1030,7 @@ class WelkinClient:
             headers=exchange.headers,
             body=exchange.body,
             idempotent=True,  # a second token is harmless
+            call_id=next(self._shared.call_ids),
             authenticated=False,
             max_tries=None if retry else 1,
         )
@@ -759,13 +1047,14 @@ class WelkinClient:
         self.stats.token_lifetime_floored += 1
 
     def _open_limiter(self) -> Limiter:
-        if self._state != "open" or self._limiter is None:
+        shared = self._shared
+        if shared.state != "open" or shared.limiter is None:
             raise ClientClosedError(
                 "the WelkinClient is closed"
-                if self._state == "closed"
+                if shared.state == "closed"
                 else "use the WelkinClient inside 'async with' (it is not open yet)"
             )
-        return self._limiter
+        return shared.limiter
 
 
 async def _exchange(
@@ -776,16 +1065,31 @@ async def _exchange(
     always read whole, and a :class:`StreamedBody` is sent as it is made."""
     if not streamed and not isinstance(call.body, StreamedBody):
         return await transport.send(
-            call.method, call.url, headers=headers, body=call.body, template=call.template
+            call.method,
+            call.url,
+            headers=headers,
+            body=call.body,
+            template=call.template,
+            timeouts=call.timeouts,
         )
     if isinstance(transport, StreamingTransport):
         response = await transport.open(
-            call.method, call.url, headers=headers, body=call.body, template=call.template
+            call.method,
+            call.url,
+            headers=headers,
+            body=call.body,
+            template=call.template,
+            timeouts=call.timeouts,
         )
     else:  # a transport that only sends bytes: the body made whole, the answer read whole
         body = await call.body.read() if isinstance(call.body, StreamedBody) else call.body
         whole = await transport.send(
-            call.method, call.url, headers=headers, body=body, template=call.template
+            call.method,
+            call.url,
+            headers=headers,
+            body=body,
+            template=call.template,
+            timeouts=call.timeouts,
         )
         if not (streamed and 200 <= whole.status < 300):
             return whole
@@ -809,6 +1113,12 @@ async def _whole(response: RawResponse | StreamedResponse) -> RawResponse:
     finally:
         await response.aclose()
     return RawResponse(response.status, response.headers, body)
+
+
+def _checked(value: T, kind: type[T], name: str) -> T:
+    if not isinstance(value, kind):
+        raise ConfigurationError(f"{name} must be a {kind.__name__}, not {type(value).__name__}")
+    return value
 
 
 def _check_scope_name(name: str, value: object) -> None:
@@ -836,7 +1146,7 @@ def path_segment(name: str, value: object) -> str:
         raise ValueError(
             f"path parameter {name!r} must be a string or a number, not {type(value).__name__}"
         )
-    text = str(value)
+    text = _text("path parameter", name, value)
     if text in ("", ".", ".."):
         shown = "empty" if not text else f"{text!r}"
         raise ValueError(f"path parameter {name!r} is {shown}: it must name one record")
@@ -864,7 +1174,16 @@ def _paused_past_deadline(call: _Call, wait: float) -> RateLimited:
     )
 
 
-def _query_value(value: QueryValue) -> str:
+def _query_value(name: str, value: QueryValue) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    return _text("query parameter", name, value)
+
+
+def _text(kind: str, name: str, value: object) -> str:
+    """``str(value)``, or a ``ValueError`` naming the parameter: an int of more digits than
+    Python will convert (4,300 by default) has no text."""
+    try:
+        return str(value)
+    except ValueError:
+        raise ValueError(f"{kind} {name!r} is a number too large to send") from None

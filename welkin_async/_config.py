@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import enum
 import ipaddress
+import math
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -20,8 +21,8 @@ from welkin_async.errors import ConfigurationError
 
 
 def _positive_or_none(_: object, attribute: attrs.Attribute[Any], value: Any) -> None:
-    if value is not None and not value > 0:
-        raise ValueError(f"{attribute.name} must be positive, or None for no limit")
+    if value is not None and not 0 < value < math.inf:  # NaN fails both tests
+        raise ValueError(f"{attribute.name} must be positive and finite, or None for no limit")
 
 
 @attrs.frozen
@@ -127,14 +128,19 @@ _DEFAULT_BASE_URLS = {
 
 def checked_base_url(url: str) -> str:
     """``url`` without a trailing slash, if it is https, or plain http to a loopback host."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    try:
+        parts = urlsplit(url)
+        hostname = parts.hostname
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number in range
+    except (ValueError, TypeError):  # "http://[::1": an unclosed IPv6 literal; not a string
+        raise ConfigurationError("base_url is not a well-formed URL") from None
+    if parts.scheme not in ("http", "https") or not hostname:
         raise ConfigurationError("base_url must be an absolute http(s) URL")
     if "?" in url or "#" in url:
         raise ConfigurationError("base_url must not carry a query or a fragment")
     if parts.username is not None or parts.password is not None:
         raise ConfigurationError("base_url must not carry credentials; pass them as credentials=")
-    if parts.scheme == "http" and not _is_loopback(parts.hostname):
+    if parts.scheme == "http" and not _is_loopback(hostname):
         raise ConfigurationError(
             "plain http is only allowed to a loopback host; use https for remote servers"
         )

@@ -12,16 +12,18 @@ from typing import Any
 
 import attrs
 
+from welkin_async.errors import ConfigurationError
+
 
 def _sendable(_: object, attribute: attrs.Attribute[Any], value: object) -> None:
     """Text that can be sent: a non-empty string of valid Unicode (no lone surrogate, which no
     encoding can carry). The message names the field, never the value."""
     if not isinstance(value, str) or not value:
-        raise ValueError(f"{attribute.name} must be a non-empty string")
+        raise ConfigurationError(f"{attribute.name} must be a non-empty string")
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
-        raise ValueError(f"{attribute.name} is not valid Unicode text") from None
+        raise ConfigurationError(f"{attribute.name} is not valid Unicode text") from None
 
 
 @attrs.frozen

@@ -1,6 +1,8 @@
 """Request hooks: what a service sees of each attempt, to export metrics or traces.
 
 Events carry the path template (``patients/{id}``), never the filled path, a body or a token.
+``call_id`` ties the attempts of one logical call together (it counts calls per client, from 1;
+0 in an event made outside a client).
 A hook may be a plain function or a coroutine function; it runs inline on the request path, so
 it should be quick.
 """
@@ -21,6 +23,7 @@ class RequestEvent:
     method: str
     path: str
     attempt: int
+    call_id: int = attrs.field(default=0, kw_only=True)
 
 
 @attrs.frozen
@@ -32,6 +35,7 @@ class ResponseEvent:
     attempt: int
     status: int
     elapsed: float
+    call_id: int = attrs.field(default=0, kw_only=True)
 
 
 @attrs.frozen
@@ -44,6 +48,7 @@ class RetryEvent:
     attempt: int
     reason: str
     delay: float
+    call_id: int = attrs.field(default=0, kw_only=True)
 
 
 E = TypeVar("E", RequestEvent, ResponseEvent, RetryEvent)

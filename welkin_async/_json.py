@@ -7,7 +7,8 @@ nesting included (the stdlib's ``RecursionError`` is turned into one).
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+import math
+from collections.abc import Callable, Mapping
 from typing import Any
 
 loads: Callable[[bytes | str], Any]
@@ -24,3 +25,16 @@ except ImportError:  # pragma: no cover - exercised where orjson is not installe
 
     def dumps(value: Any) -> bytes:
         return json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def check_finite(document: Any, path: str = "$") -> None:
+    """A ``ValueError`` naming the JSON path of the first NaN or infinity in ``document``."""
+    if isinstance(document, float):
+        if not math.isfinite(document):
+            raise ValueError(f"{path}: JSON has no NaN or infinity")
+    elif isinstance(document, Mapping):
+        for key, value in document.items():
+            check_finite(value, f"{path}.{key}")
+    elif isinstance(document, list | tuple):
+        for index, value in enumerate(document):
+            check_finite(value, f"{path}[{index}]")

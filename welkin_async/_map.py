@@ -1,7 +1,8 @@
 """``client.map``: run one coroutine function over many items, a bounded number at a time.
 
-Results come as each call finishes, each a :class:`Result` holding the item and either the value
-or the exception; one failing item never stops the others. Items are pulled from the (async)
+Results come as each call finishes, each a :data:`Result`: an :class:`Ok` holding the item and
+the value or an :class:`Err` holding the item and the exception; one failing item never stops the
+others. Items are pulled from the (async)
 iterable only when a slot is free, so a generator of a million patients is never read ahead.
 """
 
@@ -17,45 +18,80 @@ from collections.abc import (
     Iterable,
     Iterator,
 )
-from typing import Generic, TypeVar, cast
+from typing import Generic, Literal, NoReturn, TypeVar
 
 import attrs
+from typing_extensions import TypeAliasType
 
 I = TypeVar("I")  # noqa: E741 - the item type
 V = TypeVar("V")
 
 
 @attrs.frozen(repr=False)
-class Result(Generic[I, V]):
-    """The outcome of one call of ``fn(item)``: ``value`` if it returned, ``error`` if it raised."""
+class Ok(Generic[I, V]):
+    """A call of ``fn(item)`` that returned ``value``."""
 
     item: I
-    value: V | None = None
-    error: Exception | None = None
+    value: V
 
     @property
-    def ok(self) -> bool:
-        """Whether the call returned (``value`` holds its result)."""
-        return self.error is None
+    def ok(self) -> Literal[True]:
+        """Always true here: ``if result.ok:`` narrows a :data:`Result` to an ``Ok`` (mypy)."""
+        return True
+
+    @property
+    def error(self) -> None:
+        """No error: the call returned."""
+        return None
 
     def unwrap(self) -> V:
-        """The value, or the call's exception raised again."""
-        if self.error is not None:
-            raise self.error
-        return cast(V, self.value)
+        """The value."""
+        return self.value
 
     def __repr__(self) -> str:
         # The item is often a patient id and the value patient data: neither belongs in a log.
-        outcome = "ok" if self.error is None else f"error={type(self.error).__name__}"
-        return f"Result({outcome})"
+        return "Ok(...)"
+
+
+@attrs.frozen(repr=False)
+class Err(Generic[I]):
+    """A call of ``fn(item)`` that raised ``error``."""
+
+    item: I
+    error: Exception
+
+    @property
+    def ok(self) -> Literal[False]:
+        """Always false here: the call raised."""
+        return False
+
+    @property
+    def value(self) -> None:
+        """No value: the call raised."""
+        return None
+
+    def unwrap(self) -> NoReturn:
+        """Raise the call's exception again."""
+        raise self.error
+
+    def __repr__(self) -> str:
+        return f"Err({type(self.error).__name__})"
+
+
+Result = TypeAliasType("Result", Ok[I, V] | Err[I], type_params=(I, V))
+"""The outcome of one call of ``fn(item)`` in :meth:`WelkinClient.map`: an :class:`Ok` with its
+``value`` or an :class:`Err` with its ``error``. ``if result.ok: result.value`` type-checks
+under mypy (the check narrows to ``Ok``); ``if result.error is None:``, ``isinstance(result,
+Ok)`` and ``match result: case Ok(value=v)`` narrow under mypy and pyright alike.
+``result.unwrap()`` returns the value or raises the error."""
 
 
 async def _run(fn: Callable[[I], Awaitable[V]], item: I) -> Result[I, V]:
     try:
         value = await fn(item)
     except Exception as exc:  # noqa: BLE001 - every failure is handed to the caller in its Result
-        return Result(item, error=exc)
-    return Result(item, value)
+        return Err(item, exc)
+    return Ok(item, value)
 
 
 def map_concurrently(

@@ -61,7 +61,7 @@ from uuid import UUID
 import attrs
 
 from welkin_async._serde import _json_type, structure
-from welkin_async.errors import DecodeError, DecodeProblem, PaginationError
+from welkin_async.errors import ConfigurationError, DecodeError, DecodeProblem, PaginationError
 
 T = TypeVar("T")
 Style = Literal["spring", "meta-info", "token", "cursor"]
@@ -227,6 +227,30 @@ _SIZE_PARAM: dict[Style, str] = {
     "token": "pageSize",
     "cursor": "pageSize",
 }
+# The query parameters a style moves from page to page: the engine's, never a caller's.
+_PAGING_PARAMS: dict[Style, frozenset[str]] = {
+    "spring": frozenset({"page", "size"}),
+    "meta-info": frozenset({"page", "size"}),
+    "token": frozenset({"pageToken", "pageSize"}),
+    "cursor": frozenset({"start", "pageSize"}),
+}
+
+
+def check_extra_query(query: Mapping[str, object], style: Style, template: str) -> None:
+    """Refuse a caller's ``extra_query`` that would take the paging over (``ConfigurationError``):
+    a parameter the style moves itself, or any parameter at all where later pages must send
+    their token alone (a chat search)."""
+    if not query:
+        return
+    if _PLACEHOLDER.sub("{}", template) in _TOKEN_ALONE:
+        raise ConfigurationError(
+            f"extra_query cannot be used with {template}: its later pages send their token alone"
+        )
+    if clash := sorted(set(query) & _PAGING_PARAMS[style]):
+        raise ConfigurationError(
+            f"extra_query: {', '.join(clash)} is the paginator's own ({style} paging); "
+            "use the method's own arguments (size=, page_size=)"
+        )
 
 
 # --- the progress rule ---------------------------------------------------------------------------

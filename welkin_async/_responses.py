@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from welkin_async import _json
+from welkin_async._raw import request_id_of, safe_headers
 from welkin_async._transport import RawResponse
 from welkin_async.errors import (
     APIError,
@@ -51,7 +52,13 @@ def api_error(
     token_endpoint: bool = False,
 ) -> APIError:
     """The exception for an error answer, with the fields its body carries."""
-    fields: dict[str, Any] = {"method": method, "path": template, **_error_fields(response.body)}
+    fields: dict[str, Any] = {
+        "method": method,
+        "path": template,
+        "request_id": request_id_of(response.headers),
+        "headers": safe_headers(response.headers),
+        **_error_fields(response.body),
+    }
     status = response.status
     if token_endpoint:
         return AuthenticationError(status, **fields)

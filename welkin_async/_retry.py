@@ -23,7 +23,7 @@ from time import monotonic
 import backoff
 
 from welkin_async._config import RetryPolicy
-from welkin_async.errors import ResponseTooLarge, TransportError
+from welkin_async.errors import ResponseTooLarge, TLSError, TransportError
 
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 _RETRYABLE_STATUSES = frozenset({429, 502, 503, 504})
@@ -38,6 +38,8 @@ def may_retry_status(status: int, *, idempotent: bool) -> bool:
 def may_retry_error(error: TransportError, *, idempotent: bool) -> bool:
     if isinstance(error, ResponseTooLarge):
         return False  # answered: the same request would get the same answer
+    if isinstance(error, TLSError):
+        return False  # the same certificate fails the same way
     return idempotent or not error.request_sent
 
 

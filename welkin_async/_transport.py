@@ -18,7 +18,8 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Callable, Mapping
 from importlib.metadata import version
-from typing import Protocol, runtime_checkable
+from ssl import SSLContext
+from typing import Any, Protocol, runtime_checkable
 
 import aiohttp
 import attrs
@@ -26,6 +27,7 @@ from yarl import URL
 
 from welkin_async import errors
 from welkin_async._config import Limits, Timeouts
+from welkin_async._network import Proxy, ProxyChoice, verified_ssl_context
 
 USER_AGENT = f"welkin-async/{version('welkin-async')}"
 
@@ -152,7 +154,8 @@ class Transport(Protocol):
     """Sends a request and returns the whole answer, or raises a ``TransportError``.
 
     ``url`` is fully percent-encoded. ``template`` is the path template, for error messages:
-    the URL may hold patient ids.
+    the URL may hold patient ids. ``timeouts``, when given, replace the transport's own for
+    this request (a per-call ``timeout=``).
     """
 
     async def send(
@@ -163,6 +166,7 @@ class Transport(Protocol):
         headers: Mapping[str, str],
         body: bytes | None,
         template: str,
+        timeouts: Timeouts | None = None,
     ) -> RawResponse: ...
 
     async def aclose(self) -> None: ...
@@ -185,6 +189,7 @@ class StreamingTransport(Transport, Protocol):
         headers: Mapping[str, str],
         body: bytes | StreamedBody | None,
         template: str,
+        timeouts: Timeouts | None = None,
     ) -> StreamedResponse: ...
 
 
@@ -192,29 +197,73 @@ class AiohttpTransport:
     """One ``aiohttp.ClientSession`` with a pool of ``max_connections`` keep-alive connections.
 
     Construct it inside a running event loop (the client does so in ``__aenter__``). TLS
-    certificates are always verified; redirects are not followed, so a bearer token is never
-    carried to another origin.
+    certificates are always verified, with ``ssl`` (a verifying context: the system's trust
+    store unless the caller gave a CA bundle), which every request names itself, so a session
+    brought with ``session=`` cannot turn verification off either. Redirects are not followed,
+    so a bearer token is never carried to another origin. ``proxy`` names an HTTP proxy for
+    every request; ``trust_env`` reads ``HTTP(S)_PROXY``/``NO_PROXY`` instead (see
+    :class:`~welkin_async._network.ProxyChoice`). A ``session`` passed in stays its owner's: it
+    is used, never closed, and its ``raise_for_status`` is overridden per request.
     """
 
     def __init__(
-        self, *, max_connections: int, timeouts: Timeouts, limits: Limits | None = None
+        self,
+        *,
+        max_connections: int,
+        timeouts: Timeouts,
+        limits: Limits | None = None,
+        ssl: SSLContext | None = None,
+        proxy: Proxy | None = None,
+        trust_env: bool = False,
+        session: aiohttp.ClientSession | None = None,
     ) -> None:
         self._max_body = (limits or Limits()).max_response_bytes
         self._total = timeouts.total
-        # An opened answer is bounded by the connect timeout, the read timeout between chunks
-        # and the total timeout until its headers arrive (see ``open``): a large file on a slow
-        # link may take longer than any total meant for one JSON answer.
-        self._streaming = aiohttp.ClientTimeout(
-            total=None, sock_connect=timeouts.connect, sock_read=timeouts.read
-        )
-        self._session = aiohttp.ClientSession(
+        self._timeout = _client_timeout(timeouts)
+        self._ssl = ssl or verified_ssl_context(None)
+        self._proxies = ProxyChoice(proxy, trust_env=trust_env)
+        self._owned = session is None
+        self._session = session or aiohttp.ClientSession(
             connector=aiohttp.TCPConnector(limit=max_connections, limit_per_host=0),
-            timeout=aiohttp.ClientTimeout(
-                total=timeouts.total, sock_connect=timeouts.connect, sock_read=timeouts.read
-            ),
+            timeout=self._timeout,
             headers={"User-Agent": USER_AGENT},
             raise_for_status=False,
         )
+        # A session brought along keeps its own default headers; ours says who is calling.
+        self._headers = {} if self._owned else {"User-Agent": USER_AGENT}
+
+    def _options(
+        self,
+        url: URL,
+        headers: Mapping[str, str],
+        timeouts: Timeouts | None,
+        *,
+        streaming: bool,
+    ) -> dict[str, Any]:
+        """The per-request keywords: headers, TLS, proxy, status handling and timeout (and, for
+        an opened answer, the timeout that bounds chunks, not the whole: see ``open``)."""
+        timeout = self._timeout if timeouts is None else _client_timeout(timeouts)
+        if streaming:
+            timeout = aiohttp.ClientTimeout(
+                total=None, sock_connect=timeout.sock_connect, sock_read=timeout.sock_read
+            )
+        options: dict[str, Any] = {
+            "headers": {**self._headers, **headers},
+            "ssl": self._ssl,
+            "timeout": timeout,
+            "allow_redirects": False,
+            "raise_for_status": False,  # statuses are the client's to read, whatever the session
+        }
+        proxy = self._proxies.for_url(url)
+        if proxy is not None:
+            options["proxy"] = proxy.url
+            # The proxy's credentials: on the tunnel's CONNECT for https; for plain http (to
+            # loopback only) on the request itself, which the proxy reads and drops.
+            if url.scheme == "https":
+                options["proxy_headers"] = proxy.headers
+            else:
+                options["headers"].update(proxy.headers)
+        return options
 
     async def send(
         self,
@@ -224,19 +273,24 @@ class AiohttpTransport:
         headers: Mapping[str, str],
         body: bytes | None,
         template: str,
+        timeouts: Timeouts | None = None,
     ) -> RawResponse:
         try:
             # The client percent-encodes every part itself; yarl would decode "%2E%2E" and
             # resolve it as a dot segment, so the URL is passed on as already encoded.
+            target = URL(url, encoded=True)
             async with self._session.request(
-                method, URL(url, encoded=True), headers=headers, data=body, allow_redirects=False
+                method,
+                target,
+                data=body,
+                **self._options(target, headers, timeouts, streaming=False),
             ) as response:
                 body = await _read_at_most(response, self._max_body)
                 if body is not None:
                     return RawResponse(response.status, response.headers, body)
             # Leaving the block with the body unread closes the connection instead of reusing it.
             error: errors.TransportError = errors.ResponseTooLarge(method, template, self._max_body)
-        except (aiohttp.ClientError, TimeoutError) as exc:  # TimeoutError: the total timeout
+        except (aiohttp.ClientError, TimeoutError, ValueError) as exc:  # TimeoutError: total
             error = _transport_error(exc, method, template)
         # Raised outside the handler, so that the aiohttp exception (whose text has the URL, and
         # whose repr has the request headers with the token) is not kept as its context.
@@ -250,6 +304,7 @@ class AiohttpTransport:
         headers: Mapping[str, str],
         body: bytes | StreamedBody | None,
         template: str,
+        timeouts: Timeouts | None = None,
     ) -> StreamedResponse:
         data: bytes | AsyncIterator[bytes] | None
         failed: list[Exception] = []  # what the body raised while it was made (a file's read)
@@ -259,17 +314,20 @@ class AiohttpTransport:
             data = _noting_failure(body.chunks(), failed)
         else:
             data = body
+        # An opened answer is bounded by the connect timeout, the read timeout between chunks
+        # and the total timeout until its headers arrive: a large file on a slow link may take
+        # longer than any total meant for one JSON answer.
+        total = self._total if timeouts is None else timeouts.total
+        target = URL(url, encoded=True)
         try:
-            async with asyncio.timeout(self._total):
+            async with asyncio.timeout(total):
                 response = await self._session.request(
                     method,
-                    URL(url, encoded=True),
-                    headers=headers,
+                    target,
                     data=data,
-                    allow_redirects=False,
-                    timeout=self._streaming,
+                    **self._options(target, headers, timeouts, streaming=True),
                 )
-        except (aiohttp.ClientError, TimeoutError) as exc:
+        except (aiohttp.ClientError, TimeoutError, ValueError) as exc:
             error: Exception = _transport_error(exc, method, template)
             if failed:  # aiohttp reports the body's own failure as a broken connection
                 error = failed[0]
@@ -287,7 +345,14 @@ class AiohttpTransport:
         raise error
 
     async def aclose(self) -> None:
-        await self._session.close()
+        if self._owned:
+            await self._session.close()
+
+
+def _client_timeout(timeouts: Timeouts) -> aiohttp.ClientTimeout:
+    return aiohttp.ClientTimeout(
+        total=timeouts.total, sock_connect=timeouts.connect, sock_read=timeouts.read
+    )
 
 
 async def _noting_failure(
@@ -350,6 +415,19 @@ async def _read_at_most(response: aiohttp.ClientResponse, limit: int) -> bytes |
     return b"".join(chunks)  # one copy, as aiohttp's own read() makes
 
 
+def _connect_error(
+    exc: aiohttp.ClientConnectorError | aiohttp.ClientHttpProxyError, method: str, template: str
+) -> errors.ConnectError:
+    """The request never reached the server: TLS refused, the proxy refused, or no connection."""
+    if isinstance(exc, aiohttp.ClientConnectorCertificateError):
+        return errors.TLSError(method, template, "TLS certificate verification failed")
+    if isinstance(exc, aiohttp.ClientSSLError):  # the handshake broke off: may be passing
+        return errors.ConnectError(method, template, "TLS handshake failed")
+    if isinstance(exc, aiohttp.ClientHttpProxyError):
+        return errors.ConnectError(method, template, f"the proxy refused (HTTP {exc.status})")
+    return errors.ConnectError(method, template, f"cannot connect ({exc.strerror or 'refused'})")
+
+
 def _transport_error(exc: Exception, method: str, template: str) -> errors.TransportError:
     """The typed error for an aiohttp failure; the reason names its kind, never the URL."""
     if isinstance(exc, aiohttp.ConnectionTimeoutError):  # before TimeoutError: it subclasses it
@@ -357,9 +435,10 @@ def _transport_error(exc: Exception, method: str, template: str) -> errors.Trans
     if isinstance(exc, TimeoutError):
         kind = "read" if isinstance(exc, aiohttp.SocketTimeoutError) else "total"
         return errors.TimeoutError(method, template, f"{kind} timeout", request_sent=True)
-    if isinstance(exc, aiohttp.ClientConnectorError):
-        reason = exc.strerror or "refused"
-        return errors.ConnectError(method, template, f"cannot connect ({reason})")
+    if isinstance(exc, aiohttp.ClientConnectorError | aiohttp.ClientHttpProxyError):
+        return _connect_error(exc, method, template)
     if isinstance(exc, aiohttp.ClientPayloadError):
         return errors.ReadError(method, template, "the answer was cut short")
+    if isinstance(exc, ValueError):  # aiohttp refused to make the request: nothing was sent
+        return errors.ConnectError(method, template, "the request could not be made")
     return errors.ReadError(method, template, f"the connection broke ({type(exc).__name__})")

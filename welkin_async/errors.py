@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import attrs
+from multidict import CIMultiDict
 
 
 class WelkinError(Exception):
@@ -81,6 +82,14 @@ class ConnectError(TransportError):
     request_sent = False
 
 
+class TLSError(ConnectError):
+    """The server's TLS certificate did not verify (or the handshake failed); nothing was sent.
+
+    Not retried: the same certificate would fail the same way. Give ``ssl=`` the CA bundle of a
+    private CA; verification itself cannot be switched off.
+    """
+
+
 class TimeoutError(TransportError):
     """A connect, read or total timeout from :class:`~welkin_async.Timeouts` expired."""
 
@@ -146,6 +155,8 @@ class APIError(WelkinError):
         component_type: str | None = None,
         message: str | None = None,
         details: dict[str, object] | None = None,
+        request_id: str | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> None:
         self.status = status
         self.method = method
@@ -154,6 +165,11 @@ class APIError(WelkinError):
         self.component_type = component_type
         self.message = message
         self.details = dict(details or {})
+        self.request_id = request_id
+        """The server's id of the request (``X-Request-Id``), to quote to support."""
+        self.headers: Mapping[str, str] = CIMultiDict(headers or {})
+        """The answer's headers that are safe to keep and log (ids, rate limits, content type),
+        looked up case-insensitively; cookies and anything unknown are left out."""
         super().__init__(self._describe())
 
     @property
@@ -171,6 +187,8 @@ class APIError(WelkinError):
         named = [
             f"{key}={shown}" for key in _NAMING_DETAILS if (shown := _name(self.details.get(key)))
         ]
+        if shown := _name(self.request_id):
+            named.append(f"request_id={shown}")
         return f"{text} [{', '.join(named)}]" if named else text
 
 

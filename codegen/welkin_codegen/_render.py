@@ -4,7 +4,9 @@ datamodel-code-generator has no attrs output, so it renders its ``dataclasses`` 
 the attrs templates in ``templates/``. Every name the templates may use is passed as an additional
 import, and ``ruff check --fix`` then drops the unused ones and sorts the rest, as
 openapi-python-client's post-hooks do. ``ruff`` runs with ``--isolated`` and explicit settings, so
-the output depends only on the pinned tool versions, never on the project it is written into.
+the output depends only on the two tools' versions, never on the project it is written into: the
+build pins them (byte-identical core models); the ``codegen`` extra allows other patch releases,
+which may format a tenant module differently.
 """
 
 from __future__ import annotations
@@ -25,18 +27,18 @@ from welkin_codegen.errors import CodegenError
 TEMPLATES = Path(__file__).parent / "templates"
 LINE_LENGTH = 100
 
+# Every name the templates may use besides the SDK's own (``sdk_imports`` of :func:`render`).
 _RUNTIME_IMPORTS = [
     "attrs",
+    "collections.abc.Mapping",
+    "collections.abc.Sequence",
+    "datetime.date",
     "typing.ClassVar",
     "typing.Generic",
     "typing.Any",
+    "typing.Required",
+    "typing.TypedDict",
     "typing_extensions.TypeVar",
-    "welkin_async._unset.UNSET",
-    "welkin_async._unset.UnsetType",
-    "welkin_async.models._base.OpenIntEnum",
-    "welkin_async.models._base.OpenStrEnum",
-    "welkin_async.models._base.WelkinModel",
-    "welkin_async.models._base.date_as_midnight_utc",
 ]
 _FUTURE = "from __future__ import annotations\n"
 _RUFF_SETTINGS = (
@@ -59,14 +61,19 @@ def render(
     header: str,
     class_data: Mapping[str, Mapping[str, Any]],
     skip_root_model: bool = False,
+    sdk_imports: Sequence[str],
     footer: str = "",
     module_imports: Mapping[str, Sequence[str]] | None = None,
 ) -> Modules:
     """Render a schema file, a folder of them, or an in-memory schema into formatted modules.
 
     ``class_data`` maps a class name to extra template values (see ``templates/dataclass.jinja2``);
-    ``footer`` is code appended to every module before formatting; ``module_imports`` adds import
-    lines to the modules it names by file (``{"full_encounter.py": ["from .x import X"]}``).
+    ``sdk_imports`` are where the templates' SDK names come from (``welkin_async.UNSET``,
+    ``welkin_async.models.WelkinModel``, ...): public modules for a tenant's code, private ones
+    for the SDK's own models, which ``welkin_async.models`` imports (the public names would be
+    an import cycle there); ``footer`` is code appended to every module before formatting;
+    ``module_imports`` adds import lines to the modules it names by file
+    (``{"full_encounter.py": ["from .x import X"]}``).
     """
     generated = generate(
         schema if isinstance(schema, Path) else dict(schema),
@@ -77,7 +84,7 @@ def render(
         target_python_version=PythonVersion.PY_311,
         formatters=[Formatter.BUILTIN],
         custom_file_header=header,
-        additional_imports=_RUNTIME_IMPORTS,
+        additional_imports=[*_RUNTIME_IMPORTS, *sdk_imports],
         extra_template_data=defaultdict(dict, {k: dict(v) for k, v in class_data.items()}),
         output_datetime_class=DatetimeClassType.Datetime,
         snake_case_field=True,

@@ -21,12 +21,23 @@ HEADER = (
 SCHEMAS = Path("schemas/core")
 OUTPUT = Path("welkin_async/models/_generated")
 
+# The SDK's names the templates use, from the modules that define them: ``welkin_async.models``
+# imports these generated modules, so they cannot import it (or ``welkin_async``) back.
+SDK_IMPORTS = (
+    "welkin_async._unset.UNSET",
+    "welkin_async._unset.UnsetType",
+    "welkin_async.models._base.OpenIntEnum",
+    "welkin_async.models._base.OpenStrEnum",
+    "welkin_async.models._base.WelkinModel",
+    "welkin_async.models._base.date_as_midnight_utc",
+)
 # Schema keywords of ours that the templates read (see templates/dataclass.jinja2).
 _CLASS_KEYWORDS = {
     "x-welkin-type-parameters": "type_parameters",
     "x-welkin-field-types": "field_types",
     "x-welkin-field-converters": "field_converters",
     "x-welkin-seldom-served": "seldom_served",
+    "x-welkin-keyword-fields": "keyword_fields",
 }
 # A schema's own imports, for classes its ``x-welkin-field-types`` name that no ``$ref`` brings
 # in (``CdtRecord[Encounter]`` needs ``Encounter``).
@@ -61,6 +72,7 @@ def render_core(root: Path) -> Modules:
         schemas,
         header=HEADER,
         class_data=class_data(schemas),
+        sdk_imports=SDK_IMPORTS,
         module_imports=module_imports(schemas),
     )
 

@@ -11,6 +11,16 @@ from welkin_codegen._render import render
 from welkin_codegen._write import write_atomic
 from welkin_codegen.formation import tenant_schema
 
+# A tenant's module is the user's code: it imports the SDK's public names only, so it keeps
+# working whatever the SDK's private layout becomes.
+SDK_IMPORTS = (
+    "welkin_async.UNSET",
+    "welkin_async.UnsetType",
+    "welkin_async.models.OpenIntEnum",
+    "welkin_async.models.OpenStrEnum",
+    "welkin_async.models.WelkinModel",
+)
+
 
 @attrs.frozen
 class TenantModule:
@@ -52,6 +62,7 @@ def render_tenant(
         translated.schema,
         header=header,
         class_data=translated.class_data,
+        sdk_imports=SDK_IMPORTS,
         skip_root_model=True,
         footer=footer,
     ).values()

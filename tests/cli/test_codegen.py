@@ -119,15 +119,19 @@ def test_lenient_maps_unknown_types_to_any_with_a_warning(
 def test_unreadable_definitions_are_reported(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """A missing file or a file that is not JSON gives a one-line error, not a traceback."""
+    """A missing file or a file that is not JSON gives a one-line error naming the option and
+    the file, not a traceback."""
     bad = tmp_path / "bad.json"
     bad.write_text("{not json", encoding="utf-8")
+    missing = tmp_path / "missing.json"
     args = ["codegen", "--tenant", "acme", "--out", str(tmp_path), "--definitions"]
     assert main([*args, str(bad)]) == 1
-    assert main([*args, str(tmp_path / "missing.json")]) == 1
-    err = capsys.readouterr().err
-    assert "not JSON (line 1, column 2)" in err
-    assert "cannot read" in err
+    assert main([*args, str(missing)]) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        f"welkin-async codegen: error: --definitions {bad}: not JSON (line 1, column 2)",
+        f"welkin-async codegen: error: --definitions {missing}: cannot be read "
+        "(No such file or directory)",
+    ]
 
 
 # --- from the API ---------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -86,4 +87,29 @@ def test_demo_needs_credentials_for_a_real_tenant(
     args = ["demo", "--base-url", "https://welkin.invalid", "--models-dir", str(tmp_path)]
     assert main(args) == 1
     err = capsys.readouterr().err
-    assert err.startswith("error: no credentials")
+    assert err.startswith("welkin-async demo: error: no credentials")
+    assert err.count("\n") == 1
+
+
+def test_the_temporary_models_directory_is_removed_and_only_seen_cdts_are_counted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Without --models-dir, the models go to a temporary directory that is gone at exit; and
+    the summary counts the CDTs whose records it saw (10 records: at most 10 of the 32 CDTs the
+    module has classes for), not the classes generated."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # where mkdtemp makes it
+    args = ["demo", "--patients", "5", "--server-rate", "0", "--faults", ""]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    written = re.search(r"32 CDT classes written to (\S+)", out)
+    assert written is not None
+    assert Path(written[1]).parent.parent == tmp_path
+    assert not list(tmp_path.iterdir())
+    seen = re.fullmatch(
+        r"15 \(5 patients, 10 CDT records of (\d+) CDTs\)", _summary(out)["records"]
+    )
+    assert seen is not None
+    emulator = WelkinEmulator(patients=5, tenants=["acme"])  # the same seed: the same records
+    emulator.seed_data()
+    names = {row["cdtName"] for row in acme_live(emulator).cdt_records.rows.values()}
+    assert int(seen[1]) == len(names) < 32

@@ -13,6 +13,7 @@ import asyncio
 import json
 import os
 import random
+import re
 import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -70,14 +71,22 @@ class Child:
             process.send_signal(self._target[1])
 
     async def run(
-        self, args: Sequence[str], *, stop_at: int | None = None, sig: int = signal.SIGKILL
+        self,
+        args: Sequence[str],
+        *,
+        stop_at: int | None = None,
+        sig: int = signal.SIGKILL,
+        unimportable: Sequence[str] = (),
     ) -> tuple[int, str]:
+        """Run the command; ``unimportable`` modules fail to import in the child."""
         self._seen = 0
         self._target = (stop_at, sig) if stop_at is not None else None
+        blocked = "".join(f"sys.modules[{name!r}] = None\n" for name in unimportable)
+        child = f"import sys\n{blocked}from welkin_async.cli import main\nsys.exit(main())\n"
         self.process = await asyncio.create_subprocess_exec(
             sys.executable,
-            "-m",
-            "welkin_async.cli",
+            "-c",
+            child,
             "export",
             *args,
             env=_environment(self.emulator),
@@ -201,6 +210,30 @@ async def test_resume_refuses_a_file_without_its_checkpoint(
     assert code == 1
     assert "checkpoint" in output
     assert out.read_text() == '{"id": "x"}\n'
+
+
+@SMALL
+async def test_without_rich_or_a_terminal_progress_is_plain_lines_on_stderr(
+    welkin_emulator: WelkinEmulator, tmp_path: Path
+) -> None:
+    """With rich unimportable and stderr a pipe, the export completes and reports progress as
+    plain lines on stderr (`--progress-every 0`: one per page), leaving stdout to the result."""
+    out = tmp_path / "patients.jsonl"
+    child = Child(welkin_emulator)
+    args = ["PATIENT", "--out", str(out), "--page-size", "100", "--progress-every", "0"]
+    code, output = await child.run(args, unimportable=["rich"])
+    assert code == 0, output
+    progress = re.compile(
+        r"welkin-async export: PATIENT: (\d+) records in (\d+) pages, [-\d,]+ records/s, 0 retries"
+    )
+    lines = [
+        (m[1], m[2]) if (m := progress.fullmatch(line)) else line
+        for line in child.stderr.splitlines()
+    ]
+    assert lines == [("100", "1"), ("200", "2"), ("300", "3")]
+    assert "\x1b[" not in output  # no terminal codes anywhere
+    assert "PATIENT: 300 records in 3 pages to" in output
+    assert len(list(_records(out))) == 300
 
 
 @SMALL
@@ -342,7 +375,7 @@ def _assert_refused(results: dict[str, tuple[int, str, bool]], out: Path) -> Non
     for name, (code, stderr, untouched) in results.items():
         assert code == 1, name
         assert stderr.count("\n") == 1, (name, stderr)
-        assert stderr.startswith("error: "), name
+        assert stderr.startswith("welkin-async export: error: "), name
         assert "changed after its checkpoint was saved" in stderr, (name, stderr)
         assert out.name in stderr, name
         assert untouched, name

@@ -75,3 +75,18 @@ def test_a_field_converter_runs_in_init_and_leaves_assignment_plain(fresh: Modul
     assert "converter=date_as_midnight_utc" in code
     assert "@attrs.define(kw_only=True, repr=False, on_setattr=attrs.setters.NO_OP)" in code
     assert "on_setattr" not in fresh[("user.py",)]
+
+
+def test_keyword_fields_become_a_typed_dict_of_what_a_call_accepts(fresh: Modules) -> None:
+    """``x-welkin-keyword-fields`` adds ``<Class>Fields``: required keys where the class has no
+    default, each value widened to what the resources accept (a plain string for an open enum,
+    a str for a UUID, a sequence of models or wire-name mappings, a converter's input)."""
+    code = fresh[("calendar_event_create.py",)]
+    assert "class CalendarEventCreateFields(TypedDict, total=False):\n" in code
+    assert "    start_date_time: Required[datetime]\n" in code
+    assert "    host_id: Required[UUID | str]\n" in code
+    participants = "Required[Sequence[EventParticipantCreate | Mapping[str, Any]]]"
+    assert f"    participants: {participants}\n" in code
+    assert "    event_type: EventType | str | UnsetType | None\n" in code
+    assert "    birth_date: datetime | date | UnsetType | None\n" in fresh[("patient_create.py",)]
+    assert "TypedDict" not in fresh[("patient.py",)]  # a model no call builds from fields

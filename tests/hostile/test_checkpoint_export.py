@@ -103,7 +103,7 @@ def assert_one_line(code: int, stdout: str, stderr: str, *expected: str) -> None
     """Exit 1, and stderr exactly one ``error:`` line holding ``expected`` and no value."""
     assert code == 1, stderr
     assert stderr.count("\n") == 1, stderr
-    assert stderr.startswith("error: "), stderr
+    assert stderr.startswith("welkin-async export: error: "), stderr
     assert "Traceback" not in stderr
     for text in expected:
         assert text in stderr, (text, stderr)

@@ -978,7 +978,7 @@ async def test_a_chat_message_that_is_not_text_is_a_type_error(
 
 
 async def test_a_calendar_update_with_no_field_is_refused(server: HostileServer) -> None:
-    """An event update naming no field is a ValueError before anything is sent."""
-    with pytest.raises(ValueError, match="at least one field"):
+    """An event update naming no field is a TypeError before anything is sent."""
+    with pytest.raises(TypeError, match="at least one field"):
         await _run(server, lambda c: c.calendar.events.update("e1"))
     assert server.seen == []

@@ -128,7 +128,7 @@ async def test_create_with_both_a_body_and_keywords_is_a_type_error(
     async with connect() as client:
         name, _ = await _template(client)
         with pytest.raises(TypeError):
-            await client.assessment_records(patient_id).create(
+            await client.assessment_records(patient_id).create(  # type: ignore[call-overload]
                 {"assessmentName": name}, status=AssessmentStatus.DRAFT
             )
     assert _of(welkin_emulator, patient_id) == before

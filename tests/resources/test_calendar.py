@@ -165,16 +165,6 @@ async def test_update_with_new_times_moves_the_event(
     assert stored["endDateTime"] == "2031-03-03T17:00:00.000Z"
 
 
-async def test_update_without_fields_is_refused(
-    welkin_emulator: WelkinEmulator, connect: Connect
-) -> None:
-    """update(id) with nothing to change raises ValueError before sending."""
-    async with connect() as client:
-        with pytest.raises(ValueError, match="at least one field"):
-            await client.calendar.events.update(str(UUID(int=1)))
-        assert client.stats.requests == 0
-
-
 async def test_delete_removes_a_future_event(
     welkin_emulator: WelkinEmulator, connect: Connect
 ) -> None:

@@ -349,7 +349,10 @@ async def test_update_with_an_unknown_field_is_a_type_error(
         encounter_id = await _open(client, patient_id)
         before = copy.deepcopy(acme_live(welkin_emulator).encounters.rows[encounter_id])
         with pytest.raises(TypeError, match="template_title"):
-            await client.encounters(patient_id).update(encounter_id, template_title="other")
+            await client.encounters(patient_id).update(
+                encounter_id,
+                template_title="other",  # type: ignore[call-arg]
+            )
     assert acme_live(welkin_emulator).encounters.rows[encounter_id] == before
 
 

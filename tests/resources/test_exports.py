@@ -28,6 +28,7 @@ from welkin_async import (
     DecodeError,
     RequestEvent,
     ResponseEvent,
+    Timeouts,
     WelkinClient,
 )
 from welkin_async._transport import RawResponse
@@ -236,6 +237,7 @@ class OfflineExport:
         headers: Mapping[str, str],
         body: bytes | None,
         template: str,
+        timeouts: Timeouts | None = None,
     ) -> RawResponse:
         if template == "oauth/token":
             return RawResponse(200, {}, b'{"access_token": "t", "expires_in": 3600}')

@@ -315,19 +315,6 @@ async def test_update_assigns_with_a_status(
     assert (updated.assigned, updated.status) == (True, ProgramStatus.IN_PROGRESS)
 
 
-async def test_update_without_a_field_is_refused_before_sending(
-    welkin_emulator: WelkinEmulator, connect: Connect
-) -> None:
-    """update(name) with nothing to change raises ValueError and sends nothing."""
-    patient_id = _free_patient(welkin_emulator)
-    async with connect() as client:
-        program = await _program(client)
-        before = welkin_emulator.stats.requests.copy()
-        with pytest.raises(ValueError, match="at least one"):
-            await client.programs(patient_id).update(program.name)
-    assert welkin_emulator.stats.requests[_PATCH_PROGRAM] == before[_PATCH_PROGRAM]
-
-
 async def test_update_of_the_status_of_a_program_the_patient_is_not_in_is_conflict(
     welkin_emulator: WelkinEmulator, connect: Connect
 ) -> None:

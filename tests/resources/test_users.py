@@ -13,7 +13,14 @@ import pytest
 from tests.conftest import Connect, acme_live
 from welkin_async import UNSET, unstructure
 from welkin_async.errors import BadRequest, Conflict, NotFound, PermissionDenied
-from welkin_async.models import ApplicationAccess, CareTeamAssignment, PatientInfo, User, UserCreate
+from welkin_async.models import (
+    ApplicationAccess,
+    CareTeamAssignment,
+    PatientInfo,
+    User,
+    UserCreate,
+    UserCreateFields,
+)
 from welkin_async.testing import WelkinEmulator
 
 UNKNOWN_USER = "00000000-0000-4000-8000-00000000abcd"
@@ -98,7 +105,7 @@ async def test_get_unknown_id_is_not_found(connect: Connect) -> None:
 
 # --- create, update, delete, get by username -----------------------------------------------------
 
-NEW_USER = {"username": "new.casey", "email": "casey@acme.example"}
+NEW_USER: UserCreateFields = {"username": "new.casey", "email": "casey@acme.example"}
 
 
 def _stored_user(emulator: WelkinEmulator, user_id: object) -> dict[str, Any] | None:
@@ -157,7 +164,7 @@ async def test_create_without_an_email_is_a_type_error(
     """users.create() without the required email raises TypeError before any request."""
     async with connect() as client:
         with pytest.raises(TypeError):
-            await client.users.create(username="no.email")
+            await client.users.create(username="no.email")  # type: ignore[call-overload]
     assert welkin_emulator.stats.requests["POST /users"] == 0
 
 
@@ -225,7 +232,7 @@ async def test_update_with_an_unknown_field_is_a_type_error(connect: Connect) ->
     """users.update() with a field UserUpdate lacks raises TypeError naming it."""
     async with connect() as client:
         with pytest.raises(TypeError, match="nickname"):
-            await client.users.update("coach.quinn", nickname="Q")
+            await client.users.update("coach.quinn", nickname="Q")  # type: ignore[call-arg]
 
 
 async def test_update_of_an_unknown_user_is_not_found(connect: Connect) -> None:

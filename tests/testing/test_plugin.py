@@ -34,3 +34,48 @@ def test_fixtures_are_registered_by_entry_point(pytester: pytest.Pytester) -> No
     )
     result = pytester.runpytest_subprocess("--asyncio-mode=auto", "-p", "no:cacheprovider")
     result.assert_outcomes(passed=1)
+
+
+def test_the_session_emulator_is_shared_by_every_test(pytester: pytest.Pytester) -> None:
+    """Tests in two modules, sync and async, get one `welkin_emulator_session`: the same URL,
+    serving each of them over HTTP, seeded with the options its options fixture gives."""
+    pytester.makeconftest(
+        """
+        import pytest
+
+        @pytest.fixture(scope="session")
+        def welkin_emulator_session_options():
+            return {"patients": 3, "tenants": ["acme"]}
+        """
+    )
+    served = """
+        import urllib.request
+
+        import aiohttp
+
+        def count(emulator):
+            return len(emulator.tenant("acme").environments["live"].patients)
+
+        def test_sync_{name}(welkin_emulator_session, tmp_path_factory):
+            url = welkin_emulator_session.url
+            with urllib.request.urlopen(f"{{url}}/openapi.json") as response:
+                assert response.status == 200
+            (tmp_path_factory.getbasetemp() / "sync_{name}").write_text(url)
+            assert count(welkin_emulator_session) == 3
+
+        async def test_async_{name}(welkin_emulator_session, tmp_path_factory):
+            url = welkin_emulator_session.url
+            async with aiohttp.ClientSession() as session:
+                async with session.get(f"{{url}}/openapi.json") as response:
+                    assert response.status == 200
+            (tmp_path_factory.getbasetemp() / "async_{name}").write_text(url)
+        """
+    pytester.makepyfile(test_one=served.format(name="one"), test_two=served.format(name="two"))
+    base = pytester.path / "base"
+    result = pytester.runpytest_subprocess(
+        "--asyncio-mode=auto", "-p", "no:cacheprovider", f"--basetemp={base}"
+    )
+    result.assert_outcomes(passed=4)
+    urls = {path.name: path.read_text() for path in base.iterdir() if path.is_file()}
+    assert sorted(urls) == ["async_one", "async_two", "sync_one", "sync_two"]
+    assert len(set(urls.values())) == 1

@@ -17,6 +17,7 @@ from welkin_async import (
     ApiClientSecret,
     ClientCredentials,
     ClientStats,
+    Ok,
     Page,
     Paginator,
     RateLimit,
@@ -159,3 +160,16 @@ def live_layout_client(name: str, secret: str) -> WelkinClient:
     return WelkinClient(
         tenant="acme", environment="sandbox", credentials=ApiClientSecret(name, secret)
     )
+
+
+async def narrowed_by_ok(client: WelkinClient, ids: list[str]) -> list[Patient]:
+    """``if result.ok:`` narrows a Result to Ok under mypy (pyright narrows the forms in
+    usage_options.py instead)."""
+    found: list[Patient] = []
+    async for result in client.map(client.patients.get, ids):
+        if result.ok:
+            assert_type(result, Ok[str, Patient])
+            found.append(result.value)
+        else:
+            assert_type(result.error, Exception)
+    return found

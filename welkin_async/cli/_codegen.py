@@ -11,17 +11,18 @@ import asyncio
 import json
 import shlex
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from welkin_async._checkpoint import os_reason
 from welkin_async.cli._env import client_from_env
+from welkin_async.cli._failures import CommandError, require
+from welkin_async.cli._parsing import add_command
 from welkin_async.errors import WelkinError
 
 if TYPE_CHECKING:
     from welkin_async._client import WelkinClient
     from welkin_codegen.tenant import TenantModule
-
-EXIT_FAILED = 1
-NEEDS_EXTRA = "welkin-async codegen needs the codegen extra: pip install 'welkin-async[codegen]'"
 
 
 async def definitions_from_api(client: WelkinClient, formation: str = "current") -> Any:
@@ -38,20 +39,17 @@ def render(tenant: str, definitions: Any, command: list[str], *, lenient: bool) 
     return render_tenant(tenant, definitions, command=shlex.join(command), lenient=lenient)
 
 
-class _Unreadable(Exception):
-    """The definitions could not be read; the message says why, without their content."""
-
-
-def _read_file(args: argparse.Namespace) -> Any:
+def _read_file(path: Path) -> Any:
     try:
-        text = args.definitions.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise _Unreadable(f"cannot read {args.definitions}: {exc.strerror}") from None
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = os_reason(exc) if isinstance(exc, OSError) else "not UTF-8 text"
+        raise CommandError(f"--definitions {path}: cannot be read ({reason})") from None
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
         where = f"line {exc.lineno}, column {exc.colno}"
-    raise _Unreadable(f"{args.definitions}: not JSON ({where})")
+    raise CommandError(f"--definitions {path}: not JSON ({where})")
 
 
 async def _read_api(args: argparse.Namespace) -> Any:
@@ -59,17 +57,10 @@ async def _read_api(args: argparse.Namespace) -> Any:
         return await definitions_from_api(client, args.formation)
 
 
-def _fail(message: str) -> int:
-    print(f"error: {message}", file=sys.stderr)
-    return EXIT_FAILED
-
-
 def run(args: argparse.Namespace) -> int:
-    try:
-        from welkin_codegen.errors import CodegenError
-    except ImportError:
-        print(NEEDS_EXTRA, file=sys.stderr)
-        return EXIT_FAILED
+    require("codegen", "welkin_codegen.tenant")  # it imports the generator and ruff
+    from welkin_codegen.errors import CodegenError
+
     command = ["welkin-async", "codegen", "--tenant", args.tenant]
     if args.from_api:
         command.append("--from-api")
@@ -78,33 +69,39 @@ def run(args: argparse.Namespace) -> int:
         try:
             definitions = asyncio.run(_read_api(args))
         except WelkinError as exc:  # its text names the call and status, never a secret
-            return _fail(f"cannot read the CDT definitions: {exc}")
+            raise CommandError(f"cannot read the CDT definitions: {exc}") from None
     else:
         command += ["--definitions", str(args.definitions)]
-        try:
-            definitions = _read_file(args)
-        except _Unreadable as exc:
-            return _fail(str(exc))
+        definitions = _read_file(args.definitions)
     if args.lenient:
         command.append("--lenient")
     try:
         module = render(args.tenant, definitions, command, lenient=args.lenient)
     except CodegenError as exc:
-        return _fail(str(exc))
+        raise CommandError(str(exc)) from None
     for warning in module.warnings:
         print(f"warning: {warning}", file=sys.stderr)
-    print(module.write(args.out))
+    try:
+        written = module.write(args.out)
+    except OSError as exc:
+        raise CommandError(f"--out {args.out}: cannot be written ({os_reason(exc)})") from None
+    print(written)
     return 0
 
 
-def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    from pathlib import Path
+DESCRIPTION = """\
+Write OUT/<tenant>.py: one attrs class per CDT of the tenant's definitions, read from a file
+or from the tenant's formation through the API (with the WELKIN_* credentials).
 
-    parser = commands.add_parser(
-        "codegen",
-        help="generate a tenant's CDT models",
-        description="Write OUT/<tenant>.py: one attrs class per CDT of the tenant's definitions, "
-        "read from a file or from the tenant's formation through the API.",
+Needs the codegen extra: pip install 'welkin-async[codegen]'.
+"""
+
+
+def add_parser(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+) -> argparse.ArgumentParser:
+    parser = add_command(
+        commands, "codegen", summary="generate a tenant's CDT models", description=DESCRIPTION
     )
     parser.add_argument("--tenant", required=True, help="the tenant's name, e.g. acme")
     source = parser.add_mutually_exclusive_group(required=True)
@@ -117,19 +114,22 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     source.add_argument(
         "--from-api",
         action="store_true",
-        help="read formations/{FORMATION}/cdts with the WELKIN_* credentials of the environment",
+        help="read formations/FORMATION/cdts with the WELKIN_* credentials of the environment",
     )
     parser.add_argument(
-        "--formation", default="current", help="with --from-api: current (default), draft or N"
+        "--formation", default="current", help="with --from-api: current, draft or a version"
     )
     parser.add_argument(
         "--base-url", default=None, help="with --from-api: the host root (else WELKIN_BASE_URL)"
     )
     parser.add_argument(
-        "--environment", default=None, help="with --from-api: else WELKIN_ENVIRONMENT or live"
+        "--environment",
+        default=None,
+        help="with --from-api: the environment (else WELKIN_ENVIRONMENT, or live)",
     )
     parser.add_argument("--out", type=Path, required=True, metavar="DIR", help="where to write")
     parser.add_argument(
         "--lenient", action="store_true", help="type fields of unknown types as Any, with a warning"
     )
     parser.set_defaults(run=run)
+    return parser

@@ -24,17 +24,27 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from welkin_async._checkpoint import os_reason
 from welkin_async._client import WelkinClient
 from welkin_async._tenant_models import import_tenant_module
 from welkin_async.cli._codegen import definitions_from_api, render
-from welkin_async.errors import WelkinError
+from welkin_async.cli._emulator import check_faults
+from welkin_async.cli._env import client_from_env
+from welkin_async.cli._failures import CommandError, require
+from welkin_async.cli._parsing import (
+    add_command,
+    non_negative_float,
+    non_negative_int,
+    positive_float,
+    positive_int,
+    whole_number,
+)
 
 if TYPE_CHECKING:
     from rich.progress import Progress
 
     from welkin_async._stats import ClientStats
 
-EXIT_FAILED = 1
 MakeClient = Callable[..., WelkinClient]
 
 
@@ -44,11 +54,9 @@ class Summary:
 
     patients: int
     cdt_records: int
-    by_cdt: Counter[str]
+    by_cdt: Counter[str]  # records seen per CDT name
     seconds: float
     stats: ClientStats
-    models_path: Path
-    model_classes: int
 
     @property
     def records(self) -> int:
@@ -66,7 +74,11 @@ async def _regenerate(make_client: MakeClient, tenant: str, out: Path) -> Module
     # Lenient: a real tenant may use a field type the generator does not know yet.
     command = ["welkin-async", "codegen", "--tenant", tenant, "--from-api", "--lenient"]
     module = render(tenant, definitions, command, lenient=True)
-    return import_tenant_module(module.write(out))
+    try:
+        path = module.write(out)
+    except OSError as exc:
+        raise CommandError(f"--models-dir {out}: cannot be written ({os_reason(exc)})") from None
+    return import_tenant_module(path)
 
 
 async def _fetch_patients(client: WelkinClient, progress: Progress, size: int) -> int:
@@ -78,16 +90,20 @@ async def _fetch_patients(client: WelkinClient, progress: Progress, size: int) -
     return count
 
 
-async def _fetch_cdt_records(client: WelkinClient, progress: Progress, size: int) -> Counter[str]:
-    """Every CDT record through the export; with the client's ``models=``, each one arrives as
-    ``CdtRecord[<its generated class>]``, so a body that drifted from its class fails here."""
+async def _fetch_cdt_records(
+    client: WelkinClient, progress: Progress, size: int
+) -> tuple[int, Counter[str]]:
+    """Every CDT record through the export, and how many came of each CDT; with the client's
+    ``models=``, each one arrives as ``CdtRecord[<its generated class>]``, so a body that
+    drifted from its class fails here."""
     task = progress.add_task("CDT records", total=None)
+    records = 0
     by_cdt: Counter[str] = Counter()
     async for page in client.exports.stream("CDT_RECORD", page_size=size).pages():
-        for record in page.items:
-            by_cdt[record.cdt_name if isinstance(record.cdt_name, str) else "?"] += 1
+        records += len(page.items)
+        by_cdt.update(r.cdt_name for r in page.items if isinstance(r.cdt_name, str))
         progress.update(task, advance=len(page.items))
-    return by_cdt
+    return records, by_cdt
 
 
 async def run_demo(
@@ -104,6 +120,7 @@ async def run_demo(
 
     models = await _regenerate(make_client, tenant, models_dir)
     print(f"models: {len(models.CDT_CLASSES)} CDT classes written to {models.__file__}")
+    sys.stdout.flush()  # before the progress bars draw
     columns = (
         TextColumn("{task.description:>12}"),
         BarColumn(),
@@ -117,15 +134,13 @@ async def run_demo(
                 patients = group.create_task(_fetch_patients(client, progress, page_size))
                 records = group.create_task(_fetch_cdt_records(client, progress, page_size))
         seconds = time.perf_counter() - started
-        by_cdt = records.result()
+        cdt_records, by_cdt = records.result()
         return Summary(
             patients=patients.result(),
-            cdt_records=sum(by_cdt.values()),
+            cdt_records=cdt_records,
             by_cdt=by_cdt,
             seconds=seconds,
             stats=client.stats,
-            models_path=Path(str(models.__file__)),
-            model_classes=len(models.CDT_CLASSES),
         )
 
 
@@ -147,7 +162,7 @@ def print_summary(summary: Summary) -> None:
         print(f"  {label:>16}  {value}")
 
 
-async def _embedded(args: argparse.Namespace) -> Summary:
+async def _embedded(args: argparse.Namespace, models_dir: Path) -> Summary:
     from welkin_async.testing import ServerRateLimit, WelkinEmulator
 
     emulator = WelkinEmulator(
@@ -179,77 +194,107 @@ async def _embedded(args: argparse.Namespace) -> Summary:
         return await run_demo(
             make_client,
             "acme",
-            args.models_dir,
+            models_dir,
             page_size=args.page_size,
             concurrency=args.concurrency,
         )
 
 
-async def _remote(args: argparse.Namespace) -> Summary:
+async def _remote(args: argparse.Namespace, models_dir: Path) -> Summary:
     def make_client(**options: Any) -> WelkinClient:
-        return WelkinClient.from_env(base_url=args.base_url, **options)
+        return client_from_env(args, **options)
 
     tenant = make_client().tenant
     print(f"tenant {tenant} at {args.base_url}")
     return await run_demo(
-        make_client, tenant, args.models_dir, page_size=args.page_size, concurrency=args.concurrency
+        make_client, tenant, models_dir, page_size=args.page_size, concurrency=args.concurrency
     )
 
 
 def run(args: argparse.Namespace) -> int:
-    missing = [name for name in ("rich", "welkin_codegen") if not _importable(name)]
-    if args.base_url is None and not _importable("jsonschema"):
-        missing.append("jsonschema")
-    if missing:
-        print(
-            f"welkin-async demo needs {', '.join(missing)}: pip install 'welkin-async[demo]'",
-            file=sys.stderr,
-        )
-        return EXIT_FAILED
-    if args.models_dir is None:
-        args.models_dir = Path(tempfile.mkdtemp(prefix="welkin-models-"))
-    try:
-        summary = asyncio.run(_remote(args) if args.base_url else _embedded(args))
-    except WelkinError as exc:  # its text names the call and status, never a secret or an id
-        print(f"error: {exc}", file=sys.stderr)
-        return EXIT_FAILED
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return EXIT_FAILED
+    require("demo", "rich", "welkin_codegen.tenant")
+    if args.base_url is None:
+        require("demo", "welkin_async.testing")  # the embedded emulator
+        check_faults(args.faults)
+    if args.models_dir is not None:
+        summary = asyncio.run(_demo(args, args.models_dir))
+    else:
+        # Removed at exit, whatever the outcome: the module is only this run's typing.
+        with tempfile.TemporaryDirectory(prefix="welkin-models-") as models_dir:
+            summary = asyncio.run(_demo(args, Path(models_dir)))
     print_summary(summary)
     return 0
 
 
-def _importable(name: str) -> bool:
-    import importlib.util
-
-    return importlib.util.find_spec(name) is not None
+async def _demo(args: argparse.Namespace, models_dir: Path) -> Summary:
+    return await (_remote(args, models_dir) if args.base_url else _embedded(args, models_dir))
 
 
-def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = commands.add_parser(
+DESCRIPTION = """\
+The main job, end to end, on a fresh machine with no configuration:
+
+1. start the emulator in this process and seed a tenant (unless --base-url names a real one,
+   with WELKIN_* credentials in the environment);
+2. regenerate the tenant's CDT models from its live formation (as codegen --from-api does);
+3. fetch every patient and every CDT record concurrently, with a progress bar;
+4. print what it took: records/s, requests, 429s, retries, token refreshes and peak memory.
+
+Needs the demo extra: pip install 'welkin-async[demo]'.
+"""
+
+
+def add_parser(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+) -> argparse.ArgumentParser:
+    parser = add_command(
+        commands,
         "demo",
-        help="the main job: fetch a whole tenant concurrently, typed, and report",
-        description=__doc__.split("\n\n")[0] if __doc__ else None,
+        summary="the main job: fetch a whole tenant concurrently, typed, and report",
+        description=DESCRIPTION,
     )
     parser.add_argument(
         "--base-url",
         default=None,
         help="a real deployment's host root; credentials from WELKIN_* (no emulator then)",
     )
-    parser.add_argument("--models-dir", type=Path, default=None, help="default: a temporary dir")
-    parser.add_argument("--concurrency", type=int, default=32, help="requests in flight")
-    parser.add_argument("--page-size", type=int, default=200, help="records per page")
+    parser.add_argument(
+        "--environment",
+        default=None,
+        help="with --base-url: the environment (else WELKIN_ENVIRONMENT, or live)",
+    )
+    parser.add_argument(
+        "--models-dir",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="where to write the tenant's models (else a temporary directory, removed at exit)",
+    )
+    parser.add_argument("--concurrency", type=positive_int, default=32, help="requests in flight")
+    parser.add_argument("--page-size", type=positive_int, default=200, help="records per page")
     emulator = parser.add_argument_group("the embedded emulator")
-    emulator.add_argument("--patients", type=int, default=20_000, help="seeded patients")
-    emulator.add_argument("--seed", type=int, default=0, help="same seed, same data")
     emulator.add_argument(
-        "--server-rate", type=float, default=50.0, help="its limit in requests/s (0: none)"
+        "--patients", type=non_negative_int, default=20_000, help="seeded patients"
+    )
+    emulator.add_argument("--seed", type=whole_number, default=0, help="same seed, same data")
+    emulator.add_argument(
+        "--server-rate",
+        type=non_negative_float,
+        default=50.0,
+        metavar="PER_SECOND",
+        help="its limit in requests/s (0: none)",
     )
     emulator.add_argument(
-        "--faults", default="503@0.02", help="its injected faults (see `emulator --faults`)"
+        "--faults",
+        default="503@0.02",
+        metavar="SPEC",
+        help="its injected faults, as the emulator command's --faults ('' for none)",
     )
     emulator.add_argument(
-        "--token-ttl", type=float, default=10.0, metavar="SECONDS", help="its tokens' lifetime"
+        "--token-ttl",
+        type=positive_float,
+        default=10.0,
+        metavar="SECONDS",
+        help="its tokens' lifetime",
     )
     parser.set_defaults(run=run)
+    return parser

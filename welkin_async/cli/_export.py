@@ -23,7 +23,7 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import attrs
 
@@ -33,21 +33,19 @@ from welkin_async._checkpoint import (
     CheckpointError,
     CheckpointStore,
     ExportPosition,
-    _reason,
-    _write_all,
     is_instant,
+    os_reason,
+    write_all,
 )
 from welkin_async._client import WelkinClient
+from welkin_async.cli import _progress
 from welkin_async.cli._env import client_from_env
+from welkin_async.cli._failures import EXIT_INTERRUPTED, CommandError, UsageError
+from welkin_async.cli._parsing import add_command, non_negative_float, positive_int
 from welkin_async.errors import WelkinError
 from welkin_async.resources._export_stream import ExportPage, same_instant
 
-if TYPE_CHECKING:
-    from rich.progress import Progress, Task, TaskID
-
-EXIT_FAILED = 1
 _TYPE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
-EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report it
 _CHUNK = 1 << 20  # bytes read at a time when checking a file against its checkpoint
 
 
@@ -118,7 +116,7 @@ def resume_file(path: Path, saved: ExportPosition | None) -> FileMark:
             finally:
                 os.close(descriptor)
     except OSError as exc:
-        raise ExportFileError(f"{path} cannot be resumed ({_reason(exc)})") from None
+        raise ExportFileError(f"{path} cannot be resumed ({os_reason(exc)})") from None
     return mark
 
 
@@ -185,13 +183,13 @@ def _append(path: Path, data: bytes, mark: FileMark) -> None:
     try:
         descriptor = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC, 0o666)
         try:
-            _write_all(descriptor, data)
+            write_all(descriptor, data)
             os.fsync(descriptor)  # durable before the checkpoint counts these lines
         finally:
             os.close(descriptor)
     except OSError as exc:
         # Whatever part of ``data`` reached the file lies after the mark: a resume cuts it.
-        raise ExportFileError(f"{path} cannot be written ({_reason(exc)})") from None
+        raise ExportFileError(f"{path} cannot be written ({os_reason(exc)})") from None
     mark.add(data)
 
 
@@ -233,26 +231,6 @@ async def export_one(
     return last
 
 
-def _progress() -> Progress:
-    from rich.progress import Progress, ProgressColumn, SpinnerColumn, TextColumn
-    from rich.text import Text
-
-    class RateColumn(ProgressColumn):
-        def render(self, task: Task) -> Text:
-            speed = task.finished_speed or task.speed
-            return Text(f"{speed:,.0f} records/s" if speed else "- records/s")
-
-    return Progress(
-        SpinnerColumn(),
-        TextColumn("{task.description:>15}"),
-        TextColumn("{task.completed:>10,.0f} records"),
-        TextColumn("{task.fields[pages]:>6,} pages"),
-        RateColumn(),
-        TextColumn("{task.fields[retries]:,} retries"),
-        transient=False,
-    )
-
-
 async def run_export(args: argparse.Namespace, types: list[str]) -> list[tuple[Target, Any]]:
     checkpoint = Checkpoint(args.checkpoint)
     since = args.since
@@ -263,22 +241,19 @@ async def run_export(args: argparse.Namespace, types: list[str]) -> list[tuple[T
             since = datetime.fromisoformat(text)
     chosen = targets(args.out, types)
     async with client_from_env(args, max_concurrency=args.concurrency) as client:
-        with _progress() as progress:
-            tasks: dict[str, TaskID] = {}
+        with _progress.choose(args.progress_every) as progress:
             for target in chosen:
                 position = await checkpoint.load(target.export_type)
-                tasks[target.export_type] = progress.add_task(
+                progress.start(
                     target.export_type,
-                    total=None,
-                    completed=position.records if position else 0,
+                    records=position.records if position else 0,
                     pages=position.pages if position else 0,
-                    retries=0,
                 )
 
             def on_page(target: Target, page: ExportPage[Any]) -> None:
                 progress.update(
-                    tasks[target.export_type],
-                    completed=page.position.records,
+                    target.export_type,
+                    records=page.position.records,
                     pages=page.position.pages,
                     retries=client.stats.retries,
                 )
@@ -300,15 +275,30 @@ async def run_export(args: argparse.Namespace, types: list[str]) -> list[tuple[T
     return [(target, task.result()) for target, task in zip(chosen, running, strict=True)]
 
 
+def _unusable(option: str, path: Path) -> str | None:
+    """Why ``path`` (given as ``option``) cannot be the file it is meant to be, or ``None``."""
+    # A FIFO or a device would block the first read or write, with nothing to say why.
+    if path.is_dir():
+        return f"{option} {path}: {os.strerror(errno.EISDIR)}"
+    if path.exists() and not path.is_file():
+        return f"{option} {path} exists but is not a regular file"
+    if not path.parent.is_dir():
+        return f"{option} {path}: no directory {path.parent} to write it in"
+    if not os.access(path.parent, os.W_OK | os.X_OK):
+        return f"{option} {path}: the directory {path.parent} is not writable"
+    return None
+
+
 def _check_start(args: argparse.Namespace, types: list[str]) -> str | None:
     """Why the export must not start (an existing file without --resume, a path that is not a
-    regular file), or ``None``."""
-    for path in [args.checkpoint, *(t.path for t in targets(args.out, types))]:
-        # A FIFO or a device would block the first read or write, with nothing to say why.
-        if path.is_dir():
-            return f"{path}: {os.strerror(errno.EISDIR)}"
-        if path.exists() and not path.is_file():
-            return f"{path} exists but is not a regular file"
+    regular file or cannot be made), or ``None``."""
+    files = [
+        ("--checkpoint", args.checkpoint),
+        *(("--out", t.path) for t in targets(args.out, types)),
+    ]
+    for option, path in files:
+        if problem := _unusable(option, path):
+            return problem
     existing = [
         t.path for t in targets(args.out, types) if t.path.exists() and t.path.stat().st_size
     ]
@@ -328,28 +318,22 @@ def run(args: argparse.Namespace) -> int:
     """The command; whatever fails, one line on stderr and a non-zero exit, never a traceback."""
     try:
         return _run(args)
+    except CommandError:
+        raise
     except Exception as exc:  # noqa: BLE001 - the last line: every failure is one line
-        print(f"error: {describe(exc)}", file=sys.stderr)
-        return EXIT_FAILED
+        raise CommandError(describe(exc)) from None
 
 
 def _run(args: argparse.Namespace) -> int:
-    try:
-        import rich  # noqa: F401 - the progress display
-    except ImportError:
-        print("welkin-async export needs rich: pip install 'welkin-async[cli]'", file=sys.stderr)
-        return EXIT_FAILED
     types = [t.upper() for t in ([args.type] if args.type else []) + args.types]
     if not types:
-        print("error: name an export TYPE or --types", file=sys.stderr)
-        return EXIT_FAILED
+        raise UsageError("TYPE", "name an export type, or several with --types")
     types = list(dict.fromkeys(types))
     if args.checkpoint is None:
         args.checkpoint = args.out.with_name(args.out.name + ".checkpoint.json")
     problem = _check_start(args, types)
     if problem:
-        print(f"error: {problem}", file=sys.stderr)
-        return EXIT_FAILED
+        raise CommandError(problem)
     try:
         finished = asyncio.run(run_export(args, types))
     except KeyboardInterrupt:
@@ -404,10 +388,23 @@ def _text(exc: BaseException) -> str:
 
 
 def _since(text: str) -> datetime:
-    moment = datetime.fromisoformat(text)
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            "not an ISO 8601 date-time with an offset, e.g. 2025-01-01T00:00:00Z"
+        ) from None
     if moment.tzinfo is None:
         raise argparse.ArgumentTypeError("needs a time zone (Z or +hh:mm)")
     return moment
+
+
+def _file(text: str) -> Path:
+    """A path that names a file (``.`` or ``dir/`` name none to write)."""
+    path = Path(text)
+    if not path.name or text.endswith(("/", os.sep)):
+        raise argparse.ArgumentTypeError("must name a file")
+    return path
 
 
 def _type(text: str) -> str:
@@ -421,21 +418,25 @@ def _types(text: str) -> list[str]:
     return [_type(t.strip()) for t in text.split(",") if t.strip()]
 
 
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError("must be a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
-    return value
+DESCRIPTION = """\
+Bulk export of one or more record types to append-only JSONL, one record a line, resumable
+after a crash or Ctrl-C: the checkpoint (FILE.jsonl.checkpoint.json) counts only lines
+written and fsynced, and --resume continues from it with every record once. Several types
+export concurrently, each to its own file (FILE.type.jsonl). Credentials come from WELKIN_*.
+
+Progress goes to stderr: a live display on a terminal (with rich installed), else a line per
+type every --progress-every seconds.
+"""
 
 
-def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = commands.add_parser(
+def add_parser(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+) -> argparse.ArgumentParser:
+    parser = add_command(
+        commands,
         "export",
-        help="bulk export to append-only JSONL, resumable (credentials from WELKIN_*)",
-        description=__doc__.split("\n\n")[0] if __doc__ else None,
+        summary="bulk export to append-only JSONL, resumable (credentials from WELKIN_*)",
+        description=DESCRIPTION,
     )
     parser.add_argument(
         "type", nargs="?", type=_type, metavar="TYPE", help="PATIENT, CDT_RECORD, ..."
@@ -443,14 +444,32 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument(
         "--types", type=_types, default=[], metavar="T1,T2", help="more types, concurrently"
     )
-    parser.add_argument("--out", type=Path, required=True, metavar="FILE.jsonl")
-    parser.add_argument("--since", type=_since, default=None, metavar="ISO", help="changed since")
+    parser.add_argument(
+        "--out", type=_file, required=True, metavar="FILE.jsonl", help="the JSONL file to write"
+    )
+    parser.add_argument(
+        "--since", type=_since, default=None, metavar="ISO", help="only records changed since"
+    )
     parser.add_argument("--resume", action="store_true", help="continue an interrupted export")
     parser.add_argument(
-        "--checkpoint", type=Path, default=None, help="default: FILE.jsonl.checkpoint.json"
+        "--checkpoint",
+        type=_file,
+        default=None,
+        metavar="FILE",
+        help="where the position is saved (default: FILE.jsonl.checkpoint.json)",
     )
-    parser.add_argument("--concurrency", type=_positive, default=8, help="requests in flight")
-    parser.add_argument("--page-size", type=_positive, default=500, help="records per page")
-    parser.add_argument("--base-url", default=None, help="default: WELKIN_BASE_URL")
-    parser.add_argument("--environment", default=None, help="default: WELKIN_ENVIRONMENT")
+    parser.add_argument("--concurrency", type=positive_int, default=8, help="requests in flight")
+    parser.add_argument("--page-size", type=positive_int, default=500, help="records per page")
+    parser.add_argument(
+        "--progress-every",
+        type=non_negative_float,
+        default=10.0,
+        metavar="SECONDS",
+        help="off a terminal: seconds between progress lines per type (0: every page)",
+    )
+    parser.add_argument("--base-url", default=None, help="the host root (else WELKIN_BASE_URL)")
+    parser.add_argument(
+        "--environment", default=None, help="the environment (else WELKIN_ENVIRONMENT, or live)"
+    )
     parser.set_defaults(run=run)
+    return parser

@@ -2,13 +2,20 @@
 
 Absent fields are ``UNSET``; JSON ``null`` is ``None``. Page envelopes are generic in their item
 type: ``SpringPage[Patient]``, ``MetaInfoPage[PatientProgram]``, ``CdtRecord[MyCdt]``.
+
+Each write model the resources build from keyword fields has a ``TypedDict`` of them beside it
+(``PatientCreateFields`` for ``client.patients.create(**fields)``): type checkers and editors
+read a call's field names and value types from it.
 """
 
 from welkin_async.models._base import OpenIntEnum, OpenStrEnum, WelkinModel
 from welkin_async.models._generated.api_client_token import ApiClientToken
 from welkin_async.models._generated.api_client_token_request import ApiClientTokenRequest
 from welkin_async.models._generated.assessment_record import AssessmentRecord, AssessmentStatus
-from welkin_async.models._generated.assessment_record_write import AssessmentRecordWrite
+from welkin_async.models._generated.assessment_record_write import (
+    AssessmentRecordWrite,
+    AssessmentRecordWriteFields,
+)
 from welkin_async.models._generated.assessment_template import (
     AnswerScore,
     AssessmentField,
@@ -25,13 +32,17 @@ from welkin_async.models._generated.assessment_template import (
 from welkin_async.models._generated.calendar_event import CalendarEvent, Participant
 from welkin_async.models._generated.calendar_event_create import (
     CalendarEventCreate,
+    CalendarEventCreateFields,
     EventMode,
     EventParticipantCreate,
     EventStatus,
     EventType,
     ParticipantRole,
 )
-from welkin_async.models._generated.calendar_event_update import CalendarEventUpdate
+from welkin_async.models._generated.calendar_event_update import (
+    CalendarEventUpdate,
+    CalendarEventUpdateFields,
+)
 from welkin_async.models._generated.care_plan import CarePlan
 from welkin_async.models._generated.care_plan_overview import CarePlanOverview
 from welkin_async.models._generated.care_plan_overview_write import CarePlanOverviewWrite
@@ -61,15 +72,22 @@ from welkin_async.models._generated.document_summary_create import DocumentSumma
 from welkin_async.models._generated.email import Email, EmailStatus, MessageDirection
 from welkin_async.models._generated.encounter import Encounter, EncounterStatus, PatientInfo
 from welkin_async.models._generated.encounter_assessment import EncounterAssessment
-from welkin_async.models._generated.encounter_assessment_create import EncounterAssessmentCreate
-from welkin_async.models._generated.encounter_assessment_update import EncounterAssessmentUpdate
+from welkin_async.models._generated.encounter_assessment_create import (
+    EncounterAssessmentCreate,
+    EncounterAssessmentCreateFields,
+)
+from welkin_async.models._generated.encounter_assessment_update import (
+    EncounterAssessmentUpdate,
+    EncounterAssessmentUpdateFields,
+)
 from welkin_async.models._generated.encounter_create import (
     AppointmentCreate,
     EncounterCreate,
+    EncounterCreateFields,
     ParticipantCreate,
 )
 from welkin_async.models._generated.encounter_template import EncounterTemplate
-from welkin_async.models._generated.encounter_update import EncounterUpdate
+from welkin_async.models._generated.encounter_update import EncounterUpdate, EncounterUpdateFields
 from welkin_async.models._generated.error_item import ErrorItem
 from welkin_async.models._generated.full_encounter import FullEncounter
 from welkin_async.models._generated.goal_template import (
@@ -85,6 +103,7 @@ from welkin_async.models._generated.patient import Gender, Patient
 from welkin_async.models._generated.patient_create import (
     CareTeamAssignment,
     PatientCreate,
+    PatientCreateFields,
     TerritoryAssignment,
 )
 from welkin_async.models._generated.patient_filter import PatientFilter
@@ -108,9 +127,9 @@ from welkin_async.models._generated.user import (
     UserRole,
     UserTerritory,
 )
-from welkin_async.models._generated.user_create import UserCreate
+from welkin_async.models._generated.user_create import UserCreate, UserCreateFields
 from welkin_async.models._generated.user_schedule import ScheduleEvent, UserSchedule
-from welkin_async.models._generated.user_update import UserUpdate
+from welkin_async.models._generated.user_update import UserUpdate, UserUpdateFields
 from welkin_async.models._generated.user_work_hours import (
     UserWorkHours,
     WorkDay,
@@ -136,13 +155,16 @@ __all__ = [
     "AssessmentProgram",
     "AssessmentRecord",
     "AssessmentRecordWrite",
+    "AssessmentRecordWriteFields",
     "AssessmentScoring",
     "AssessmentSection",
     "AssessmentStatus",
     "AssessmentTemplate",
     "CalendarEvent",
     "CalendarEventCreate",
+    "CalendarEventCreateFields",
     "CalendarEventUpdate",
+    "CalendarEventUpdateFields",
     "CarePlan",
     "CarePlanOverview",
     "CarePlanOverviewWrite",
@@ -176,11 +198,15 @@ __all__ = [
     "Encounter",
     "EncounterAssessment",
     "EncounterAssessmentCreate",
+    "EncounterAssessmentCreateFields",
     "EncounterAssessmentUpdate",
+    "EncounterAssessmentUpdateFields",
     "EncounterCreate",
+    "EncounterCreateFields",
     "EncounterStatus",
     "EncounterTemplate",
     "EncounterUpdate",
+    "EncounterUpdateFields",
     "ErrorItem",
     "EventMode",
     "EventParticipantCreate",
@@ -206,6 +232,7 @@ __all__ = [
     "ParticipantRole",
     "Patient",
     "PatientCreate",
+    "PatientCreateFields",
     "PatientFilter",
     "PatientInfo",
     "PatientProgram",
@@ -229,11 +256,13 @@ __all__ = [
     "TokenPage",
     "User",
     "UserCreate",
+    "UserCreateFields",
     "UserPolicy",
     "UserRole",
     "UserSchedule",
     "UserTerritory",
     "UserUpdate",
+    "UserUpdateFields",
     "UserWorkHours",
     "WebhookAudit",
     "WebhookEvent",

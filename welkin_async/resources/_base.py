@@ -1,19 +1,23 @@
-"""What every resource shares: its client, typed calls, and turning keyword fields into bodies."""
+"""What every resource shares: its client, typed calls, per-call options, and turning keyword
+fields into bodies."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
+from uuid import UUID
 
 import attrs
 
+from welkin_async._config import Timeouts
+from welkin_async._options import QueryValue, RequestOptions
 from welkin_async._serde import loads, unstructure
 from welkin_async._unset import UNSET
 from welkin_async.models._base import WelkinModel, wire_name
 
 if TYPE_CHECKING:
-    from welkin_async._client import QueryValue, WelkinClient
+    from welkin_async._client import WelkinClient
 
 T = TypeVar("T")
 M = TypeVar("M", bound=WelkinModel)
@@ -36,18 +40,27 @@ class Resource:
         path_params: Mapping[str, object] | None = None,
         params: Mapping[str, QueryValue] | None = None,
         json: Any = None,
+        options: RequestOptions | None = None,
     ) -> T:
-        """Send one call and structure its answer as ``into`` (or raise ``DecodeError``)."""
+        """Send one call and structure its answer as ``into`` (or raise ``DecodeError``).
+
+        ``options``: the caller's ``extra_headers``, ``extra_query`` and ``timeout``.
+        """
         response = await self._client._send(
-            method, path, path_params=path_params, params=params, json=json
+            method, path, path_params=path_params, params=params, json=json, options=options
         )
         return loads(response.body, into)
 
     async def _call_no_content(
-        self, method: str, path: str, *, path_params: Mapping[str, object]
+        self,
+        method: str,
+        path: str,
+        *,
+        path_params: Mapping[str, object],
+        options: RequestOptions | None = None,
     ) -> None:
         """Send one call whose answer carries nothing worth reading (a DELETE's 204)."""
-        await self._client._send(method, path, path_params=path_params)
+        await self._client._send(method, path, path_params=path_params, options=options)
 
 
 class PatientResource(Resource):
@@ -55,13 +68,42 @@ class PatientResource(Resource):
 
     __slots__ = ("_patient",)
 
-    def __init__(self, client: WelkinClient, patient_id: str) -> None:
+    def __init__(self, client: WelkinClient, patient_id: str | UUID) -> None:
         super().__init__(client)
-        self._patient = {"patient_id": patient_id}
+        self._patient: dict[str, str | UUID] = {"patient_id": patient_id}
 
-    def _under(self, **params: str) -> dict[str, str]:
+    def _under(self, **params: str | UUID) -> dict[str, str | UUID]:
         """Path parameters: the patient's, and ``params`` (``record_id=...``)."""
         return {**self._patient, **params}
+
+
+def call_options(
+    extra_headers: Mapping[str, str] | None,
+    extra_query: Mapping[str, QueryValue] | None,
+    timeout: float | Timeouts | None,
+) -> RequestOptions:
+    """The options of a method that takes keyword fields as one :class:`RequestOptions`.
+
+    Such a method spells the options out as keywords, since a signature has one ``**`` and its
+    fields hold it (PEP 692); the others take ``**options: Unpack[RequestOptions]``. Options
+    left ``None`` are not given, as if the keyword were absent.
+    """
+    options: RequestOptions = {}
+    if extra_headers is not None:
+        options["extra_headers"] = extra_headers
+    if extra_query is not None:
+        options["extra_query"] = extra_query
+    if timeout is not None:
+        options["timeout"] = timeout
+    return options
+
+
+def some_change(method: str, body: Mapping[str, Any]) -> Mapping[str, Any]:
+    """``body``, if it changes anything: an update without a field (or with ``UNSET`` ones only)
+    is a ``TypeError`` naming ``method``, never a request that changes nothing."""
+    if not body:
+        raise TypeError(f"{method}() needs at least one field to change (UNSET ones are not sent)")
+    return body
 
 
 def _fields_by_name(model: type[WelkinModel]) -> dict[str, attrs.Attribute[Any]]:
@@ -124,7 +166,10 @@ def new_body(model: type[M], body: M | Mapping[str, Any] | None, fields: Mapping
     if body is not None and fields:
         raise TypeError("pass either a body or keyword fields, not both")
     if body is None:
-        _check_names(model, fields)
+        known = _check_names(model, fields)
+        for name, value in fields.items():
+            if isinstance(value, datetime):  # as _written checks them: the API needs an offset
+                aware(wire_name(known[name]), value)
         return unstructure(model(**fields))  # a missing required field is a TypeError here
     if isinstance(body, model):
         return unstructure(body)

@@ -10,12 +10,20 @@ the encounter is completed; changing or deleting it then raises
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Unpack, overload
+from uuid import UUID
 
+from welkin_async._config import Timeouts
+from welkin_async._options import QueryValue, RequestOptions
 from welkin_async._pagination import Paginator
 from welkin_async._serde import unstructure
-from welkin_async.models import AssessmentRecord, AssessmentRecordWrite, AssessmentTemplate
-from welkin_async.resources._base import PatientResource, new_body
+from welkin_async.models import (
+    AssessmentRecord,
+    AssessmentRecordWrite,
+    AssessmentRecordWriteFields,
+    AssessmentTemplate,
+)
+from welkin_async.resources._base import PatientResource, call_options, new_body
 
 _LIST = "patients/{patient_id}/assessment-records"
 _ONE = "patients/{patient_id}/assessment-records/{record_id}"
@@ -43,39 +51,116 @@ class AssessmentRecords(PatientResource):
 
     __slots__ = ()
 
-    def _one(self, record_id: str) -> dict[str, str]:
+    def _one(self, record_id: str | UUID) -> dict[str, str | UUID]:
         return self._under(record_id=record_id)
 
+    @overload
     async def create(
-        self, record: AssessmentRecordWrite | Mapping[str, Any] | None = None, /, **fields: Any
-    ) -> AssessmentRecord:
-        """A new record: ``create(assessment_name="phq9", answers={...}, status=...)``."""
-        body = new_body(AssessmentRecordWrite, record, fields)
-        return await self._call(
-            AssessmentRecord, "POST", _LIST, path_params=self._patient, json=body
-        )
-
-    async def get(self, record_id: str, /) -> AssessmentRecord:
-        """One record by id."""
-        return await self._call(AssessmentRecord, "GET", _ONE, path_params=self._one(record_id))
-
-    async def update(
         self,
-        record_id: str,
+        record: AssessmentRecordWrite | Mapping[str, Any],
+        /,
+        *,
+        extra_headers: Mapping[str, str] | None = ...,
+        extra_query: Mapping[str, QueryValue] | None = ...,
+        timeout: float | Timeouts | None = ...,
+    ) -> AssessmentRecord: ...
+    @overload
+    async def create(
+        self,
+        /,
+        *,
+        extra_headers: Mapping[str, str] | None = ...,
+        extra_query: Mapping[str, QueryValue] | None = ...,
+        timeout: float | Timeouts | None = ...,
+        **fields: Unpack[AssessmentRecordWriteFields],
+    ) -> AssessmentRecord: ...
+    async def create(
+        self,
         record: AssessmentRecordWrite | Mapping[str, Any] | None = None,
         /,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, QueryValue] | None = None,
+        timeout: float | Timeouts | None = None,
+        **fields: Any,
+    ) -> AssessmentRecord:
+        """A new record: ``create(assessment_name="phq9", answers={...}, status=...)`` (the
+        fields are :class:`~welkin_async.models.AssessmentRecordWriteFields`)."""
+        body = new_body(AssessmentRecordWrite, record, fields)
+        return await self._call(
+            AssessmentRecord,
+            "POST",
+            _LIST,
+            path_params=self._patient,
+            json=body,
+            options=call_options(extra_headers, extra_query, timeout),
+        )
+
+    async def get(
+        self, record_id: str | UUID, /, **options: Unpack[RequestOptions]
+    ) -> AssessmentRecord:
+        """One record by id."""
+        return await self._call(
+            AssessmentRecord, "GET", _ONE, path_params=self._one(record_id), options=options
+        )
+
+    @overload
+    async def update(
+        self,
+        record_id: str | UUID,
+        record: AssessmentRecordWrite | Mapping[str, Any],
+        /,
+        *,
+        extra_headers: Mapping[str, str] | None = ...,
+        extra_query: Mapping[str, QueryValue] | None = ...,
+        timeout: float | Timeouts | None = ...,
+    ) -> AssessmentRecord: ...
+    @overload
+    async def update(
+        self,
+        record_id: str | UUID,
+        /,
+        *,
+        extra_headers: Mapping[str, str] | None = ...,
+        extra_query: Mapping[str, QueryValue] | None = ...,
+        timeout: float | Timeouts | None = ...,
+        **fields: Unpack[AssessmentRecordWriteFields],
+    ) -> AssessmentRecord: ...
+    async def update(
+        self,
+        record_id: str | UUID,
+        record: AssessmentRecordWrite | Mapping[str, Any] | None = None,
+        /,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, QueryValue] | None = None,
+        timeout: float | Timeouts | None = None,
         **fields: Any,
     ) -> AssessmentRecord:
         """Replace the record's answers and status (a PUT: answers not given are dropped).
 
         ``assessment_name`` is required and cannot change; use :meth:`answer` to add answers.
+        Neither a record nor fields is a ``TypeError``, before anything is sent.
         """
+        if record is None and not fields:
+            raise TypeError("AssessmentRecords.update() needs a record or fields to write")
         body = new_body(AssessmentRecordWrite, record, fields)
         return await self._call(
-            AssessmentRecord, "PUT", _ONE, path_params=self._one(record_id), json=body
+            AssessmentRecord,
+            "PUT",
+            _ONE,
+            path_params=self._one(record_id),
+            json=body,
+            options=call_options(extra_headers, extra_query, timeout),
         )
 
-    async def answer(self, record_id: str, answers: Mapping[str, Any], /) -> AssessmentRecord:
+    async def answer(
+        self,
+        record_id: str | UUID,
+        answers: Mapping[str, Any],
+        /,
+        **options: Unpack[RequestOptions],
+    ) -> AssessmentRecord:
         """Record answers, merged into the ones already given (keys are question names)."""
         return await self._call(
             AssessmentRecord,
@@ -83,14 +168,19 @@ class AssessmentRecords(PatientResource):
             _ANSWERS,
             path_params=self._one(record_id),
             json={key: unstructure(value) for key, value in answers.items()},
+            options=options,
         )
 
-    async def delete(self, record_id: str, /) -> None:
+    async def delete(self, record_id: str | UUID, /, **options: Unpack[RequestOptions]) -> None:
         """Delete the record (not a locked one)."""
-        await self._call_no_content("DELETE", _ONE, path_params=self._one(record_id))
+        await self._call_no_content(
+            "DELETE", _ONE, path_params=self._one(record_id), options=options
+        )
 
-    def list(self, *, size: int = 100, concurrency: int = 1) -> Paginator[AssessmentRecord]:
-        """The patient's assessment records."""
+    def list(
+        self, *, size: int = 100, concurrency: int = 1, **options: Unpack[RequestOptions]
+    ) -> Paginator[AssessmentRecord]:
+        """The patient's assessment records (the options apply to every page)."""
         return self._client.paginate(
             "GET",
             _LIST,
@@ -98,4 +188,5 @@ class AssessmentRecords(PatientResource):
             size=size,
             concurrency=concurrency,
             item_type=AssessmentRecord,
+            options=options,
         )

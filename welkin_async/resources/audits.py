@@ -10,15 +10,14 @@ from __future__ import annotations
 
 from collections.abc import AsyncGenerator
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any, Unpack
+from uuid import UUID
 
+from welkin_async._options import QueryValue, RequestOptions
 from welkin_async._pagination import Paginator
 from welkin_async._serde import structure, unstructure
 from welkin_async.models import CdtRecord, DataAudit, WebhookAudit
 from welkin_async.resources._base import Resource, aware
-
-if TYPE_CHECKING:
-    from welkin_async._client import QueryValue
 
 _DATA = "admin/audit-data"
 _CDT_ENTITY = "CDT"
@@ -39,7 +38,7 @@ class Audits(Resource):
         *,
         entity: str | None = None,
         cdt_name: str | None = None,
-        patient_id: str | None = None,
+        patient_id: str | UUID | None = None,
         patient_full_name: str | None = None,
         subject_username: str | None = None,
         subject_full_name: str | None = None,
@@ -50,6 +49,7 @@ class Audits(Resource):
         date_end: datetime | None = None,
         include_formation: bool | None = None,
         size: int = 100,
+        **options: Unpack[RequestOptions],
     ) -> Paginator[DataAudit]:
         """Data-audit events, newest first, narrowed by the filters given (all without any).
 
@@ -66,7 +66,7 @@ class Audits(Resource):
         given: dict[str, str | bool | None] = {
             "entity": entity,
             "cdtName": cdt_name,
-            "patientId": patient_id,
+            "patientId": str(patient_id) if patient_id is not None else None,
             "patientFullName": patient_full_name,
             "subjectUsername": subject_username,
             "subjectFullName": subject_full_name,
@@ -78,14 +78,20 @@ class Audits(Resource):
             "includeFormation": include_formation,
         }
         params: dict[str, QueryValue] = {k: v for k, v in given.items() if v is not None}
-        return self._client.paginate("GET", _DATA, params=params, size=size, item_type=DataAudit)
+        return self._client.paginate(
+            "GET", _DATA, params=params, size=size, item_type=DataAudit, options=options
+        )
 
     def webhooks(
-        self, *, since: datetime | None = None, size: int = 100
+        self,
+        *,
+        since: datetime | None = None,
+        size: int = 100,
+        **options: Unpack[RequestOptions],
     ) -> AsyncGenerator[WebhookAudit, None]:
         """Webhook delivery attempts, newest first, back to ``since``: the same as
         ``client.webhooks.deliveries()`` (see there)."""
-        return self._client.webhooks.deliveries(since=since, size=size)
+        return self._client.webhooks.deliveries(since=since, size=size, **options)
 
     @staticmethod
     def cdt_record(entry: DataAudit, /) -> CdtRecord[dict[str, Any]] | None:

@@ -16,17 +16,21 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from enum import Enum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Unpack, overload
 from uuid import UUID
 
 import attrs
 
+from welkin_async._config import Timeouts
+from welkin_async._options import QueryValue, RequestOptions
 from welkin_async._pagination import Paginator
 from welkin_async._serde import structure, unstructure
 from welkin_async.models import (
     CalendarEvent,
     CalendarEventCreate,
+    CalendarEventCreateFields,
     CalendarEventUpdate,
+    CalendarEventUpdateFields,
     EventMode,
     EventParticipantCreate,
     EventStatus,
@@ -36,10 +40,17 @@ from welkin_async.models import (
     UserWorkHours,
 )
 from welkin_async.models._base import wire_name
-from welkin_async.resources._base import Resource, aware, changes, new_body
+from welkin_async.resources._base import (
+    Resource,
+    aware,
+    call_options,
+    changes,
+    new_body,
+    some_change,
+)
 
 if TYPE_CHECKING:
-    from welkin_async._client import QueryValue, WelkinClient
+    from welkin_async._client import WelkinClient
 
 _FIELDS = [a for a in attrs.fields(CalendarEventCreate) if a.name != "wire_extra"]
 
@@ -134,17 +145,42 @@ class CalendarEvents(Resource):
 
     __slots__ = ()
 
+    @overload
+    async def create(
+        self,
+        event: CalendarEventCreate | Mapping[str, Any],
+        /,
+        *,
+        extra_headers: Mapping[str, str] | None = ...,
+        extra_query: Mapping[str, QueryValue] | None = ...,
+        timeout: float | Timeouts | None = ...,
+    ) -> CalendarEvent: ...
+    @overload
+    async def create(
+        self,
+        /,
+        *,
+        extra_headers: Mapping[str, str] | None = ...,
+        extra_query: Mapping[str, QueryValue] | None = ...,
+        timeout: float | Timeouts | None = ...,
+        **fields: Unpack[CalendarEventCreateFields],
+    ) -> CalendarEvent: ...
     async def create(
         self,
         event: CalendarEventCreate | Mapping[str, Any] | None = None,
         /,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, QueryValue] | None = None,
+        timeout: float | Timeouts | None = None,
         **fields: Any,
     ) -> CalendarEvent:
         """Schedule an event: ``create(start_date_time=..., end_date_time=..., host_id=user_id,
         participants=[EventParticipantCreate(participant_id=user_id, participant_role="psm")])``.
 
-        Takes a :class:`CalendarEventCreate`, a mapping of wire names, or keyword fields; the
-        host must be among the participants. Returns the stored event, its participants filled
+        Takes a :class:`CalendarEventCreate`, a mapping of wire names, or keyword fields
+        (:class:`~welkin_async.models.CalendarEventCreateFields`); the host must be among the
+        participants. Returns the stored event, its participants filled
         in from the users and patients they name.
 
         Raises ``BadRequest`` (``INVALID_REQUEST_BODY`` for a missing or malformed field; a
@@ -157,43 +193,67 @@ class CalendarEvents(Resource):
         elif isinstance(event, Mapping):
             event = _typed(event, wire=True)
         body = new_body(CalendarEventCreate, event, _typed(fields))
-        return await self._call(CalendarEvent, "POST", _EVENTS, json=body)
+        return await self._call(
+            CalendarEvent,
+            "POST",
+            _EVENTS,
+            json=body,
+            options=call_options(extra_headers, extra_query, timeout),
+        )
 
-    async def get(self, event_id: str | UUID, /) -> CalendarEvent:
+    async def get(
+        self, event_id: str | UUID, /, **options: Unpack[RequestOptions]
+    ) -> CalendarEvent:
         """One event by id.
 
         Raises ``NotFound`` (``CALENDAR_EVENT_NOT_FOUND``) when there is no such event, and
         ``PermissionDenied`` when the API client's role may not read the calendar.
         """
-        return await self._call(CalendarEvent, "GET", _EVENT, path_params={"event_id": event_id})
+        return await self._call(
+            CalendarEvent, "GET", _EVENT, path_params={"event_id": event_id}, options=options
+        )
 
-    async def update(self, event_id: str | UUID, /, **fields: Any) -> CalendarEvent:
+    async def update(
+        self,
+        event_id: str | UUID,
+        /,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, QueryValue] | None = None,
+        timeout: float | Timeouts | None = None,
+        **fields: Unpack[CalendarEventUpdateFields],
+    ) -> CalendarEvent:
         """Change only the given fields (a PATCH): ``update(event_id, event_status="CANCELLED")``.
 
-        Fields are :class:`CalendarEventUpdate`'s (``event_title``, ``start_date_time``,
-        ``participants`` (the whole new list), ...); ``None`` clears a field that may be null.
-        Returns the event as stored.
+        Fields are :class:`~welkin_async.models.CalendarEventUpdateFields` (``event_title``,
+        ``start_date_time``, ``participants`` (the whole new list), ...); ``None`` clears a
+        field that may be null. Returns the event as stored.
 
         Raises ``NotFound`` (``CALENDAR_EVENT_NOT_FOUND``), ``BadRequest`` for a value the
         event cannot take (as :meth:`create`), ``PermissionDenied`` when the API client's role
-        may not update calendar events, ``TypeError`` for an unknown field, ``ValueError`` for
-        no field at all or a naive date-time.
+        may not update calendar events, ``TypeError`` for an unknown field or no field at all,
+        ``ValueError`` for a naive date-time.
         """
-        if not fields:
-            raise ValueError("update() needs at least one field to change")
-        body = changes(CalendarEventUpdate, _typed(fields))
+        body = some_change("CalendarEvents.update", changes(CalendarEventUpdate, _typed(fields)))
         return await self._call(
-            CalendarEvent, "PATCH", _EVENT, path_params={"event_id": event_id}, json=body
+            CalendarEvent,
+            "PATCH",
+            _EVENT,
+            path_params={"event_id": event_id},
+            json=body,
+            options=call_options(extra_headers, extra_query, timeout),
         )
 
-    async def delete(self, event_id: str | UUID, /) -> None:
+    async def delete(self, event_id: str | UUID, /, **options: Unpack[RequestOptions]) -> None:
         """Delete an event (only one that has not started yet, the vendor documents).
 
         Raises ``NotFound`` (``CALENDAR_EVENT_NOT_FOUND``), ``Conflict`` for an event that has
         already started, and ``PermissionDenied`` when the API client's role may not delete
         calendar events.
         """
-        await self._call_no_content("DELETE", _EVENT, path_params={"event_id": event_id})
+        await self._call_no_content(
+            "DELETE", _EVENT, path_params={"event_id": event_id}, options=options
+        )
 
     def list(
         self,
@@ -204,6 +264,7 @@ class CalendarEvents(Resource):
         participant_ids: Iterable[str | UUID] | None = None,
         event_type: EventType | str | None = None,
         size: int = 100,
+        **options: Unpack[RequestOptions],
     ) -> Paginator[CalendarEvent]:
         """The events overlapping ``from_``..``to`` (aware date-times), earliest first.
 
@@ -227,7 +288,7 @@ class CalendarEvents(Resource):
         if event_type is not None:
             params["eventType"] = str(EventType(event_type).value)
         return self._client.paginate(
-            "GET", _EVENTS, params=params, size=size, item_type=CalendarEvent
+            "GET", _EVENTS, params=params, size=size, item_type=CalendarEvent, options=options
         )
 
 
@@ -242,7 +303,12 @@ class Calendar(Resource):
         """The calendar's events: create, get, update, delete, list."""
 
     async def work_hours(
-        self, *, from_: datetime, to: datetime, user_ids: Iterable[str | UUID]
+        self,
+        *,
+        from_: datetime,
+        to: datetime,
+        user_ids: Iterable[str | UUID],
+        **options: Unpack[RequestOptions],
     ) -> list[UserWorkHours]:
         """The work-hour rules of each of ``user_ids`` in effect between ``from_`` and ``to``
         (aware date-times): one :class:`UserWorkHours` per user who has some (one answer, not
@@ -257,7 +323,9 @@ class Calendar(Resource):
             "to": _instant("to", to),
             "psmIds": _ids("user_ids", user_ids),
         }
-        return await self._call(list[UserWorkHours], "GET", _WORK_HOURS, params=params)
+        return await self._call(
+            list[UserWorkHours], "GET", _WORK_HOURS, params=params, options=options
+        )
 
     async def schedules(
         self,
@@ -266,6 +334,7 @@ class Calendar(Resource):
         from_: datetime,
         to: datetime,
         include_cancelled: bool | None = None,
+        **options: Unpack[RequestOptions],
     ) -> list[UserSchedule]:
         """Each of ``user_ids``' schedule between ``from_`` and ``to`` (aware date-times): their
         work-hour rules and the events they host or take part in, one :class:`UserSchedule` per
@@ -285,4 +354,6 @@ class Calendar(Resource):
         if include_cancelled is not None:
             params["includeCancelled"] = include_cancelled
         params["page"] = 0
-        return await self._call(list[UserSchedule], "GET", _SCHEDULES, params=params)
+        return await self._call(
+            list[UserSchedule], "GET", _SCHEDULES, params=params, options=options
+        )

@@ -14,16 +14,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, Unpack
+from uuid import UUID
 
+from welkin_async._config import Timeouts
+from welkin_async._options import QueryValue, RequestOptions
 from welkin_async._pagination import Paginator
 from welkin_async._serde import unstructure
 from welkin_async._unset import UNSET
 from welkin_async.models import CdtBulkResult, CdtRecord, WelkinModel
-from welkin_async.resources._base import PatientResource, aware, changes
+from welkin_async.resources._base import PatientResource, aware, call_options, changes, some_change
 
 if TYPE_CHECKING:
-    from welkin_async._client import QueryValue, WelkinClient
+    from welkin_async._client import WelkinClient
 
 B = TypeVar("B")
 _LIST = "patients/{patient_id}/cdts/{cdt_name}"
@@ -48,19 +51,20 @@ def cdt_name_of(cdt: str | type[Any]) -> str:
 class CdtRecords(PatientResource, Generic[B]):
     """Records of one CDT for one patient; ``B`` is the type of each record's ``json_body``."""
 
-    __slots__ = ("_body_type", "_params", "_record_type")
+    __slots__ = ("_body_type", "_name", "_params", "_record_type")
 
-    def __init__(self, client: WelkinClient, patient_id: str, cdt: str | type[B]) -> None:
+    def __init__(self, client: WelkinClient, patient_id: str | UUID, cdt: str | type[B]) -> None:
         super().__init__(client, patient_id)
         self._body_type: type[B] | None = None if isinstance(cdt, str) else cdt
-        self._params = self._under(cdt_name=cdt_name_of(cdt))
+        self._name = cdt_name_of(cdt)
+        self._params = self._under(cdt_name=self._name)
         body = self._body_type if self._body_type is not None else dict[str, Any]
         self._record_type: type[CdtRecord[B]] = CdtRecord[body]  # type: ignore[valid-type]
 
     @property
     def cdt_name(self) -> str:
         """The CDT's wire name."""
-        return self._params["cdt_name"]
+        return self._name
 
     async def _ready(self) -> None:
         if self._body_type is not None:
@@ -74,10 +78,12 @@ class CdtRecords(PatientResource, Generic[B]):
         date_end: datetime | None = None,
         size: int = 100,
         concurrency: int = 1,
+        **options: Unpack[RequestOptions],
     ) -> Paginator[CdtRecord[B]]:
         """The patient's records of this CDT; ``fields`` (wire names) narrows each body.
 
-        ``date_start``/``date_end`` (aware date-times) bound the records' creation time.
+        ``date_start``/``date_end`` (aware date-times) bound the records' creation time. The
+        options apply to every page.
         """
         params: dict[str, QueryValue] = {}
         if fields is not None:
@@ -96,17 +102,26 @@ class CdtRecords(PatientResource, Generic[B]):
             size=size,
             concurrency=concurrency,
             item_type=self._record_type,
+            options=options,
         )
         return paginator.before_first_page(self._ready)
 
-    async def get(self, record_id: str, /) -> CdtRecord[B]:
+    async def get(
+        self, record_id: str | UUID, /, **options: Unpack[RequestOptions]
+    ) -> CdtRecord[B]:
         """One record by id."""
         await self._ready()
         return await self._call(
-            self._record_type, "GET", _RECORD, path_params={**self._params, "record_id": record_id}
+            self._record_type,
+            "GET",
+            _RECORD,
+            path_params={**self._params, "record_id": record_id},
+            options=options,
         )
 
-    async def create(self, body: B | Mapping[str, Any], /) -> CdtRecord[B]:
+    async def create(
+        self, body: B | Mapping[str, Any], /, **options: Unpack[RequestOptions]
+    ) -> CdtRecord[B]:
         """A new record from the CDT class's instance, or from a mapping of wire names.
 
         The values are sent flat beside the CDT's name, as the live API takes them.
@@ -118,49 +133,73 @@ class CdtRecords(PatientResource, Generic[B]):
             _LIST,
             path_params=self._params,
             json={_CDT_NAME: self.cdt_name, **self._body(body)},
+            options=options,
         )
 
     async def update(
-        self, record_id: str, values: Mapping[str, Any] | None = None, /, **fields: Any
+        self,
+        record_id: str | UUID,
+        values: Mapping[str, Any] | None = None,
+        /,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, QueryValue] | None = None,
+        timeout: float | Timeouts | None = None,
+        **fields: Any,
     ) -> CdtRecord[B]:
         """Change only the given fields of one record (a PATCH); ``None`` clears a field.
 
         Name fields by attribute (``cdtf_alone_time=...``) with a CDT class, or pass a mapping
         of wire names (``{"cdtf-alone-time": ...}``), which also works for CDTs given by name.
+        The fields are the tenant's, so a type checker cannot check their names here: a name
+        the CDT class does not have is a ``TypeError`` when called, as is no field to change.
         """
+        body = some_change("CdtRecords.update", self._changes(values, fields))
         await self._ready()
         return await self._call(
             self._record_type,
             "PATCH",
             _RECORD,
             path_params={**self._params, "record_id": record_id},
-            json=self._changes(values, fields),
+            json=body,
+            options=call_options(extra_headers, extra_query, timeout),
         )
 
     async def bulk_update(
-        self, rows: Mapping[str, Any] | Iterable[tuple[str, Any]], /
+        self,
+        rows: Mapping[str, Any] | Mapping[UUID, Any] | Iterable[tuple[str | UUID, Any]],
+        /,
+        **options: Unpack[RequestOptions],
     ) -> CdtBulkResult:
         """Change several records in one call: ``{record_id: changes}`` or ``(id, changes)`` pairs.
 
-        Each row's changes are a mapping of wire names or an instance of the CDT class (its set
-        fields are sent). Rows are validated together, so a bad value fails the whole call; a
-        record that does not exist is reported in its row's ``result.status`` (``NOT_FOUND``).
+        Record ids are strings or UUIDs. Each row's changes are a mapping of wire names or an
+        instance of the CDT class (its set fields are sent). Rows are validated together, so a
+        bad value fails the whole call; a record that does not exist is reported in its row's
+        ``result.status`` (``NOT_FOUND``).
         """
         await self._ready()
-        pairs = rows.items() if isinstance(rows, Mapping) else rows
+        pairs: Iterable[tuple[str | UUID, Any]] = (
+            rows.items() if isinstance(rows, Mapping) else rows
+        )
         body = {
             "rows": [
                 {"id": record_id, "jsonBody": self._changes(change, {})}
                 for record_id, change in pairs
             ]
         }
-        return await self._call(CdtBulkResult, "PATCH", _LIST, path_params=self._params, json=body)
+        return await self._call(
+            CdtBulkResult, "PATCH", _LIST, path_params=self._params, json=body, options=options
+        )
 
-    async def delete(self, record_id: str, /) -> None:
+    async def delete(self, record_id: str | UUID, /, **options: Unpack[RequestOptions]) -> None:
         """Delete one record."""
         await self._ready()
         await self._call_no_content(
-            "DELETE", _RECORD, path_params={**self._params, "record_id": record_id}
+            "DELETE",
+            _RECORD,
+            path_params={**self._params, "record_id": record_id},
+            options=options,
         )
 
     def _body(self, body: object) -> dict[str, Any]:

@@ -28,11 +28,13 @@ import os
 import tempfile
 from collections.abc import AsyncIterable, AsyncIterator
 from pathlib import Path
-from typing import IO
+from typing import IO, Unpack
+from uuid import UUID
 
 import attrs
 
 from welkin_async._multipart import FileSource, form_files
+from welkin_async._options import RequestOptions
 from welkin_async._pagination import Paginator
 from welkin_async._serde import loads
 from welkin_async._transport import StreamedResponse
@@ -117,29 +119,41 @@ class Documents(PatientResource):
 
     __slots__ = ()
 
-    def _one(self, summary_id: str) -> dict[str, str]:
+    def _one(self, summary_id: str | UUID) -> dict[str, str | UUID]:
         return self._under(summary_id=summary_id)
 
-    def list(self, *, size: int = 100) -> Paginator[DocumentSummaryRecord]:
+    def list(
+        self, *, size: int = 100, **options: Unpack[RequestOptions]
+    ) -> Paginator[DocumentSummaryRecord]:
         """Every document summary of the patient (``async for``; ``.pages()`` for pages).
 
         Raises ``NotFound`` (``PATIENT_NOT_FOUND``) and ``PermissionDenied`` as it iterates.
+        The options apply to every page.
         """
         return self._client.paginate(
-            "GET", _LIST, path_params=self._patient, size=size, item_type=DocumentSummaryRecord
+            "GET",
+            _LIST,
+            path_params=self._patient,
+            size=size,
+            item_type=DocumentSummaryRecord,
+            options=options,
         )
 
-    async def get(self, summary_id: str, /) -> DocumentSummaryRecord:
+    async def get(
+        self, summary_id: str | UUID, /, **options: Unpack[RequestOptions]
+    ) -> DocumentSummaryRecord:
         """One document summary, with its files.
 
         Raises ``NotFound`` (the emulator: ``DOCUMENT_SUMMARY_NOT_FOUND``, ``PATIENT_NOT_FOUND``)
         and ``PermissionDenied``.
         """
         return await self._call(
-            DocumentSummaryRecord, "GET", _ONE, path_params=self._one(summary_id)
+            DocumentSummaryRecord, "GET", _ONE, path_params=self._one(summary_id), options=options
         )
 
-    async def create(self, document_type: str, /) -> DocumentSummaryRecord:
+    async def create(
+        self, document_type: str, /, **options: Unpack[RequestOptions]
+    ) -> DocumentSummaryRecord:
         """A new document summary of ``document_type`` (a name from
         ``client.formations`` document types, e.g. ``doc-type-others``), without files.
 
@@ -149,18 +163,27 @@ class Documents(PatientResource):
         """
         body = DocumentSummaryCreate(type=document_type)
         return await self._call(
-            DocumentSummaryRecord, "POST", _LIST, path_params=self._patient, json=body
+            DocumentSummaryRecord,
+            "POST",
+            _LIST,
+            path_params=self._patient,
+            json=body,
+            options=options,
         )
 
-    async def delete(self, summary_id: str, /) -> None:
+    async def delete(self, summary_id: str | UUID, /, **options: Unpack[RequestOptions]) -> None:
         """Delete a document summary and its files.
 
         Raises ``NotFound`` (``DOCUMENT_SUMMARY_NOT_FOUND`` in the emulator) and
         ``PermissionDenied``.
         """
-        await self._call_no_content("DELETE", _ONE, path_params=self._one(summary_id))
+        await self._call_no_content(
+            "DELETE", _ONE, path_params=self._one(summary_id), options=options
+        )
 
-    async def upload(self, summary_id: str, /, *files: FileSource) -> _FileList:
+    async def upload(
+        self, summary_id: str | UUID, /, *files: FileSource, **options: Unpack[RequestOptions]
+    ) -> _FileList:
         """Attach files to a document summary: each a path, or ``(name, content)`` /
         ``(name, content, content_type)`` with ``content`` as ``bytes`` or a seekable binary
         file. The content type is guessed from the name when not given. Sent as
@@ -176,12 +199,14 @@ class Documents(PatientResource):
         """
         body = form_files(files)
         response = await self._client._send(
-            "POST", _FILES, path_params=self._one(summary_id), body=body
+            "POST", _FILES, path_params=self._one(summary_id), body=body, options=options
         )
         return loads(response.body, _FileList)
 
     @contextlib.asynccontextmanager
-    async def stream(self, summary_id: str, file_id: str, /) -> AsyncIterator[FileDownload]:
+    async def stream(
+        self, summary_id: str | UUID, file_id: str | UUID, /, **options: Unpack[RequestOptions]
+    ) -> AsyncIterator[FileDownload]:
         """The file's bytes as they arrive, as an async context manager::
 
             async with client.documents(pid).stream(summary_id, file_id) as download:
@@ -196,14 +221,19 @@ class Documents(PatientResource):
         reading) on entering; see :class:`FileDownload` for the iteration.
         """
         params = {**self._one(summary_id), "file_id": file_id}
-        response = await self._client._stream("GET", _FILE, path_params=params)
+        response = await self._client._stream("GET", _FILE, path_params=params, options=options)
         try:
             yield FileDownload(response, _FILE)
         finally:
             await response.aclose()
 
     async def download(
-        self, summary_id: str, file_id: str, path: str | os.PathLike[str], /
+        self,
+        summary_id: str | UUID,
+        file_id: str | UUID,
+        path: str | os.PathLike[str],
+        /,
+        **options: Unpack[RequestOptions],
     ) -> DownloadedFile:
         """Write the file to ``path``, streamed, and return where, how large and what it is.
 
@@ -221,7 +251,7 @@ class Documents(PatientResource):
             raise IsADirectoryError(f"{target.name!r} is a directory; give the file's path")
         temp = _SaveTo.create(target)
         try:
-            async with self.stream(summary_id, file_id) as download:
+            async with self.stream(summary_id, file_id, **options) as download:
                 await temp.write_all(download)
             await temp.commit()
         except BaseException:

@@ -13,21 +13,36 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Unpack, overload
+from uuid import UUID
 
+from welkin_async._config import Timeouts
+from welkin_async._options import QueryValue, RequestOptions
 from welkin_async._pagination import Paginator
 from welkin_async.models import (
     CdtRecord,
     Encounter,
     EncounterAssessment,
     EncounterAssessmentCreate,
+    EncounterAssessmentCreateFields,
     EncounterAssessmentUpdate,
+    EncounterAssessmentUpdateFields,
     EncounterCreate,
+    EncounterCreateFields,
     EncounterStatus,
     EncounterUpdate,
+    EncounterUpdateFields,
     FullEncounter,
 )
-from welkin_async.resources._base import PatientResource, Resource, aware, changes, new_body
+from welkin_async.resources._base import (
+    PatientResource,
+    Resource,
+    aware,
+    call_options,
+    changes,
+    new_body,
+    some_change,
+)
 
 if TYPE_CHECKING:
     from welkin_async._client import WelkinClient
@@ -69,51 +84,109 @@ class Encounters(PatientResource):
 
     __slots__ = ()
 
-    def _one(self, encounter_id: str) -> dict[str, str]:
+    def _one(self, encounter_id: str | UUID) -> dict[str, str | UUID]:
         return self._under(encounter_id=encounter_id)
 
+    @overload
     async def create(
-        self, encounter: EncounterCreate | Mapping[str, Any] | None = None, /, **fields: Any
+        self,
+        encounter: EncounterCreate | Mapping[str, Any],
+        /,
+        *,
+        extra_headers: Mapping[str, str] | None = ...,
+        extra_query: Mapping[str, QueryValue] | None = ...,
+        timeout: float | Timeouts | None = ...,
+    ) -> EncounterRecord: ...
+    @overload
+    async def create(
+        self,
+        /,
+        *,
+        extra_headers: Mapping[str, str] | None = ...,
+        extra_query: Mapping[str, QueryValue] | None = ...,
+        timeout: float | Timeouts | None = ...,
+        **fields: Unpack[EncounterCreateFields],
+    ) -> EncounterRecord: ...
+    async def create(
+        self,
+        encounter: EncounterCreate | Mapping[str, Any] | None = None,
+        /,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, QueryValue] | None = None,
+        timeout: float | Timeouts | None = None,
+        **fields: Any,
     ) -> EncounterRecord:
-        """Open an encounter from a template: ``create(template_name="intake", title=...)``.
+        """Open an encounter from a template: ``create(template_name="intake", title=...)`` (the
+        fields are :class:`~welkin_async.models.EncounterCreateFields`).
 
         Each assessment of the template is linked to it, unanswered (``assessments(id)``).
         """
         body = new_body(EncounterCreate, encounter, fields)
         return await self._call(
-            EncounterRecord, "POST", _LIST, path_params=self._patient, json=body
+            EncounterRecord,
+            "POST",
+            _LIST,
+            path_params=self._patient,
+            json=body,
+            options=call_options(extra_headers, extra_query, timeout),
         )
 
-    async def get(self, encounter_id: str, /) -> EncounterRecord:
+    async def get(
+        self, encounter_id: str | UUID, /, **options: Unpack[RequestOptions]
+    ) -> EncounterRecord:
         """One encounter by id."""
-        return await self._call(EncounterRecord, "GET", _ONE, path_params=self._one(encounter_id))
+        return await self._call(
+            EncounterRecord, "GET", _ONE, path_params=self._one(encounter_id), options=options
+        )
 
-    async def full(self, encounter_id: str, /) -> FullEncounter:
+    async def full(
+        self, encounter_id: str | UUID, /, **options: Unpack[RequestOptions]
+    ) -> FullEncounter:
         """The encounter with its disposition, calendar event, the user it is scheduled with,
         its assessment links (:data:`EncounterAssessmentRecord`) and comments."""
-        return await self._call(FullEncounter, "GET", _FULL, path_params=self._one(encounter_id))
+        return await self._call(
+            FullEncounter, "GET", _FULL, path_params=self._one(encounter_id), options=options
+        )
 
-    async def update(self, encounter_id: str, /, **fields: Any) -> EncounterRecord:
-        """Change only the given fields (``title``, ``description``, ``notes``, ``status``)."""
+    async def update(
+        self,
+        encounter_id: str | UUID,
+        /,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, QueryValue] | None = None,
+        timeout: float | Timeouts | None = None,
+        **fields: Unpack[EncounterUpdateFields],
+    ) -> EncounterRecord:
+        """Change only the given fields (``title``, ``description``, ``notes``, ``status``, ...:
+        :class:`~welkin_async.models.EncounterUpdateFields`); no field is a ``TypeError``."""
         return await self._call(
             EncounterRecord,
             "PATCH",
             _ONE,
             path_params=self._one(encounter_id),
-            json=changes(EncounterUpdate, fields),
+            json=some_change("Encounters.update", changes(EncounterUpdate, fields)),
+            options=call_options(extra_headers, extra_query, timeout),
         )
 
-    async def complete(self, encounter_id: str, /) -> EncounterRecord:
+    async def complete(
+        self, encounter_id: str | UUID, /, **options: Unpack[RequestOptions]
+    ) -> EncounterRecord:
         """Complete the encounter; it and the assessment records its links point to are locked
         from then on."""
-        return await self.update(encounter_id, status=EncounterStatus.COMPLETED)
+        return await self.update(encounter_id, status=EncounterStatus.COMPLETED, **options)
 
-    async def delete(self, encounter_id: str, /) -> None:
+    async def delete(self, encounter_id: str | UUID, /, **options: Unpack[RequestOptions]) -> None:
         """Mark the encounter deleted (an open one only); lists leave it out from then on."""
-        await self._call_no_content("DELETE", _ONE, path_params=self._one(encounter_id))
+        await self._call_no_content(
+            "DELETE", _ONE, path_params=self._one(encounter_id), options=options
+        )
 
-    def list(self, *, size: int = 100, concurrency: int = 1) -> Paginator[EncounterRecord]:
-        """The patient's encounters, except deleted ones."""
+    def list(
+        self, *, size: int = 100, concurrency: int = 1, **options: Unpack[RequestOptions]
+    ) -> Paginator[EncounterRecord]:
+        """The patient's encounters, except deleted ones (the options apply to every page)."""
         return self._client.paginate(
             "GET",
             _LIST,
@@ -121,20 +194,31 @@ class Encounters(PatientResource):
             size=size,
             concurrency=concurrency,
             item_type=EncounterRecord,
+            options=options,
         )
 
-    async def disposition(self, encounter_id: str, /) -> DispositionRecord:
+    async def disposition(
+        self, encounter_id: str | UUID, /, **options: Unpack[RequestOptions]
+    ) -> DispositionRecord:
         """The encounter's disposition (every disposition field, null until set).
 
         Raises ``NotFound`` (``ENCOUNTER_NOT_FOUND``) for an encounter the patient does not
         have, ``PermissionDenied`` when the role may not read encounters.
         """
         return await self._call(
-            DispositionRecord, "GET", _DISPOSITION, path_params=self._one(encounter_id)
+            DispositionRecord,
+            "GET",
+            _DISPOSITION,
+            path_params=self._one(encounter_id),
+            options=options,
         )
 
     async def update_disposition(
-        self, encounter_id: str, values: Mapping[str, Any], /
+        self,
+        encounter_id: str | UUID,
+        values: Mapping[str, Any],
+        /,
+        **options: Unpack[RequestOptions],
     ) -> DispositionRecord:
         """Set disposition fields, sent flat by field name (a PATCH): only those change.
 
@@ -151,10 +235,11 @@ class Encounters(PatientResource):
             _DISPOSITION,
             path_params=self._one(encounter_id),
             json=_disposition_values(values),
+            options=options,
         )
 
-    def assessments(self, encounter_id: str, /) -> EncounterAssessments:
-        """The assessments linked to one encounter."""
+    def assessments(self, encounter_id: str | UUID, /) -> EncounterAssessments:
+        """The assessments linked to one encounter (a view: its methods make the calls)."""
         return EncounterAssessments(self._client, self._one(encounter_id))
 
 
@@ -163,29 +248,63 @@ class EncounterAssessments(Resource):
 
     __slots__ = ("_encounter",)
 
-    def __init__(self, client: WelkinClient, encounter: Mapping[str, str]) -> None:
+    def __init__(self, client: WelkinClient, encounter: Mapping[str, str | UUID]) -> None:
         super().__init__(client)
         self._encounter = dict(encounter)
 
-    def _link(self, link_id: str) -> dict[str, str]:
+    def _link(self, link_id: str | UUID) -> dict[str, str | UUID]:
         return {**self._encounter, "link_id": link_id}
 
-    async def list(self) -> list[EncounterAssessmentRecord]:
+    async def list(self, **options: Unpack[RequestOptions]) -> list[EncounterAssessmentRecord]:
         """Every assessment link of the encounter (one answer, not paged)."""
         return await self._call(
-            list[EncounterAssessmentRecord], "GET", _ASSESSMENTS, path_params=self._encounter
+            list[EncounterAssessmentRecord],
+            "GET",
+            _ASSESSMENTS,
+            path_params=self._encounter,
+            options=options,
         )
 
-    async def get(self, link_id: str, /) -> EncounterAssessmentRecord:
+    async def get(
+        self, link_id: str | UUID, /, **options: Unpack[RequestOptions]
+    ) -> EncounterAssessmentRecord:
         """One of the encounter's assessment links, by the link's id."""
         return await self._call(
-            EncounterAssessmentRecord, "GET", _ASSESSMENT, path_params=self._link(link_id)
+            EncounterAssessmentRecord,
+            "GET",
+            _ASSESSMENT,
+            path_params=self._link(link_id),
+            options=options,
         )
 
+    @overload
+    async def create(
+        self,
+        link: EncounterAssessmentCreate | Mapping[str, Any],
+        /,
+        *,
+        extra_headers: Mapping[str, str] | None = ...,
+        extra_query: Mapping[str, QueryValue] | None = ...,
+        timeout: float | Timeouts | None = ...,
+    ) -> EncounterAssessmentRecord: ...
+    @overload
+    async def create(
+        self,
+        /,
+        *,
+        extra_headers: Mapping[str, str] | None = ...,
+        extra_query: Mapping[str, QueryValue] | None = ...,
+        timeout: float | Timeouts | None = ...,
+        **fields: Unpack[EncounterAssessmentCreateFields],
+    ) -> EncounterAssessmentRecord: ...
     async def create(
         self,
         link: EncounterAssessmentCreate | Mapping[str, Any] | None = None,
         /,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, QueryValue] | None = None,
+        timeout: float | Timeouts | None = None,
         **fields: Any,
     ) -> EncounterAssessmentRecord:
         """Link an assessment to the (open) encounter: ``create(assessment_name="phq9")``, and
@@ -197,18 +316,35 @@ class EncounterAssessments(Resource):
             _ASSESSMENTS,
             path_params=self._encounter,
             json=body,
+            options=call_options(extra_headers, extra_query, timeout),
         )
 
-    async def update(self, link_id: str, /, **fields: Any) -> EncounterAssessmentRecord:
-        """Change the link (a PATCH): ``update(link_id, assessment_record_id=record.id)``."""
+    async def update(
+        self,
+        link_id: str | UUID,
+        /,
+        *,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, QueryValue] | None = None,
+        timeout: float | Timeouts | None = None,
+        **fields: Unpack[EncounterAssessmentUpdateFields],
+    ) -> EncounterAssessmentRecord:
+        """Change the link (a PATCH): ``update(link_id, assessment_record_id=record.id)``; no
+        field is a ``TypeError``."""
+        body = some_change(
+            "EncounterAssessments.update", changes(EncounterAssessmentUpdate, fields)
+        )
         return await self._call(
             EncounterAssessmentRecord,
             "PATCH",
             _ASSESSMENT,
             path_params=self._link(link_id),
-            json=changes(EncounterAssessmentUpdate, fields),
+            json=body,
+            options=call_options(extra_headers, extra_query, timeout),
         )
 
-    async def delete(self, link_id: str, /) -> None:
+    async def delete(self, link_id: str | UUID, /, **options: Unpack[RequestOptions]) -> None:
         """Remove the link from the (open) encounter."""
-        await self._call_no_content("DELETE", _ASSESSMENT, path_params=self._link(link_id))
+        await self._call_no_content(
+            "DELETE", _ASSESSMENT, path_params=self._link(link_id), options=options
+        )

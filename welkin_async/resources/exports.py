@@ -7,9 +7,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Literal, overload
+from typing import Any, Literal, Unpack, overload
 
 from welkin_async._checkpoint import CheckpointStore
+from welkin_async._options import QueryValue, RequestOptions
+from welkin_async._pagination import check_extra_query
 from welkin_async._serde import structure, unstructure
 from welkin_async.models import (
     AssessmentRecord,
@@ -23,9 +25,6 @@ from welkin_async.models import (
 )
 from welkin_async.resources._base import Resource, aware
 from welkin_async.resources._export_stream import ExportStream, Shape, shape_as
-
-if TYPE_CHECKING:
-    from welkin_async._client import QueryValue
 
 # The export types whose records are modelled; the others are yielded as dicts.
 _MODELS: dict[str, Any] = {
@@ -54,6 +53,7 @@ class Exports(Resource):
         page_size: int | None = ...,
         checkpoint: CheckpointStore | None = ...,
         typed: Literal[True] = ...,
+        **options: Unpack[RequestOptions],
     ) -> ExportStream[Patient]: ...
     @overload
     def stream(
@@ -64,6 +64,7 @@ class Exports(Resource):
         page_size: int | None = ...,
         checkpoint: CheckpointStore | None = ...,
         typed: Literal[True] = ...,
+        **options: Unpack[RequestOptions],
     ) -> ExportStream[CdtRecord[Any]]: ...
     @overload
     def stream(
@@ -74,6 +75,7 @@ class Exports(Resource):
         page_size: int | None = ...,
         checkpoint: CheckpointStore | None = ...,
         typed: Literal[True] = ...,
+        **options: Unpack[RequestOptions],
     ) -> ExportStream[CdtRecord[Encounter]]: ...
     @overload
     def stream(
@@ -84,6 +86,7 @@ class Exports(Resource):
         page_size: int | None = ...,
         checkpoint: CheckpointStore | None = ...,
         typed: Literal[True] = ...,
+        **options: Unpack[RequestOptions],
     ) -> ExportStream[AssessmentRecord]: ...
     @overload
     def stream(
@@ -94,6 +97,7 @@ class Exports(Resource):
         page_size: int | None = ...,
         checkpoint: CheckpointStore | None = ...,
         typed: Literal[True] = ...,
+        **options: Unpack[RequestOptions],
     ) -> ExportStream[PatientProgram]: ...
     @overload
     def stream(
@@ -104,6 +108,7 @@ class Exports(Resource):
         page_size: int | None = ...,
         checkpoint: CheckpointStore | None = ...,
         typed: Literal[True] = ...,
+        **options: Unpack[RequestOptions],
     ) -> ExportStream[CalendarEvent]: ...
     @overload
     def stream(
@@ -114,6 +119,7 @@ class Exports(Resource):
         page_size: int | None = ...,
         checkpoint: CheckpointStore | None = ...,
         typed: Literal[True] = ...,
+        **options: Unpack[RequestOptions],
     ) -> ExportStream[SmsMessage]: ...
     @overload
     def stream(
@@ -124,6 +130,7 @@ class Exports(Resource):
         page_size: int | None = ...,
         checkpoint: CheckpointStore | None = ...,
         typed: Literal[True] = ...,
+        **options: Unpack[RequestOptions],
     ) -> ExportStream[Email]: ...
     @overload
     def stream(
@@ -134,6 +141,7 @@ class Exports(Resource):
         page_size: int | None = ...,
         checkpoint: CheckpointStore | None = ...,
         typed: bool = ...,
+        **options: Unpack[RequestOptions],
     ) -> ExportStream[Any]: ...
     def stream(
         self,
@@ -143,6 +151,7 @@ class Exports(Resource):
         page_size: int | None = None,
         checkpoint: CheckpointStore | None = None,
         typed: bool = True,
+        **options: Unpack[RequestOptions],
     ) -> ExportStream[Any]:
         """Records of ``export_type`` (``PATIENT``, ``CDT_RECORD``, ``ENCOUNTER``, ...) changed at
         or after ``since`` (everything without it), page after page until the cursor ends.
@@ -155,19 +164,26 @@ class Exports(Resource):
         - With ``checkpoint`` (a :class:`~welkin_async.Checkpoint` file, or any
           :class:`~welkin_async.CheckpointStore`), the export resumes where it was and saves its
           position after each page the consumer has fully taken.
+        - The options (``extra_headers``, ``extra_query``, ``timeout``) apply to every page.
         """
         kind = export_type.upper()
         if since is not None:
             aware("since", since)
         if page_size is not None and page_size < 1:
             raise ValueError("page_size must be at least 1")
+        # Checked now, as paginate() checks them, not per page.
+        check_extra_query(self._client._options(options).query, "cursor", "export/{export_type}")
         since_text = unstructure(since) if since is not None else None
         fixed: dict[str, QueryValue] = {} if page_size is None else {"pageSize": page_size}
 
         async def fetch(start: str | None) -> Any:
             params = fixed if start is None else {**fixed, "start": start}
             return await self._client.request(
-                "GET", "export/{export_type}", path_params={"export_type": kind}, params=params
+                "GET",
+                "export/{export_type}",
+                path_params={"export_type": kind},
+                params=params,
+                **options,
             )
 
         models = self._client.models if typed and kind == "CDT_RECORD" else None

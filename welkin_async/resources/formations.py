@@ -11,8 +11,9 @@ does not have.
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import TypeVar, Unpack
 
+from welkin_async._options import RequestOptions
 from welkin_async.models import (
     AssessmentTemplate,
     CdtDefinition,
@@ -32,84 +33,139 @@ class Formations(Resource):
 
     __slots__ = ()
 
-    async def cdts(self, version: FormationVersion = "current") -> list[CdtDefinition]:
+    async def cdts(
+        self, version: FormationVersion = "current", **options: Unpack[RequestOptions]
+    ) -> list[CdtDefinition]:
         """The CDT definitions (what ``welkin-async codegen`` turns into classes)."""
-        return await self._read(list[CdtDefinition], "cdts", version)
+        return await self._read(list[CdtDefinition], "cdts", version, options)
 
-    async def programs(self, version: FormationVersion = "current") -> list[ProgramFormation]:
+    async def programs(
+        self, version: FormationVersion = "current", **options: Unpack[RequestOptions]
+    ) -> list[ProgramFormation]:
         """The programs and their phases."""
-        return await self._read(list[ProgramFormation], "programs", version)
+        return await self._read(list[ProgramFormation], "programs", version, options)
 
     async def encounter_templates(
-        self, version: FormationVersion = "current"
+        self, version: FormationVersion = "current", **options: Unpack[RequestOptions]
     ) -> list[EncounterTemplate]:
         """The encounter templates (an encounter is created from one, by name)."""
-        return await self._read(list[EncounterTemplate], "encounters", version)
+        return await self._read(list[EncounterTemplate], "encounters", version, options)
 
-    async def assessments(self, version: FormationVersion = "current") -> list[AssessmentTemplate]:
+    async def assessments(
+        self, version: FormationVersion = "current", **options: Unpack[RequestOptions]
+    ) -> list[AssessmentTemplate]:
         """The assessment templates and their questions."""
-        return await self._read(list[AssessmentTemplate], "assessments", version)
+        return await self._read(list[AssessmentTemplate], "assessments", version, options)
 
-    async def document_types(self, version: FormationVersion = "current") -> list[CdtDefinition]:
+    async def document_types(
+        self, version: FormationVersion = "current", **options: Unpack[RequestOptions]
+    ) -> list[CdtDefinition]:
         """The document types: CDT definitions whose ``relation`` is ``DOCUMENT_TYPE`` (a
         document summary is created with one's name as its ``type``)."""
-        return await self._read(list[CdtDefinition], "document-types", version)
+        return await self._read(list[CdtDefinition], "document-types", version, options)
 
-    async def goal_templates(self, version: FormationVersion = "current") -> list[GoalTemplate]:
+    async def goal_templates(
+        self, version: FormationVersion = "current", **options: Unpack[RequestOptions]
+    ) -> list[GoalTemplate]:
         """The goal templates (a care-plan goal is created from one, by name)."""
-        return await self._read(list[GoalTemplate], "goal-templates", version)
+        return await self._read(list[GoalTemplate], "goal-templates", version, options)
 
-    async def encounter_disposition(self, version: FormationVersion = "current") -> CdtDefinition:
+    async def encounter_disposition(
+        self, version: FormationVersion = "current", **options: Unpack[RequestOptions]
+    ) -> CdtDefinition:
         """The definition of encounter dispositions (CDT ``__encounter_disposition__``, relation
         ``ENCOUNTER_DISPOSITION``): the fields ``encounters(pid).update_disposition`` takes."""
-        return await self._read(CdtDefinition, "encounter-disposition", version)
+        return await self._read(CdtDefinition, "encounter-disposition", version, options)
 
-    async def cdt(self, name: str, /, *, version: FormationVersion = "current") -> CdtDefinition:
+    async def cdt(
+        self,
+        name: str,
+        /,
+        *,
+        version: FormationVersion = "current",
+        **options: Unpack[RequestOptions],
+    ) -> CdtDefinition:
         """One CDT definition by name."""
-        return await self._item(CdtDefinition, "cdts", name, version)
+        return await self._item(CdtDefinition, "cdts", name, version, options)
 
     async def program(
-        self, name: str, /, *, version: FormationVersion = "current"
+        self,
+        name: str,
+        /,
+        *,
+        version: FormationVersion = "current",
+        **options: Unpack[RequestOptions],
     ) -> ProgramFormation:
         """One program, with its phases, by name."""
-        return await self._item(ProgramFormation, "programs", name, version)
+        return await self._item(ProgramFormation, "programs", name, version, options)
 
     async def encounter_template(
-        self, name: str, /, *, version: FormationVersion = "current"
+        self,
+        name: str,
+        /,
+        *,
+        version: FormationVersion = "current",
+        **options: Unpack[RequestOptions],
     ) -> EncounterTemplate:
         """One encounter template by name."""
-        return await self._item(EncounterTemplate, "encounters", name, version)
+        return await self._item(EncounterTemplate, "encounters", name, version, options)
 
     async def assessment(
-        self, name: str, /, *, version: FormationVersion = "current"
+        self,
+        name: str,
+        /,
+        *,
+        version: FormationVersion = "current",
+        **options: Unpack[RequestOptions],
     ) -> AssessmentTemplate:
         """One assessment template, with its sections of questions, by name."""
-        return await self._item(AssessmentTemplate, "assessments", name, version)
+        return await self._item(AssessmentTemplate, "assessments", name, version, options)
 
     async def document_type(
-        self, name: str, /, *, version: FormationVersion = "current"
+        self,
+        name: str,
+        /,
+        *,
+        version: FormationVersion = "current",
+        **options: Unpack[RequestOptions],
     ) -> CdtDefinition:
         """One document type (a CDT definition, relation ``DOCUMENT_TYPE``) by name."""
-        return await self._item(CdtDefinition, "document-types", name, version)
+        return await self._item(CdtDefinition, "document-types", name, version, options)
 
     async def goal_template(
-        self, name: str, /, *, version: FormationVersion = "current"
+        self,
+        name: str,
+        /,
+        *,
+        version: FormationVersion = "current",
+        **options: Unpack[RequestOptions],
     ) -> GoalTemplate:
         """One goal template by name."""
-        return await self._item(GoalTemplate, "goal-templates", name, version)
+        return await self._item(GoalTemplate, "goal-templates", name, version, options)
 
-    async def _read(self, into: type[T], kind: str, version: FormationVersion) -> T:
+    async def _read(
+        self, into: type[T], kind: str, version: FormationVersion, options: RequestOptions
+    ) -> T:
         return await self._call(
             into,
             "GET",
             f"formations/{{version}}/{kind}",
             path_params={"version": version},
+            options=options,
         )
 
-    async def _item(self, into: type[T], kind: str, name: str, version: FormationVersion) -> T:
+    async def _item(
+        self,
+        into: type[T],
+        kind: str,
+        name: str,
+        version: FormationVersion,
+        options: RequestOptions,
+    ) -> T:
         return await self._call(
             into,
             "GET",
             f"formations/{{version}}/{kind}/{{name}}",
             path_params={"version": version, "name": name},
+            options=options,
         )

@@ -15,14 +15,13 @@ policy does not grant the messages.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Unpack
+from uuid import UUID
 
+from welkin_async._options import QueryValue, RequestOptions
 from welkin_async._pagination import Paginator
 from welkin_async.models import ChatInbound, ChatMessage, ChatSearchHit, Email, SmsMessage
 from welkin_async.resources._base import PatientResource
-
-if TYPE_CHECKING:
-    from welkin_async._client import QueryValue
 
 _EMAILS = "patients/{patient_id}/emails"
 _EMAIL = "patients/{patient_id}/emails/{email_id}"
@@ -47,21 +46,23 @@ class Emails(PatientResource):
 
     __slots__ = ()
 
-    def list(self, *, size: int = 100) -> Paginator[Email]:
+    def list(self, *, size: int = 100, **options: Unpack[RequestOptions]) -> Paginator[Email]:
         """Every email to or from the patient, ``size`` per page.
 
         Raises ``BadRequest`` (``INVALID_PAGE_REQUEST``) for a ``size`` below 1.
         """
         return self._client.paginate(
-            "GET", _EMAILS, path_params=self._patient, size=size, item_type=Email
+            "GET", _EMAILS, path_params=self._patient, size=size, item_type=Email, options=options
         )
 
-    async def get(self, email_id: str, /) -> Email:
+    async def get(self, email_id: str | UUID, /, **options: Unpack[RequestOptions]) -> Email:
         """One of the patient's emails by its id.
 
         Raises ``NotFound`` (``EMAIL_NOT_FOUND``) when the patient has no email with that id.
         """
-        return await self._call(Email, "GET", _EMAIL, path_params=self._under(email_id=email_id))
+        return await self._call(
+            Email, "GET", _EMAIL, path_params=self._under(email_id=email_id), options=options
+        )
 
 
 class Sms(PatientResource):
@@ -69,21 +70,28 @@ class Sms(PatientResource):
 
     __slots__ = ()
 
-    def list(self, *, size: int = 100) -> Paginator[SmsMessage]:
+    def list(self, *, size: int = 100, **options: Unpack[RequestOptions]) -> Paginator[SmsMessage]:
         """Every text message to or from the patient, ``size`` per page.
 
         Raises ``BadRequest`` (``INVALID_PAGE_REQUEST``) for a ``size`` below 1.
         """
         return self._client.paginate(
-            "GET", _SMSES, path_params=self._patient, size=size, item_type=SmsMessage
+            "GET",
+            _SMSES,
+            path_params=self._patient,
+            size=size,
+            item_type=SmsMessage,
+            options=options,
         )
 
-    async def get(self, sms_id: str, /) -> SmsMessage:
+    async def get(self, sms_id: str | UUID, /, **options: Unpack[RequestOptions]) -> SmsMessage:
         """One of the patient's text messages by its id.
 
         Raises ``NotFound`` (``SMS_NOT_FOUND``) when the patient has no text message with that id.
         """
-        return await self._call(SmsMessage, "GET", _SMS, path_params=self._under(sms_id=sms_id))
+        return await self._call(
+            SmsMessage, "GET", _SMS, path_params=self._under(sms_id=sms_id), options=options
+        )
 
 
 class Chat(PatientResource):
@@ -97,6 +105,7 @@ class Chat(PatientResource):
         include_archived: bool = False,
         page_size: int = 20,
         page_token: str | None = None,
+        **options: Unpack[RequestOptions],
     ) -> Paginator[ChatMessage]:
         """The patient's chat messages, newest first, ``page_size`` per page.
 
@@ -119,6 +128,7 @@ class Chat(PatientResource):
             params=params,
             size=page_size if page_token is None else None,
             item_type=ChatMessage,
+            options=options,
         )
 
     def search(
@@ -129,6 +139,7 @@ class Chat(PatientResource):
         include_archived: bool = False,
         page_size: int = 20,
         content_page_size: int = 20,
+        **options: Unpack[RequestOptions],
     ) -> Paginator[ChatSearchHit]:
         """The patient's chat messages whose text holds ``query``, newest first.
 
@@ -153,9 +164,10 @@ class Chat(PatientResource):
             params=params,
             size=page_size,
             item_type=ChatSearchHit,
+            options=options,
         )
 
-    async def send_inbound(self, message: str, /) -> ChatMessage:
+    async def send_inbound(self, message: str, /, **options: Unpack[RequestOptions]) -> ChatMessage:
         """Post ``message`` to the chat as the patient (to the care team); returns it as stored.
 
         Not retried (a POST). Raises ``BadRequest`` (``INVALID_REQUEST_BODY``) for an empty
@@ -169,4 +181,5 @@ class Chat(PatientResource):
             _INBOUND,
             path_params=self._patient,
             json=ChatInbound(message=message),
+            options=options,
         )

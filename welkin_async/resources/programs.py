@@ -11,10 +11,14 @@ recorded phase move is ``{"phaseName": ...}``). The vendor's reference also docu
 
 from __future__ import annotations
 
+from typing import Unpack
+from uuid import UUID
+
+from welkin_async._options import RequestOptions
 from welkin_async._pagination import Paginator
 from welkin_async._unset import UNSET, UnsetType
 from welkin_async.models import PatientProgram, PhaseChange, ProgramStatus, ProgramUpdate
-from welkin_async.resources._base import PatientResource
+from welkin_async.resources._base import PatientResource, some_change
 
 _LIST = "patients/{patient_id}/programs"
 _CURRENT = "patients/{patient_id}/programs/current/{program_name}"
@@ -29,19 +33,32 @@ class Programs(PatientResource):
 
     __slots__ = ()
 
-    def _program(self, name: str) -> dict[str, str]:
+    def _program(self, name: str) -> dict[str, str | UUID]:
         return self._under(program_name=name)
 
-    def list(self, *, size: int = 100) -> Paginator[PatientProgram]:
+    def list(
+        self, *, size: int = 100, **options: Unpack[RequestOptions]
+    ) -> Paginator[PatientProgram]:
         """Every program of the tenant, with the patient's state in it (``assigned``, phase)."""
         return self._client.paginate(
-            "GET", _LIST, path_params=self._patient, size=size, item_type=PatientProgram
+            "GET",
+            _LIST,
+            path_params=self._patient,
+            size=size,
+            item_type=PatientProgram,
+            options=options,
         )
 
-    async def current(self, program_name: str, /) -> PatientProgram:
+    async def current(
+        self, program_name: str, /, **options: Unpack[RequestOptions]
+    ) -> PatientProgram:
         """The patient's state in one program (``NotFound`` if they are not in it)."""
         return await self._call(
-            PatientProgram, "GET", _CURRENT, path_params=self._program(program_name)
+            PatientProgram,
+            "GET",
+            _CURRENT,
+            path_params=self._program(program_name),
+            options=options,
         )
 
     async def update(
@@ -52,34 +69,46 @@ class Programs(PatientResource):
         assigned: bool | UnsetType = UNSET,
         status: ProgramStatus | str | UnsetType = UNSET,
         phase_name: str | UnsetType = UNSET,
+        **options: Unpack[RequestOptions],
     ) -> PatientProgram:
         """Change the patient's program: only the given fields are sent (a PATCH).
 
         ``assigned=True`` puts the patient in it (at ``phase_name``, or its starting phase),
         ``assigned=False`` takes them out; ``status`` sets its status (``IN_PROGRESS``,
-        ``COMPLETED``, ``CANCELLED``); ``phase_name`` alone moves them to that phase.
+        ``COMPLETED``, ``CANCELLED``); ``phase_name`` alone moves them to that phase. None of
+        them (or ``UNSET`` only) is a ``TypeError``, before anything is sent.
         """
         given = {"assigned": assigned, "status": status, "phase_name": phase_name}
-        if all(value is UNSET for value in given.values()):
-            raise ValueError("update() needs at least one of assigned, status or phase_name")
+        some_change("Programs.update", {k: v for k, v in given.items() if v is not UNSET})
         if isinstance(status, str) and not isinstance(status, ProgramStatus):
             status = ProgramStatus(status)
         body = ProgramUpdate(assigned=assigned, status=status, phase_name=phase_name)
         return await self._call(
-            PatientProgram, "PATCH", _PROGRAM, path_params=self._program(program_name), json=body
+            PatientProgram,
+            "PATCH",
+            _PROGRAM,
+            path_params=self._program(program_name),
+            json=body,
+            options=options,
         )
 
-    async def assign(self, program_name: str, /, *, phase: str | None = None) -> PatientProgram:
+    async def assign(
+        self, program_name: str, /, *, phase: str | None = None, **options: Unpack[RequestOptions]
+    ) -> PatientProgram:
         """Put the patient in the program, at ``phase`` or at the program's starting phase."""
         return await self.update(
-            program_name, assigned=True, phase_name=UNSET if phase is None else phase
+            program_name, assigned=True, phase_name=UNSET if phase is None else phase, **options
         )
 
-    async def unassign(self, program_name: str, /) -> PatientProgram:
+    async def unassign(
+        self, program_name: str, /, **options: Unpack[RequestOptions]
+    ) -> PatientProgram:
         """Take the patient out of the program (its status becomes ``CANCELLED``)."""
-        return await self.update(program_name, assigned=False)
+        return await self.update(program_name, assigned=False, **options)
 
-    async def unassign_by_id(self, patient_program_id: str, /) -> None:
+    async def unassign_by_id(
+        self, patient_program_id: str | UUID, /, **options: Unpack[RequestOptions]
+    ) -> None:
         """Remove the patient's assignment with this id (``PatientProgram.id``): a DELETE.
 
         Unlike :meth:`unassign`, which keeps the assignment as unassigned and ``CANCELLED``,
@@ -88,10 +117,15 @@ class Programs(PatientResource):
         under, ``PermissionDenied`` when the role may not delete programs.
         """
         await self._call_no_content(
-            "DELETE", _ASSIGNMENT, path_params=self._under(patient_program_id=patient_program_id)
+            "DELETE",
+            _ASSIGNMENT,
+            path_params=self._under(patient_program_id=patient_program_id),
+            options=options,
         )
 
-    async def move(self, program_name: str, phase: str, /) -> PatientProgram:
+    async def move(
+        self, program_name: str, phase: str, /, **options: Unpack[RequestOptions]
+    ) -> PatientProgram:
         """Move the patient to another phase of a program they are in.
 
         This sends the vendor-documented ``PATCH .../programs/{name}/phases``; ``update(name,
@@ -103,9 +137,12 @@ class Programs(PatientResource):
             _PHASES,
             path_params=self._program(program_name),
             json=PhaseChange(phase_name=phase),
+            options=options,
         )
 
-    async def history(self, patient_program_id: str, /) -> PatientProgram:
+    async def history(
+        self, patient_program_id: str | UUID, /, **options: Unpack[RequestOptions]
+    ) -> PatientProgram:
         """One patient program by its id (``PatientProgram.id``), with every phase it went
         through in ``path_history``, oldest first."""
         return await self._call(
@@ -113,4 +150,5 @@ class Programs(PatientResource):
             "GET",
             _HISTORY,
             path_params=self._under(program_id=patient_program_id),
+            options=options,
         )

@@ -9,9 +9,11 @@
         ...  # point a client at emulator.url
 
 Installing welkin-async also registers a pytest plugin with the fixtures ``welkin_emulator``
-and ``welkin_credentials``; the command ``welkin-async emulator`` serves one until interrupted.
+(one per test), ``welkin_emulator_session`` (one per session) and ``welkin_credentials``; the
+command ``welkin-async emulator`` serves one until interrupted.
 """
 
+from welkin_async.testing._backend import ReceivedRequest
 from welkin_async.testing._emulator import WelkinEmulator
 from welkin_async.testing._faults import Fault, Faults
 from welkin_async.testing._policy import Role
@@ -26,6 +28,7 @@ __all__ = [
     "Environment",
     "Fault",
     "Faults",
+    "ReceivedRequest",
     "Role",
     "ServerRateLimit",
     "Tenant",

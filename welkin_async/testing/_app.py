@@ -8,12 +8,14 @@ handler -> faults on the answer (reset, truncate, malformed, slow) -> respond.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 from collections.abc import Awaitable, Callable, Iterable
 
 from aiohttp import web
+from multidict import CIMultiDict, MultiDict
 
-from welkin_async.testing._backend import Backend
+from welkin_async.testing._backend import Backend, ReceivedRequest
 from welkin_async.testing._errors import ApiFailure, bad_request
 from welkin_async.testing._faults import NO_FAULTS, FaultPlan
 from welkin_async.testing._ratelimit import retry_after_header
@@ -188,6 +190,12 @@ def _pipeline(
         backend.stats.requests[route.key] += 1
         for listener in backend.request_listeners:
             listener(route.key)
+        if backend.received_listeners:
+            received = ReceivedRequest(
+                route.key, MultiDict(request.query), CIMultiDict(request.headers)
+            )
+            for observer in backend.received_listeners:
+                observer(received)
         plan = backend.faults.plan(route.key) if backend.faults is not None else NO_FAULTS
         if plan is not NO_FAULTS:
             backend.stats.faults.update(plan.kinds)
@@ -233,6 +241,17 @@ async def _unmatched_as_error_array(
         )
 
 
+def _request_id_stamper() -> Callable[[web.Request, web.StreamResponse], Awaitable[None]]:
+    """Every answer carries an ``X-Request-Id``, as gateways in front of APIs add one: the id
+    a user quotes to support, which the client puts on its errors and raw responses."""
+    ids = itertools.count(1)
+
+    async def stamp(request: web.Request, response: web.StreamResponse) -> None:
+        response.headers.setdefault("X-Request-Id", f"emu-{next(ids):010d}")
+
+    return stamp
+
+
 def full_path(route: Route, layout: Layout) -> str:
     return layout.value + route.scope.value + route.path
 
@@ -244,6 +263,7 @@ def build_app(
 ) -> web.Application:
     app = web.Application(middlewares=[_unmatched_as_error_array], client_max_size=16 * 1024**2)
     app[BACKEND_KEY] = backend
+    app.on_response_prepare.append(_request_id_stamper())
     app.router.add_get("/openapi.json", openapi)
     # Fixed segments first: "/v1/..." and ".../admin/..." must win over "/{tenant}/{environment}".
     ordered = sorted(routes, key=lambda route: route.scope == Scope.ENVIRONMENT)

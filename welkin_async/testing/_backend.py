@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import attrs
 
@@ -14,6 +14,15 @@ from welkin_async.testing._stats import EmulatorStats
 from welkin_async.testing._tenants import ApiClient, Tenant, stable_uuid
 from welkin_async.testing._tokens import TokenService
 from welkin_async.testing._webhooks import WebhookDispatcher
+
+
+@attrs.frozen
+class ReceivedRequest:
+    """What a request brought, as the emulator received it: for tests of what a client sends."""
+
+    route: str  # the route key: "GET /patients/{patient_id}"
+    query: Mapping[str, str] = attrs.field(repr=False)
+    headers: Mapping[str, str] = attrs.field(repr=False)  # case-insensitive
 
 
 @attrs.define
@@ -30,6 +39,7 @@ class Backend:
     faults: Faults | None = None
     seed: int = 0
     request_listeners: list[Callable[[str], None]] = attrs.field(factory=list)
+    received_listeners: list[Callable[[ReceivedRequest], None]] = attrs.field(factory=list)
     _ids_issued: int = 0
 
     def new_id(self) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ssl
 import time
 from collections.abc import Callable, Collection, Iterable
 from types import TracebackType
@@ -12,7 +13,7 @@ from aiohttp import web
 from welkin_async._credentials import ApiClientSecret, ClientCredentials
 from welkin_async.testing import _json
 from welkin_async.testing._app import build_app
-from welkin_async.testing._backend import Backend
+from welkin_async.testing._backend import Backend, ReceivedRequest
 from welkin_async.testing._clock import Clock
 from welkin_async.testing._config import example_tenants
 from welkin_async.testing._faults import Fault, Faults
@@ -30,6 +31,7 @@ CredentialsKind = Literal["client_credentials", "api_client"]
 DEFAULT_TENANT = "acme"
 DEFAULT_ROLE = "admin"
 DEFAULT_WEBHOOK_RETRY = WebhookRetry()
+_SHUTDOWN_GRACE = 2.0
 
 
 class WelkinEmulator:
@@ -46,7 +48,9 @@ class WelkinEmulator:
 
     ``token_ttl`` is the token lifetime in seconds; ``rate_limit`` a per-client limit (a
     :class:`ServerRateLimit` or requests per second); ``faults`` a :class:`Faults`, a list of
-    :class:`Fault` or a command-line spec string; ``max_page_size`` bounds ``size``.
+    :class:`Fault` or a command-line spec string; ``max_page_size`` bounds ``size``;
+    ``ssl_context`` serves https instead of http (with a test CA's certificate for 127.0.0.1,
+    to test a client's TLS settings).
     """
 
     def __init__(
@@ -61,6 +65,7 @@ class WelkinEmulator:
         max_page_size: int = DEFAULT_MAX_PAGE_SIZE,
         webhook_retry: WebhookRetry = DEFAULT_WEBHOOK_RETRY,
         port: int = 0,
+        ssl_context: ssl.SSLContext | None = None,
     ) -> None:
         if patients < 0:
             raise ValueError("patients must be zero or more")
@@ -72,6 +77,7 @@ class WelkinEmulator:
         }
         self._patients = patients
         self._port = port
+        self._ssl_context = ssl_context  # serve https (a test CA's certificate, for TLS tests)
         limit = ServerRateLimit(rate_limit) if isinstance(rate_limit, int | float) else rate_limit
         self.backend = Backend(
             tenants=self.tenants,
@@ -157,6 +163,11 @@ class WelkinEmulator:
         before it is answered: a test acts at an exact point of a client's run this way."""
         self.backend.request_listeners.append(listener)
 
+    def on_received(self, listener: Callable[[ReceivedRequest], None]) -> None:
+        """Call ``listener`` with each request's route, query and headers as it arrives: what a
+        test of the client's headers (its ``traceparent``, a caller's extra header) reads."""
+        self.backend.received_listeners.append(listener)
+
     def seed_data(self) -> None:
         """Seed every tenant's ``live`` environment (done once, by ``__aenter__``)."""
         if self._seeded:
@@ -180,13 +191,22 @@ class WelkinEmulator:
             return web.Response(body=document, content_type="application/json")
 
         app = build_app(self.backend, ROUTES, openapi)
-        runner = web.AppRunner(app, access_log=None, handle_signals=False)
+        # Stopping waits at most 2 s for requests in flight (aiohttp's default is 60 s): a
+        # test that timed out of a request the emulator holds (a latency fault) ends promptly.
+        runner = web.AppRunner(
+            app, access_log=None, handle_signals=False, shutdown_timeout=_SHUTDOWN_GRACE
+        )
         await runner.setup()
-        site = web.TCPSite(runner, "127.0.0.1", self._port)
-        await site.start()
+        site = web.TCPSite(runner, "127.0.0.1", self._port, ssl_context=self._ssl_context)
+        try:
+            await site.start()
+        except OSError:  # the port is taken: nothing may stay open behind the error
+            await runner.cleanup()
+            raise
         port = runner.addresses[0][1]
         self._runner = runner
-        self._url = f"http://127.0.0.1:{port}"
+        scheme = "https" if self._ssl_context is not None else "http"
+        self._url = f"{scheme}://127.0.0.1:{port}"
         await self.backend.webhooks.start(self._url)
         return self
 

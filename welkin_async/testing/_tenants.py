@@ -81,6 +81,14 @@ class Environment:
     care_plans: dict[str, Row] = attrs.field(factory=dict)
     _last_stamp: int = 0
 
+    def __repr__(self) -> str:
+        # How much it holds, never what: its rows are patients' data.
+        return (
+            f"Environment(tenant={self.tenant!r}, name={self.name!r}, "
+            f"patients={len(self.patients)}, cdt_records={len(self.cdt_records)}, "
+            f"encounters={len(self.encounters)}, assessments={len(self.assessments)})"
+        )
+
     def stamp(self, clock: Clock) -> int:
         """A write time in epoch ms, strictly after every earlier one in this environment."""
         self._last_stamp = max(clock.now_ms(), self._last_stamp + 1)
@@ -133,6 +141,22 @@ class Tenant:
     draft_cdts: dict[str, dict[str, Any]] | None = None
     # The data audit (``admin/audit-data``) of every environment, oldest first.
     data_audit: list[dict[str, Any]] = attrs.field(factory=list)
+
+    def __repr__(self) -> str:
+        # The configuration by name, for a test's failure output: its definitions are long, and
+        # its users, environments and data audit hold people's data (counted or named only).
+        draft = list(self.draft_cdts) if self.draft_cdts is not None else None
+        return (
+            f"Tenant(name={self.name!r}, organization_name={self.organization_name!r}, "
+            f"formation_version={self.formation_version}, cdts={list(self.cdts)}, "
+            f"draft_cdts={draft}, programs={list(self.programs)}, "
+            f"encounter_templates={list(self.encounter_templates)}, "
+            f"assessment_templates={list(self.assessment_templates)}, "
+            f"document_types={list(self.document_types)}, "
+            f"goal_templates={list(self.goal_templates)}, roles={list(self.roles)}, "
+            f"api_clients={list(self.api_clients)}, users={len(self.users)}, "
+            f"environments={list(self.environments)})"
+        )
 
     def environment(self, name: str) -> Environment | None:
         return self.environments.get(name)

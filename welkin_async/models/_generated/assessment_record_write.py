@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Required, TypedDict
 
 import attrs
 
@@ -20,3 +20,13 @@ class AssessmentRecordWrite(WelkinModel):
     assessment_name: str = attrs.field(metadata={"wire_name": "assessmentName"})
     status: AssessmentStatus | UnsetType | None = attrs.field(default=UNSET)
     answers: dict[str, Any] | UnsetType | None = attrs.field(default=UNSET)
+
+
+class AssessmentRecordWriteFields(TypedDict, total=False):
+    """The keyword fields of a :class:`AssessmentRecordWrite`, typed as a call's
+    ``**fields`` take them: a name the class lacks is a type error. A nested
+    record is its model, or a mapping of its wire names (``pointOfContact``)."""
+
+    assessment_name: Required[str]
+    status: AssessmentStatus | str | UnsetType | None
+    answers: dict[str, Any] | UnsetType | None

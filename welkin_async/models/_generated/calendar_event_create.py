@@ -3,8 +3,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, Required, TypedDict
 from uuid import UUID
 
 import attrs
@@ -52,6 +53,31 @@ class CalendarEventCreate(WelkinModel):
     additional_info: dict[str, Any] | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "additionalInfo"}
     )
+    """Free-form details (``location``, ``remarks``, ...)."""
+
+
+class CalendarEventCreateFields(TypedDict, total=False):
+    """The keyword fields of a :class:`CalendarEventCreate`, typed as a call's
+    ``**fields`` take them: a name the class lacks is a type error. A nested
+    record is its model, or a mapping of its wire names (``pointOfContact``)."""
+
+    start_date_time: Required[datetime]
+    end_date_time: Required[datetime]
+    host_id: Required[UUID | str]
+    """The user who owns the event."""
+    participants: Required[Sequence[EventParticipantCreate | Mapping[str, Any]]]
+    event_title: str | UnsetType | None
+    event_description: str | UnsetType | None
+    event_type: EventType | str | UnsetType | None
+    event_status: EventStatus | str | UnsetType | None
+    event_mode: EventMode | str | UnsetType | None
+    event_color: str | UnsetType | None
+    all_day_event: bool | UnsetType | None
+    external_id: str | UnsetType | None
+    """The caller's own id of the event; different for each event."""
+    timezone: str | UnsetType | None
+    """An IANA time zone (``US/Pacific``): the event's local times are shown in it."""
+    additional_info: dict[str, Any] | UnsetType | None
     """Free-form details (``location``, ``remarks``, ...)."""
 
 

@@ -3,8 +3,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, TypedDict
 from uuid import UUID
 
 import attrs
@@ -56,3 +57,25 @@ class CalendarEventUpdate(WelkinModel):
     additional_info: dict[str, Any] | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "additionalInfo"}
     )
+
+
+class CalendarEventUpdateFields(TypedDict, total=False):
+    """The keyword fields of a :class:`CalendarEventUpdate`, typed as a call's
+    ``**fields`` take them: a name the class lacks is a type error. A nested
+    record is its model, or a mapping of its wire names (``pointOfContact``)."""
+
+    start_date_time: datetime | UnsetType
+    end_date_time: datetime | UnsetType
+    host_id: UUID | str | UnsetType
+    participants: Sequence[EventParticipantCreate | Mapping[str, Any]] | UnsetType
+    """The whole new list of participants (it replaces the old one)."""
+    event_title: str | UnsetType | None
+    event_description: str | UnsetType | None
+    event_type: EventType | str | UnsetType | None
+    event_status: EventStatus | str | UnsetType | None
+    event_mode: EventMode | str | UnsetType | None
+    event_color: str | UnsetType | None
+    all_day_event: bool | UnsetType | None
+    external_id: str | UnsetType | None
+    timezone: str | UnsetType | None
+    additional_info: dict[str, Any] | UnsetType | None

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from typing import Required, TypedDict
 from uuid import UUID
 
 import attrs
@@ -19,3 +20,12 @@ class EncounterAssessmentCreate(WelkinModel):
     assessment_record_id: UUID | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "assessmentRecordId"}
     )
+
+
+class EncounterAssessmentCreateFields(TypedDict, total=False):
+    """The keyword fields of a :class:`EncounterAssessmentCreate`, typed as a call's
+    ``**fields`` take them: a name the class lacks is a type error. A nested
+    record is its model, or a mapping of its wire names (``pointOfContact``)."""
+
+    assessment_name: Required[str]
+    assessment_record_id: UUID | str | UnsetType | None

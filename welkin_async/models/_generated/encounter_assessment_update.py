@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from typing import TypedDict
 from uuid import UUID
 
 import attrs
@@ -18,3 +19,11 @@ class EncounterAssessmentUpdate(WelkinModel):
     assessment_record_id: UUID | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "assessmentRecordId"}
     )
+
+
+class EncounterAssessmentUpdateFields(TypedDict, total=False):
+    """The keyword fields of a :class:`EncounterAssessmentUpdate`, typed as a call's
+    ``**fields`` take them: a name the class lacks is a type error. A nested
+    record is its model, or a mapping of its wire names (``pointOfContact``)."""
+
+    assessment_record_id: UUID | str | UnsetType | None

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
+from typing import Any, Required, TypedDict
 from uuid import UUID
 
 import attrs
@@ -48,6 +50,21 @@ class EncounterCreate(WelkinModel):
     current_scheduled_appointment: AppointmentCreate | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "currentScheduledAppointment"}
     )
+
+
+class EncounterCreateFields(TypedDict, total=False):
+    """The keyword fields of a :class:`EncounterCreate`, typed as a call's
+    ``**fields`` take them: a name the class lacks is a type error. A nested
+    record is its model, or a mapping of its wire names (``pointOfContact``)."""
+
+    template_name: Required[str]
+    title: str | UnsetType | None
+    description: str | UnsetType | None
+    notes: str | UnsetType | None
+    calendar_event_id: UUID | str | UnsetType | None
+    """An existing calendar event to hold the encounter in (instead of
+    scheduling a new one with ``currentScheduledAppointment``)."""
+    current_scheduled_appointment: AppointmentCreate | Mapping[str, Any] | UnsetType | None
 
 
 @attrs.define(kw_only=True, repr=False)

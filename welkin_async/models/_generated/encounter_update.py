@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from typing import TypedDict
 from uuid import UUID
 
 import attrs
@@ -29,3 +30,18 @@ class EncounterUpdate(WelkinModel):
     )
     """The calendar event that holds the encounter."""
     status: EncounterStatus | UnsetType | None = attrs.field(default=UNSET)
+
+
+class EncounterUpdateFields(TypedDict, total=False):
+    """The keyword fields of a :class:`EncounterUpdate`, typed as a call's
+    ``**fields`` take them: a name the class lacks is a type error. A nested
+    record is its model, or a mapping of its wire names (``pointOfContact``)."""
+
+    title: str | UnsetType | None
+    description: str | UnsetType | None
+    template_name: str | UnsetType | None
+    """Another encounter template of the formation."""
+    notes: str | UnsetType | None
+    calendar_event_id: UUID | str | UnsetType | None
+    """The calendar event that holds the encounter."""
+    status: EncounterStatus | str | UnsetType | None

@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
+from typing import Any, TypedDict
 from uuid import UUID
 
 import attrs
@@ -85,6 +87,42 @@ class PatientCreate(WelkinModel):
     care_team: list[CareTeamAssignment] | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "careTeam"}
     )
+    """The users caring for the patient; one is the point of contact (the first,
+    when none is marked)."""
+
+
+class PatientCreateFields(TypedDict, total=False):
+    """The keyword fields of a :class:`PatientCreate`, typed as a call's
+    ``**fields`` take them: a name the class lacks is a type error. A nested
+    record is its model, or a mapping of its wire names (``pointOfContact``)."""
+
+    external_id: str | UnsetType | None
+    external_guid: str | UnsetType | None
+    mrn: str | UnsetType | None
+    first_name: str | UnsetType | None
+    last_name: str | UnsetType | None
+    middle_name: str | UnsetType | None
+    birth_date: datetime | date | UnsetType | None
+    """The birth date: a ``date`` (sent as midnight UTC, the served form) or an aware
+    ``datetime``."""
+    gender: Gender | str | UnsetType | None
+    marital_status: str | UnsetType | None
+    primary_language: str | UnsetType | None
+    secondary_language: str | UnsetType | None
+    email: str | UnsetType | None
+    secondary_email: str | UnsetType | None
+    phone: str | UnsetType | None
+    secondary_phone: str | UnsetType | None
+    country: str | UnsetType | None
+    state: str | UnsetType | None
+    city: str | UnsetType | None
+    zip: str | UnsetType | None
+    address_line1: str | UnsetType | None
+    address_line2: str | UnsetType | None
+    timezone: str | UnsetType | None
+    patient_territories: Sequence[TerritoryAssignment | Mapping[str, Any]] | UnsetType | None
+    """The regions (territories of Designer) the patient is in."""
+    care_team: Sequence[CareTeamAssignment | Mapping[str, Any]] | UnsetType | None
     """The users caring for the patient; one is the point of contact (the first,
     when none is marked)."""
 

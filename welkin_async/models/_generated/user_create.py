@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from typing import Required, TypedDict
+
 import attrs
 
 from welkin_async._unset import UNSET, UnsetType
@@ -25,3 +27,17 @@ class UserCreate(WelkinModel):
         default=UNSET, metadata={"wire_name": "lastName"}
     )
     credentials: str | UnsetType | None = attrs.field(default=UNSET)
+
+
+class UserCreateFields(TypedDict, total=False):
+    """The keyword fields of a :class:`UserCreate`, typed as a call's
+    ``**fields`` take them: a name the class lacks is a type error. A nested
+    record is its model, or a mapping of its wire names (``pointOfContact``)."""
+
+    username: Required[str]
+    email: Required[str]
+    phone: str | UnsetType | None
+    timezone: str | UnsetType | None
+    first_name: str | UnsetType | None
+    last_name: str | UnsetType | None
+    credentials: str | UnsetType | None
