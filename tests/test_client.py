@@ -506,6 +506,9 @@ def test_policy_reprs_show_their_settings(policy: object, text: str) -> None:
         pytest.param({"max_concurrency": 0}, "max_concurrency", id="concurrency"),
         pytest.param({"tenant": "ac/me"}, "tenant", id="tenant-slash"),
         pytest.param({"environment": ""}, "environment", id="no-environment"),
+        pytest.param({"environment": ".."}, "environment must name one", id="dot-dot"),
+        pytest.param({"tenant": "a\ud800"}, "tenant is not valid Unicode", id="surrogate"),
+        pytest.param({"tenant": 7}, "tenant must be a string", id="not-text"),
     ],
 )
 def test_a_misconfiguration_raises_configuration_error_naming_it(

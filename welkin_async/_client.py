@@ -1063,16 +1063,8 @@ async def _exchange(
     """One HTTP exchange: the whole answer; or, ``streamed``, a 2xx answer left open with its
     first chunk read (a failure up to there belongs to this attempt). An error answer is
     always read whole, and a :class:`StreamedBody` is sent as it is made."""
-    if not streamed and not isinstance(call.body, StreamedBody):
-        return await transport.send(
-            call.method,
-            call.url,
-            headers=headers,
-            body=call.body,
-            template=call.template,
-            timeouts=call.timeouts,
-        )
-    if isinstance(transport, StreamingTransport):
+    opened = streamed or isinstance(call.body, StreamedBody)
+    if opened and isinstance(transport, StreamingTransport):
         response = await transport.open(
             call.method,
             call.url,
@@ -1081,7 +1073,7 @@ async def _exchange(
             template=call.template,
             timeouts=call.timeouts,
         )
-    else:  # a transport that only sends bytes: the body made whole, the answer read whole
+    else:  # the whole answer; from a transport that only sends bytes, a body made whole too
         body = await call.body.read() if isinstance(call.body, StreamedBody) else call.body
         whole = await transport.send(
             call.method,
@@ -1122,13 +1114,16 @@ def _checked(value: T, kind: type[T], name: str) -> T:
 
 
 def _check_scope_name(name: str, value: object) -> None:
-    """A tenant or environment name is one printable path segment (``ConfigurationError``)."""
+    """A tenant or environment name is one printable path segment (``ConfigurationError``,
+    naming ``name`` and what is wrong, never the value)."""
     if not isinstance(value, str):
         raise ConfigurationError(f"{name} must be a string")
     try:
-        path_segment(name, value)
-    except ValueError as exc:
-        raise ConfigurationError(str(exc)) from None
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ConfigurationError(f"{name} is not valid Unicode text") from None
+    if value in ("", ".", ".."):
+        raise ConfigurationError(f"{name} must name one {name}, not {value!r}")
     if "/" in value or not value.isprintable() or value != value.strip():
         raise ConfigurationError(
             f"{name} must be one path segment: no '/', spaces at the ends or control characters"
