@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 SOURCES := pyproject.toml $(shell find welkin_async codegen schemas -type f \
 	-not -path '*/__pycache__/*' -not -path '*/_generated/*' 2>/dev/null)
 
-.PHONY: setup demo generate generate-check lint typecheck docs test bench bench-quick bench-emulator bench-structure clean
+.PHONY: redis-server setup demo generate generate-check lint typecheck docs test bench bench-quick bench-emulator bench-structure clean
 
 $(BIN)/python:
 	@$(PYTHON) -m venv --help >/dev/null 2>&1 || { apt-get update && apt-get install -y python3-venv; }
@@ -49,7 +49,12 @@ typecheck: setup
 docs: setup
 	$(BIN)/mkdocs build --strict
 
-test: lint typecheck generate-check docs
+# The fleet tests (tests/fleet) and the fleet bench run a real redis-server, started by a fixture
+# on a free loopback port; install it when the machine has none (you are root in CI).
+redis-server:
+	@command -v redis-server >/dev/null 2>&1 || { apt-get update && apt-get install -y redis-server; }
+
+test: lint typecheck generate-check docs redis-server
 	$(BIN)/pytest
 
 # The benchmark contenders (pydantic) and the charts (matplotlib) on top of the demo's extras.
@@ -59,11 +64,11 @@ $(VENV)/.bench-installed: $(BIN)/python $(SOURCES)
 
 # Every scenario against its alternatives in one run: bench/results/results.md and PNGs
 # (about 15 minutes on 2 cores); `make bench BENCH_ARGS="--only throughput"` for some of them.
-bench: $(VENV)/.bench-installed
+bench: $(VENV)/.bench-installed redis-server
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
 # The same scenarios, each small: about 2 minutes.
-bench-quick: $(VENV)/.bench-installed
+bench-quick: $(VENV)/.bench-installed redis-server
 	$(BIN)/python bench/run.py --quick $(BENCH_ARGS)
 
 # Pages/s of 100 patients the emulator serves from one process on one core (about 30 s);

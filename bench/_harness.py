@@ -73,6 +73,7 @@ def serve(
     patients: int,
     *,
     rate: float | None = None,
+    retry_after: str = "seconds",
     token_ttl: float = 3600.0,
     faults: str = "",
 ) -> Iterator[Server]:
@@ -80,7 +81,7 @@ def serve(
     command = [sys.executable, str(Path(__file__).with_name("_server.py"))]
     command += ["--patients", str(patients), "--token-ttl", str(token_ttl), "--faults", faults]
     if rate is not None:
-        command += ["--rate", str(rate)]
+        command += ["--rate", str(rate), "--retry-after", retry_after]
     # Fixed arguments, no shell. Pinned at once, before the child has started any thread (the
     # threads it starts later inherit the main thread's affinity).
     process = subprocess.Popen(command, stdout=subprocess.PIPE)  # noqa: S603

@@ -48,7 +48,7 @@ def _control_app(emulator: WelkinEmulator) -> web.Application:
 
 
 async def _serve(args: argparse.Namespace) -> None:
-    rate = ServerRateLimit(args.rate) if args.rate else None
+    rate = ServerRateLimit(args.rate, retry_after=args.retry_after) if args.rate else None
     emulator = WelkinEmulator(
         patients=args.patients,
         tenants=["acme"],
@@ -85,6 +85,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--patients", type=int, required=True)
     parser.add_argument("--rate", type=float, default=None, help="requests/s per API client")
+    parser.add_argument(
+        "--retry-after",
+        choices=("seconds", "http-date", "none"),
+        default="seconds",
+        help="how 429s say when to come back ('none': they do not, as the live API)",
+    )
     parser.add_argument("--token-ttl", type=float, default=3600.0)
     parser.add_argument("--faults", default="", help="emulator fault spec, e.g. 'latency=50ms'")
     asyncio.run(_serve(parser.parse_args()))

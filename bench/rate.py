@@ -376,8 +376,14 @@ def run(quick: bool, results: Path) -> Outcome:
     )
 
 
-def diagnose(trace: Trace, seconds: float) -> list[str]:
-    """Where welkin's 429s came from: the opening burst, then the AIMD sawtooth's episodes."""
+OPENING = "the tasks in flight when the still unthrottled client first hit the limit"
+
+
+def diagnose(
+    trace: Trace, seconds: float, who: str = "welkin", opening: str = OPENING
+) -> list[str]:
+    """Where ``who``'s 429s came from: the opening burst (``opening`` says what it was), then
+    the AIMD sawtooth's episodes."""
     episodes: list[list[float]] = []  # 429s closer than a second to the previous one: one burst
     for moment in (t for t in trace.throttled if t < seconds):
         if episodes and moment - episodes[-1][-1] < 1.0:
@@ -385,16 +391,15 @@ def diagnose(trace: Trace, seconds: float) -> list[str]:
         else:
             episodes.append([moment])
     if not episodes:
-        return ["welkin saw no 429 inside the window."]
+        return [f"{who} saw no 429 inside the window."]
     starts = [episode[0] for episode in episodes]
     gaps = [b - a for a, b in itertools.pairwise(starts)]
     idle = sum(1 for count in per_second(trace.successes, seconds)[1] if count == 0)
     rates = [rate for _, rate in trace.rates if not math.isnan(rate)]
     later = [len(episode) for episode in episodes[1:]]
     text = (
-        f"welkin's 429s came in {len(episodes)} episodes: the opening burst at "
-        f"{starts[0]:.2f} s ({len(episodes[0])} 429s: the tasks in flight when the "
-        "still unthrottled client first hit the limit)"
+        f"{who}'s 429s came in {len(episodes)} episodes: the opening burst at "
+        f"{starts[0]:.2f} s ({len(episodes[0])} 429s: {opening})"
     )
     if later:
         text += (

@@ -38,6 +38,7 @@ SCENARIOS = (
     "throughput",
     "latency",
     "token_storm",
+    "fleet",
     "rate",
     "memory",
     "downloads",

@@ -87,6 +87,24 @@ def test_tracing_exports() -> None:
     assert sorted(welkin_async.tracing.__all__) == ["CallTrace", "OpenTelemetryTracing", "Tracing"]
 
 
+def test_fleet_exports() -> None:
+    """welkin_async.fleet exports the Redis coordination, its stores and the protocol."""
+    import welkin_async.fleet
+
+    assert sorted(welkin_async.fleet.__all__) == [
+        "Coordination",
+        "FleetMember",
+        "FleetStoreError",
+        "Gate",
+        "IssuedToken",
+        "Membership",
+        "RedisCheckpoint",
+        "RedisCoordination",
+        "RedisDedupe",
+        "TokenRefreshFailed",
+    ]
+
+
 def test_webhook_exports() -> None:
     """welkin_async.webhooks exports what the webhooks issue names, and the receiver's parts."""
     assert sorted(welkin_async.webhooks.__all__) == [
@@ -132,6 +150,7 @@ def test_testing_exports() -> None:
         "Fault",
         "Faults",
         "ReceivedRequest",
+        "RedisServer",
         "Role",
         "ServerRateLimit",
         "Tenant",

@@ -160,7 +160,8 @@ class _Cached:
 
 
 class TokenCache:
-    """The client's one token; ``fetch(retry)`` asks the token endpoint for a new one.
+    """The client's one token; ``fetch(retry)`` asks the token endpoint for a new one (or, in a
+    fleet, the fleet's shared token; ``on_refused`` tells the fleet of a token answered 401).
 
     ``on_floored`` is called when a token came with a lifetime under ``PLAUSIBLE_LIFETIME`` (an
     ``expires_in`` of 0, -5 or 0.001, a JWT already expired): it is kept for ``MIN_LIFETIME``
@@ -176,9 +177,11 @@ class TokenCache:
         self,
         fetch: Callable[[bool], Awaitable[IssuedToken]],
         on_floored: Callable[[], None] = lambda: None,
+        on_refused: Callable[[str], None] = lambda _token: None,
     ) -> None:
         self._fetch = fetch
         self._on_floored = on_floored
+        self._on_refused = on_refused
         self._token: _Cached | None = None
         self._lock = asyncio.Lock()
         self._next_attempt = 0.0
@@ -198,6 +201,8 @@ class TokenCache:
 
     def invalidate(self, used: str | None) -> None:
         """The server refused ``used``: drop it if it is still the cached token."""
+        if used is not None:
+            self._on_refused(used)  # a fleet's shared copy too
         if self._token is not None and self._token.value == used:
             self._token = None
 

@@ -39,7 +39,8 @@ FORMAT = "welkin-async/export-checkpoint/1"
 
 class CheckpointError(WelkinError):
     """A checkpoint that cannot be used: unreadable, unwritable (a full disk, a read-only
-    directory), or made for a different export. Its message names the file, never a value."""
+    directory), or made for a different export. Its message names the file (or the store),
+    never a value."""
 
 
 @attrs.frozen
@@ -81,6 +82,38 @@ class CheckpointStore(Protocol):
     async def save(self, key: str, position: ExportPosition) -> None:
         """Persist ``position``; when this returns, a crash keeps it."""
         ...
+
+
+def dump_positions(positions: Mapping[str, ExportPosition]) -> str:
+    """The checkpoint document holding ``positions`` (JSON text), as :func:`load_positions`
+    reads it: the file's content, and what the fleet's Redis store seals."""
+    document = {
+        "format": FORMAT,
+        "exports": {name: attrs.asdict(p) for name, p in sorted(positions.items())},
+    }
+    return json.dumps(document, indent=1)
+
+
+def load_positions(data: bytes, where: str) -> dict[str, ExportPosition]:
+    """The positions of a checkpoint document, by key; :class:`CheckpointError` naming ``where``
+    (the file, the store) and the JSON path of the fault, never a value, if it is not one."""
+    try:
+        document = json.loads(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise CheckpointError(f"{where} is not UTF-8 text") from None
+    except json.JSONDecodeError as exc:
+        where_bad = f"line {exc.lineno} column {exc.colno}"
+        raise CheckpointError(f"{where} is not JSON ({where_bad})") from None
+    except RecursionError:
+        raise CheckpointError(f"{where} is nested too deeply to be a checkpoint") from None
+    except ValueError:  # a number too long to convert, say: the message would quote it
+        raise CheckpointError(f"{where} is not JSON this parser can read") from None
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise CheckpointError(f"{where} is not a welkin-async export checkpoint ($.format)")
+    exports = document.get("exports")
+    if not isinstance(exports, dict):
+        raise CheckpointError(f"{where}: $.exports is not an object")
+    return {key: _position(key, value, where) for key, value in exports.items()}
 
 
 def _position(key: str, value: Any, where: str) -> ExportPosition:
@@ -172,30 +205,14 @@ class Checkpoint:
     def _parse(self) -> dict[str, ExportPosition]:
         where = f"checkpoint {self.path}"
         try:
-            text = read_regular_file(self.path).decode("utf-8")
+            data = read_regular_file(self.path)
         except FileNotFoundError:
             return {}
-        except UnicodeDecodeError:
-            raise CheckpointError(f"{where} is not UTF-8 text") from None
         except OSError as exc:
             raise CheckpointError(f"{where} cannot be read ({os_reason(exc)})") from None
         except ValueError:  # an embedded NUL in the path
             raise CheckpointError(f"{where} is not a usable path") from None
-        try:
-            document = json.loads(text)
-        except json.JSONDecodeError as exc:
-            where_bad = f"line {exc.lineno} column {exc.colno}"
-            raise CheckpointError(f"{where} is not JSON ({where_bad})") from None
-        except RecursionError:
-            raise CheckpointError(f"{where} is nested too deeply to be a checkpoint") from None
-        except ValueError:  # a number too long to convert, say: the message would quote it
-            raise CheckpointError(f"{where} is not JSON this parser can read") from None
-        if not isinstance(document, dict) or document.get("format") != FORMAT:
-            raise CheckpointError(f"{where} is not a welkin-async export checkpoint ($.format)")
-        exports = document.get("exports")
-        if not isinstance(exports, dict):
-            raise CheckpointError(f"{where}: $.exports is not an object")
-        return {key: _position(key, value, where) for key, value in exports.items()}
+        return load_positions(data, where)
 
     async def _write_after(
         self, previous: asyncio.Future[None] | None, key: str, position: ExportPosition
@@ -216,11 +233,7 @@ class Checkpoint:
             with _thread_lock(resolved), _file_lock(resolved):
                 positions = self._parse()
                 positions[key] = position
-                document = {
-                    "format": FORMAT,
-                    "exports": {name: attrs.asdict(p) for name, p in sorted(positions.items())},
-                }
-                _replace(resolved, json.dumps(document, indent=1))
+                _replace(resolved, dump_positions(positions))
         except OSError as exc:
             raise CheckpointError(
                 f"checkpoint {self.path} cannot be written ({os_reason(exc)})"

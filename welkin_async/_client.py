@@ -53,9 +53,10 @@ from welkin_async._config import (
     Timeouts,
     checked_base_url,
 )
+from welkin_async._coordination import Coordination, FleetMember, Membership, member_identity
 from welkin_async._credentials import ApiClientSecret, ClientCredentials, Credentials
 from welkin_async._events import Hook, RequestEvent, ResponseEvent, RetryEvent, fire
-from welkin_async._limits import Limiter, PauseTooLong
+from welkin_async._limits import Gate, Limiter, PauseTooLong
 from welkin_async._map import Result, map_concurrently
 from welkin_async._network import checked_proxy, checked_session, verified_ssl_context
 from welkin_async._options import CallOptions, QueryValue, RequestOptions, checked_headers
@@ -160,7 +161,8 @@ class _Shared:
     def __init__(self, tokens: TokenCache, budget: RetryBudget) -> None:
         self.state: Literal["new", "open", "closed"] = "new"
         self.transport: Transport | None = None
-        self.limiter: Limiter | None = None
+        self.limiter: Gate | None = None
+        self.membership: Membership | None = None  # in a fleet (``coordination=``)
         self.tokens = tokens
         self.budget = budget
         self.call_ids = itertools.count(1)
@@ -191,6 +193,7 @@ class ClientOptions(TypedDict, total=False):
     ssl: ssl.SSLContext | str | os.PathLike[str] | None
     session: aiohttp.ClientSession | None
     transport: Transport | None
+    coordination: Coordination | None
 
 
 class WelkinClient:
@@ -221,6 +224,9 @@ class WelkinClient:
       ``ssl.SSLContext`` (verification cannot be turned off); ``session`` is an
       ``aiohttp.ClientSession`` of your own, used and never closed.
     - ``transport`` replaces the aiohttp transport (for narrow tests).
+    - ``coordination`` puts the client in a fleet: processes on the same API client share one
+      rate limit, pause, adaptive rate and token
+      (:class:`~welkin_async.fleet.RedisCoordination`; see "Running a fleet" in the README).
 
     Resources: :attr:`patients`, :meth:`cdts`, :meth:`encounters`, :meth:`assessment_records`,
     :meth:`programs`, :meth:`care_plan`, :meth:`documents`, :meth:`emails`, :meth:`sms`,
@@ -252,6 +258,7 @@ class WelkinClient:
         ssl: ssl.SSLContext | str | os.PathLike[str] | None = None,
         session: aiohttp.ClientSession | None = None,
         transport: Transport | None = None,
+        coordination: Coordination | None = None,
     ) -> None:
         if not isinstance(credentials, ClientCredentials | ApiClientSecret):
             raise ConfigurationError("credentials must be ClientCredentials or ApiClientSecret")
@@ -276,6 +283,13 @@ class WelkinClient:
             raise ConfigurationError(
                 "tracing must be a Tracing, e.g. welkin_async.tracing.OpenTelemetryTracing()"
             )
+        if coordination is not None and (  # a str has a .join too: ask for a coroutine one
+            isinstance(coordination, type)
+            or not inspect.iscoroutinefunction(getattr(coordination, "join", None))
+        ):
+            raise ConfigurationError(
+                "coordination must be a Coordination, e.g. welkin_async.fleet.RedisCoordination"
+            )
         _check_scope_name("tenant", tenant)
         _check_scope_name("environment", environment)
         self.tenant = tenant
@@ -296,6 +310,7 @@ class WelkinClient:
         self._proxy = checked_proxy(proxy)
         self._trust_env = trust_env
         self._session = checked_session(session) if session is not None else None
+        self._coordination = coordination
         self._tenant_root = natural.tenant_root(self.base_url, quote(tenant, safe=""))
         self._env_root = f"{self._tenant_root}{quote(environment, safe='')}/"
         self._view = False
@@ -432,17 +447,35 @@ class WelkinClient:
         shared = self._shared
         if shared.state != "new":
             raise ClientClosedError("a WelkinClient opens once; make a new one")
-        if shared.transport is None:
-            shared.transport = AiohttpTransport(
-                max_connections=self.max_concurrency,
-                timeouts=self.timeouts,
-                limits=self.limits,
-                ssl=self._ssl,
-                proxy=self._proxy,
-                trust_env=self._trust_env,
-                session=self._session,
+        limiter = Limiter(self.max_concurrency, self.rate_limit, self.stats)
+        shared.limiter = limiter
+        if self._coordination is not None:  # first: nothing to undo if joining fails
+            fleet_id, secret = member_identity(self._tenant_root, self.credentials)
+            member = FleetMember(
+                fleet_id, secret, limiter, self._fetch_token, self.stats, self.rate_limit
             )
-        shared.limiter = Limiter(self.max_concurrency, self.rate_limit, self.stats)
+            shared.membership = membership = await self._coordination.join(member)
+            shared.limiter = membership.gate
+            shared.tokens = TokenCache(
+                membership.fetch_token,
+                on_floored=self._token_floored,
+                on_refused=membership.refused,
+            )
+        if shared.transport is None:
+            try:
+                shared.transport = AiohttpTransport(
+                    max_connections=self.max_concurrency,
+                    timeouts=self.timeouts,
+                    limits=self.limits,
+                    ssl=self._ssl,
+                    proxy=self._proxy,
+                    trust_env=self._trust_env,
+                    session=self._session,
+                )
+            except BaseException:
+                if shared.membership is not None:
+                    await shared.membership.leave()
+                raise
         shared.state = "open"
         return self
 
@@ -460,7 +493,11 @@ class WelkinClient:
         shared = self._shared
         if shared.state == "open" and shared.transport is not None:
             shared.state = "closed"
-            await shared.transport.aclose()
+            try:
+                await shared.transport.aclose()
+            finally:
+                if shared.membership is not None:
+                    await shared.membership.leave()
         shared.state = "closed"
 
     def _not_a_view(self, what: str) -> None:
@@ -834,7 +871,7 @@ class WelkinClient:
         self,
         call: _Call,
         retry: RetryState,
-        limiter: Limiter,
+        limiter: Gate,
         trace: CallTrace | None,
         *,
         streamed: bool,
@@ -898,7 +935,7 @@ class WelkinClient:
             if delay > 0:
                 await asyncio.sleep(delay)
 
-    def _succeeded(self, call: _Call, limiter: Limiter) -> None:
+    def _succeeded(self, call: _Call, limiter: Gate) -> None:
         self._shared.budget.deposit()
         if call.authenticated:
             limiter.on_success()
@@ -936,7 +973,7 @@ class WelkinClient:
             await fire(self._hooks[2], event)
 
     def _throttled(
-        self, call: _Call, retry_after: float | None, sent_at: float, limiter: Limiter
+        self, call: _Call, retry_after: float | None, sent_at: float, limiter: Gate
     ) -> None:
         self.stats.rate_limited += 1
         if call.authenticated:  # the token endpoint's limits are not the API's
@@ -948,7 +985,7 @@ class WelkinClient:
         call: _Call,
         attempt: int,
         token: str | None,
-        limiter: Limiter,
+        limiter: Gate,
         deadline: float,
         *,
         trace: CallTrace | None,
@@ -966,10 +1003,7 @@ class WelkinClient:
         transport = self._transport
         assert transport is not None  # noqa: S101 - set whenever the client is open
         if call.authenticated:
-            try:
-                await limiter.acquire(deadline)
-            except PauseTooLong as exc:
-                raise _paused_past_deadline(call, exc.wait) from None
+            await self._admitted(call, limiter, deadline)
             self.stats.attempts += 1
         else:
             self.stats.token_requests += 1
@@ -1020,6 +1054,16 @@ class WelkinClient:
                 raise
         return response, sent_at
 
+    async def _admitted(self, call: _Call, limiter: Gate, deadline: float) -> None:
+        """Wait for the limiter to admit this attempt (its slot is then held)."""
+        try:
+            await limiter.acquire(deadline)
+        except PauseTooLong as exc:
+            raise _paused_past_deadline(call, exc.wait) from None
+        if self._shared.state != "open":  # closed while this attempt waited its turn
+            limiter.release()
+            raise ClientClosedError("the WelkinClient was closed before this call was sent")
+
     async def _fetch_token(self, retry: bool) -> IssuedToken:
         """Exchange the credentials for a token (one attempt only when ``retry`` is False)."""
         exchange = token_request(self.credentials, self._tenant_root)
@@ -1046,7 +1090,7 @@ class WelkinClient:
     def _token_floored(self) -> None:
         self.stats.token_lifetime_floored += 1
 
-    def _open_limiter(self) -> Limiter:
+    def _open_limiter(self) -> Gate:
         shared = self._shared
         if shared.state != "open" or shared.limiter is None:
             raise ClientClosedError(
@@ -1158,14 +1202,18 @@ def _check_unicode(kind: str, name: str, text: str) -> None:
 
 
 def _paused_past_deadline(call: _Call, wait: float) -> RateLimited:
-    """The error of a call whose ``max_elapsed`` ends before the client's shared pause does."""
+    """The error of a call whose ``max_elapsed`` ends before the client's shared pause does (or,
+    in a fleet, before the shared rate's next slot for it)."""
     return RateLimited(
         429,
         retry_after=wait,
         method=call.method,
         path=call.template,
         error_code="PAUSED_PAST_MAX_ELAPSED",
-        message="the client is paused by an earlier 429 for longer than the call may take",
+        message=(
+            "the client is held by its rate limit (a pause after a 429, or the fleet's next "
+            "slot) for longer than the call may take"
+        ),
     )
 
 

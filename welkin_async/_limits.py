@@ -36,6 +36,7 @@ import asyncio
 import math
 from collections import deque
 from time import monotonic
+from typing import Protocol
 
 from welkin_async._config import RateLimit
 from welkin_async._stats import ClientStats
@@ -53,11 +54,28 @@ WINDOW = 1.0  # seconds of history behind both measured rates
 
 
 class PauseTooLong(Exception):
-    """The shared pause ends after the caller's deadline; ``wait`` is what is left of it."""
+    """The shared pause (or, in a fleet, the next slot of the shared rate) ends after the
+    caller's deadline; ``wait`` is what is left of it."""
 
     def __init__(self, wait: float) -> None:
         super().__init__(wait)
         self.wait = wait
+
+
+class Gate(Protocol):
+    """What the client asks before each attempt and tells after it: a :class:`Limiter`, or a
+    fleet's shared gate (``welkin_async.fleet``) that wraps one."""
+
+    @property
+    def pause_remaining(self) -> float: ...
+
+    async def acquire(self, deadline: float = math.inf) -> None: ...
+
+    def release(self) -> None: ...
+
+    def on_success(self) -> None: ...
+
+    def on_throttle(self, retry_after: float | None, sent_at: float) -> None: ...
 
 
 class _Recent:
@@ -118,21 +136,29 @@ class Limiter:
 
         Raises :class:`PauseTooLong` at once if a pause ends after ``deadline`` (monotonic).
         """
-        await self._slots.acquire()
+        await self.acquire_slot()
         try:
-            while True:
-                await self._wait_for_pause(deadline)
-                wait = self._take_token(monotonic())
-                if wait <= 0:
-                    break
-                await asyncio.sleep(wait)
-                if self._resume_at <= monotonic():
-                    break
-                # A pause began while we waited for our token: the token is void, or everyone
-                # who waited through the pause would set out together when it ends.
+            await self.admit(deadline)
         except BaseException:
-            self._slots.release()
+            self.release()
             raise
+
+    async def acquire_slot(self) -> None:
+        """Only the concurrency slot (a fleet's gate takes the rest from the shared limit)."""
+        await self._slots.acquire()
+
+    async def admit(self, deadline: float = math.inf) -> None:
+        """With a slot held: wait out any pause, then for a token of the bucket."""
+        while True:
+            await self._wait_for_pause(deadline)
+            wait = self._take_token(monotonic())
+            if wait <= 0:
+                break
+            await asyncio.sleep(wait)
+            if self._resume_at <= monotonic():
+                break
+            # A pause began while we waited for our token: the token is void, or everyone
+            # who waited through the pause would set out together when it ends.
         self._sent.observe(monotonic())
 
     def release(self) -> None:

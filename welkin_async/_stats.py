@@ -20,7 +20,11 @@ class ClientStats:
     - ``token_requests``: requests to the token endpoint; ``token_refreshes``: tokens obtained;
       ``token_lifetime_floored``: tokens that came already expired and were kept
       ``MIN_LIFETIME`` (60 s) all the same.
-    - ``rate_per_second``: the current client-side rate (``None``: not limited).
+    - ``rate_per_second``: the current client-side rate (``None``: not limited); in a fleet,
+      the fleet's shared rate.
+    - ``fleet_shared``: in a fleet (``coordination=``), whether the last exchange with the
+      shared store succeeded (``False``: this process works alone for now); ``None`` outside
+      one. ``fleet_outages``: how many times the shared store could not be reached.
     """
 
     requests: int = 0
@@ -38,3 +42,5 @@ class ClientStats:
     token_failures: int = 0
     token_lifetime_floored: int = 0
     rate_per_second: float | None = None
+    fleet_shared: bool | None = None
+    fleet_outages: int = 0

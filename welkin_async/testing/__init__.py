@@ -10,7 +10,8 @@
 
 Installing welkin-async also registers a pytest plugin with the fixtures ``welkin_emulator``
 (one per test), ``welkin_emulator_session`` (one per session) and ``welkin_credentials``; the
-command ``welkin-async emulator`` serves one until interrupted.
+command ``welkin-async emulator`` serves one until interrupted. :class:`RedisServer` runs a real
+``redis-server`` on a free loopback port, for tests of fleet mode (``welkin_async.fleet``).
 """
 
 from welkin_async.testing._backend import ReceivedRequest
@@ -18,6 +19,7 @@ from welkin_async.testing._emulator import WelkinEmulator
 from welkin_async.testing._faults import Fault, Faults
 from welkin_async.testing._policy import Role
 from welkin_async.testing._ratelimit import ServerRateLimit
+from welkin_async.testing._redis import RedisServer
 from welkin_async.testing._stats import EmulatorStats
 from welkin_async.testing._tenants import ApiClient, Environment, Tenant
 from welkin_async.testing._webhooks import WebhookRetry, WebhookSubscription
@@ -29,6 +31,7 @@ __all__ = [
     "Fault",
     "Faults",
     "ReceivedRequest",
+    "RedisServer",
     "Role",
     "ServerRateLimit",
     "Tenant",

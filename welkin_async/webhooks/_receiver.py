@@ -49,8 +49,9 @@ class WebhookReceiver:
     - ``shutdown_grace``: seconds the application's shutdown waits for running handlers before
       it cancels them (then it waits as long again, between 0.1 and 5 seconds, for them to
       unwind, and goes on without any that will not);
-    - ``stats`` counts ``accepted``, ``duplicate``, ``rejected``, ``too_large``, ``handled``,
-      ``failed``, ``cancelled`` (at shutdown) and ``abandoned`` (ignored their cancellation).
+    - ``stats`` counts ``accepted``, ``duplicate``, ``rejected``, ``too_large``,
+      ``dedupe_unavailable`` (answered ``503``: the store failed), ``handled``, ``failed``,
+      ``cancelled`` (at shutdown) and ``abandoned`` (ignored their cancellation).
     """
 
     def __init__(
@@ -94,7 +95,7 @@ class WebhookReceiver:
 
     async def handle(self, request: web.Request) -> web.Response:
         """One delivery: ``202`` new, ``200`` already seen, ``400`` failed verification,
-        ``413`` a body over ``max_body``."""
+        ``413`` a body over ``max_body``, ``503`` the dedupe store failed (send it again later)."""
         try:
             body = await self._read_body(request)
         except web.RequestPayloadError:  # a body that cannot be decompressed or de-chunked
@@ -114,15 +115,33 @@ class WebhookReceiver:
             self.stats["rejected"] += 1
             logger.warning("webhook delivery rejected: the body is not an event (%s)", exc.path)
             return web.json_response({"error": "not_an_event", "path": exc.path}, status=400)
-        if not await self._dedupe.add(webhook_id):
-            self.stats["duplicate"] += 1
-            logger.debug("webhook delivery %s already taken", webhook_id)
-            return web.json_response({"status": "duplicate"}, status=200)
+        if (not_new := await self._not_new(webhook_id)) is not None:
+            return not_new
         self.stats["accepted"] += 1
         task = asyncio.create_task(self._run(event, webhook_id), name=f"webhook {webhook_id}")
         self._running.add(task)
         task.add_done_callback(self._running.discard)
         return web.json_response({"status": "accepted"}, status=202)
+
+    async def _not_new(self, webhook_id: str) -> web.Response | None:
+        """``None`` for a delivery taken now for the first time; otherwise its answer: ``200``
+        already taken, ``503`` the dedupe store failed."""
+        try:
+            new = await self._dedupe.add(webhook_id)
+        except Exception as exc:  # noqa: BLE001 - whatever the store's failure, the sender retries
+            # Neither "new" (it may have been handled) nor "duplicate" (it may not have been):
+            # a 503 has the sender deliver it again later, when the store can tell.
+            self.stats["dedupe_unavailable"] += 1
+            logger.warning(
+                "webhook delivery answered 503: the dedupe store failed (%s)",
+                type(exc).__qualname__,
+            )
+            return web.json_response({"error": "dedupe_unavailable"}, status=503)
+        if new:
+            return None
+        self.stats["duplicate"] += 1
+        logger.debug("webhook delivery %s already taken", webhook_id)
+        return web.json_response({"status": "duplicate"}, status=200)
 
     async def _expect(self, request: web.Request) -> web.Response | None:
         """``Expect: 100-continue`` with a declared body over the cap: ``413`` instead of the
