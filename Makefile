@@ -52,7 +52,8 @@ docs: setup
 # The fleet tests (tests/fleet) and the fleet bench run a real redis-server, started by a fixture
 # on a free loopback port; install it when the machine has none (you are root in CI).
 redis-server:
-	@command -v redis-server >/dev/null 2>&1 || { apt-get update && apt-get install -y redis-server; }
+	@command -v redis-server >/dev/null 2>&1 || DEBIAN_FRONTEND=noninteractive apt-get install -y redis-server \
+		|| { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y redis-server; }
 
 test: lint typecheck generate-check docs redis-server
 	$(BIN)/pytest
