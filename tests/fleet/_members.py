@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
 
 from welkin_async import ClientStats, RateLimit
 from welkin_async._auth import IssuedToken
 from welkin_async._coordination import FleetMember
 from welkin_async._limits import Limiter
 
+if TYPE_CHECKING:
+    from welkin_async.fleet._coordination import RedisMembership
+
 SECRET = "client-secret-for-the-fleet-tests"
+Join = Callable[[FleetMember], Awaitable["RedisMembership"]]  # the ``join`` fixture
 
 
 class TokenEndpoint:

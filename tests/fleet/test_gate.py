@@ -3,41 +3,24 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from time import monotonic
 
 import pytest
 from redis.asyncio import Redis
 
-from tests.fleet._members import TokenEndpoint, member
+from tests.fleet._members import Join, TokenEndpoint, member
 from welkin_async import RateLimit
-from welkin_async._coordination import FleetMember
-from welkin_async._limits import PauseTooLong
-from welkin_async.fleet import RedisCoordination, _link
+from welkin_async._limits import Gate, PauseTooLong
+from welkin_async.fleet import _link
 from welkin_async.fleet._coordination import RedisMembership
 from welkin_async.fleet._gate import SLOW_START_RATE, UNLIMITED
 from welkin_async.testing import RedisServer
 
-
-@pytest.fixture
-async def join(redis_server: RedisServer, redis: Redis) -> AsyncIterator[object]:
-    """Joins members (each as a separate process would) and makes them leave afterwards."""
-    joined: list[RedisMembership] = []
-    coordination = RedisCoordination(redis_server.url, key_prefix="gate")
-
-    async def joiner(one: FleetMember) -> RedisMembership:
-        membership = await coordination.join(one)
-        joined.append(membership)
-        return membership
-
-    yield joiner
-    for membership in joined:
-        await membership.leave()
+KEY_PREFIX = "gate"  # the join fixture's
 
 
-async def test_a_pause_told_to_one_process_holds_every_process(join: object) -> None:
+async def test_a_pause_told_to_one_process_holds_every_process(join: Join) -> None:
     """A 429 with Retry-After at one member pauses another: its acquire past the deadline fails."""
-    assert callable(join)
     first: RedisMembership = await join(member(TokenEndpoint()))
     second: RedisMembership = await join(member(TokenEndpoint()))
     await first.gate.acquire()
@@ -50,27 +33,25 @@ async def test_a_pause_told_to_one_process_holds_every_process(join: object) -> 
     assert second.gate.pause_remaining > 25.0
 
 
-async def test_a_configured_rate_is_shared_not_multiplied(join: object) -> None:
+async def test_a_configured_rate_is_shared_not_multiplied(join: Join) -> None:
     """Two members at RateLimit(50/s) admit 50 requests together in about a second, not half."""
-    assert callable(join)
     limit = RateLimit(per_second=50, burst=1)
     members = [await join(member(TokenEndpoint(), rate_limit=limit)) for _ in range(2)]
     started = monotonic()
 
-    async def take(gate: object) -> None:
+    async def take(gate: Gate) -> None:
         for _ in range(25):
-            await gate.acquire()  # type: ignore[attr-defined]
-            gate.release()  # type: ignore[attr-defined]
+            await gate.acquire()
+            gate.release()
 
     await asyncio.gather(*(take(one.gate) for one in members))
     # 50 slots at 50/s, the first at once: 49 intervals of 20 ms. Alone, each would take 0.48 s.
     assert monotonic() - started >= 0.9 * 49 / 50
 
 
-async def test_a_fresh_fleet_starts_slow_and_shares_its_rate(join: object, redis: Redis) -> None:
+async def test_a_fresh_fleet_starts_slow_and_shares_its_rate(join: Join, redis: Redis) -> None:
     """A fleet with no state starts at the slow-start rate; a step down at one member sets the
     ceiling every member's rate climbs back to."""
-    assert callable(join)
     first: RedisMembership = await join(one := member(TokenEndpoint()))
     second: RedisMembership = await join(other := member(TokenEndpoint()))
     await first.gate.acquire()
@@ -91,16 +72,15 @@ async def test_a_fresh_fleet_starts_slow_and_shares_its_rate(join: object, redis
     assert other.stats.rate_per_second <= ceiling  # climbing back to it, not past it yet
 
 
-async def test_members_with_different_limits_are_each_held_to_their_own(join: object) -> None:
+async def test_members_with_different_limits_are_each_held_to_their_own(join: Join) -> None:
     """A member at RateLimit(10/s) keeps to it while a member without a limit sends freely."""
-    assert callable(join)
     limited: RedisMembership = await join(member(TokenEndpoint(), rate_limit=RateLimit(10, 1)))
     free: RedisMembership = await join(member(TokenEndpoint()))
 
-    async def take(gate: object, times: int) -> None:
+    async def take(gate: Gate, times: int) -> None:
         for _ in range(times):
-            await gate.acquire()  # type: ignore[attr-defined]
-            gate.release()  # type: ignore[attr-defined]
+            await gate.acquire()
+            gate.release()
 
     started = monotonic()
     await asyncio.gather(take(limited.gate, 6), take(free.gate, 50))
@@ -108,10 +88,9 @@ async def test_members_with_different_limits_are_each_held_to_their_own(join: ob
 
 
 async def test_a_pause_heard_while_alone_holds_after_redis_is_back(
-    redis_server: RedisServer, join: object, monkeypatch: pytest.MonkeyPatch
+    redis_server: RedisServer, join: Join, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A Retry-After answered while Redis was down still holds the process once Redis is back."""
-    assert callable(join)
     monkeypatch.setattr(_link, "RETRY_SECONDS", 0.0)
     alone: RedisMembership = await join(member(TokenEndpoint()))
     redis_server.stop()
@@ -126,10 +105,9 @@ async def test_a_pause_heard_while_alone_holds_after_redis_is_back(
 
 
 async def test_without_redis_each_member_limits_itself(
-    redis_server: RedisServer, join: object
+    redis_server: RedisServer, join: Join
 ) -> None:
     """Redis stopped: acquire is decided by the member's own limiter, whose pause now holds."""
-    assert callable(join)
     alone: RedisMembership = await join(one := member(TokenEndpoint()))
     redis_server.stop()
     try:

@@ -2,22 +2,14 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import pytest
 from redis.asyncio import Redis
 
-from tests.conftest import ROOT, a_patient
+from tests.conftest import a_patient
+from tests.test_readme import _section_code
 from welkin_async.testing import RedisServer, WelkinEmulator
-
-
-def _fleet_example() -> str:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = readme.split("## Running a fleet", 1)[1].split("\n## ", 1)[0]
-    match = re.search(r"```python\n(.*?)```", section, re.DOTALL)
-    assert match is not None
-    return match[1]
 
 
 @pytest.mark.welkin_emulator(patients=2, tenants=["acme"])
@@ -36,7 +28,7 @@ async def test_the_fleet_example_runs_in_shared_mode(
         "WELKIN_CLIENT_SECRET": credentials.client_secret,
     }.items():
         monkeypatch.setenv(name, value)
-    body = "\n".join(f"    {line}" for line in _fleet_example().splitlines())
+    body = "\n".join(f"    {line}" for line in _section_code("## Running a fleet").splitlines())
     code = f"async def example(redis_url, patient_id):\n{body}\n    return patient, fleet_mode\n"
     namespace: dict[str, Any] = {}
     exec(code, namespace)  # noqa: S102 - our README

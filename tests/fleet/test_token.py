@@ -4,35 +4,14 @@ a 401, replaced when it cannot be opened, and each process's own when Redis is a
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable
 
-import pytest
 from redis.asyncio import Redis
 
-from tests.fleet._members import SECRET, TokenEndpoint, member
-from welkin_async._coordination import FleetMember
-from welkin_async.fleet import RedisCoordination
-from welkin_async.fleet._coordination import RedisMembership
+from tests.fleet._members import SECRET, Join, TokenEndpoint, member
 from welkin_async.testing import RedisServer
 
-Join = Callable[[FleetMember], Awaitable[RedisMembership]]
+KEY_PREFIX = "token"  # the join fixture's
 TOKEN_KEY = f"token:{'f' * 32}:token"
-
-
-@pytest.fixture
-async def join(redis_server: RedisServer, redis: Redis) -> AsyncIterator[Join]:
-    """Joins members (each as a separate process would) and makes them leave afterwards."""
-    joined: list[RedisMembership] = []
-    coordination = RedisCoordination(redis_server.url, key_prefix="token")
-
-    async def joiner(one: FleetMember) -> RedisMembership:
-        membership = await coordination.join(one)
-        joined.append(membership)
-        return membership
-
-    yield joiner
-    for membership in joined:
-        await membership.leave()
 
 
 async def test_many_members_asking_at_once_make_one_token_request(join: Join) -> None:

@@ -54,12 +54,8 @@ EMULATOR = pytest.mark.welkin_emulator(tenants=["acme"], patients=10)
 @pytest.fixture(scope="module")
 def redis_server() -> Iterator[RedisServer]:
     """A redis-server of this module's own: tests here break it in ways others must not see."""
-    server = RedisServer()
-    server.start()
-    try:
+    with RedisServer() as server:
         yield server
-    finally:
-        server.close()
 
 
 @pytest.fixture
