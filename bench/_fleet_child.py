@@ -29,6 +29,7 @@ from collections import Counter
 from typing import Any
 
 from _harness import ENVIRONMENT, TENANT, pin_client
+from rate import stats_summary
 
 from welkin_async import ClientCredentials, ResponseEvent, WelkinClient, WelkinError
 from welkin_async.fleet import RedisCoordination
@@ -109,15 +110,8 @@ async def _run(settings: dict[str, Any]) -> dict[str, Any]:
         "errors": dict(errors),
         "rates": rates,
         "cpu_seconds": cpu,  # this process's, over the window and its tail
-        "client": {
-            "responses": dict(stats.responses),  # JSON makes the statuses strings
-            "rate_limited": stats.rate_limited,
-            "pauses": stats.pauses,
-            "rate_decreases": stats.rate_decreases,
-            "retries": stats.retries,
-            "retry_budget_exhausted": stats.retry_budget_exhausted,
-            "token_requests": stats.token_requests,
-            "final_rate": stats.rate_per_second,
+        "client": {  # JSON makes the statuses of "responses" strings
+            **stats_summary(stats),
             "fleet_shared": stats.fleet_shared,
             "fleet_outages": stats.fleet_outages,
         },

@@ -62,6 +62,7 @@ from _report import standalone
 
 from welkin_async import (
     ClientCredentials,
+    ClientStats,
     ResponseEvent,
     RetryPolicy,
     WelkinClient,
@@ -157,18 +158,22 @@ async def welkin(server: Server, ids: list[str], seconds: float) -> Trace:
         sampler = asyncio.create_task(sample_rate())
         await asyncio.gather(*(worker(first) for first in range(WORKERS)))
         sampler.cancel()
-        stats = client.stats
-        trace.client = {
-            "responses": dict(stats.responses),
-            "rate_limited": stats.rate_limited,
-            "pauses": stats.pauses,
-            "rate_decreases": stats.rate_decreases,
-            "retries": stats.retries,
-            "retry_budget_exhausted": stats.retry_budget_exhausted,
-            "token_requests": stats.token_requests,
-            "final_rate": stats.rate_per_second,
-        }
+        trace.client = stats_summary(client.stats)
     return trace
+
+
+def stats_summary(stats: ClientStats) -> dict[str, Any]:
+    """What the report reads of a client's ``ClientStats``."""
+    return {
+        "responses": dict(stats.responses),
+        "rate_limited": stats.rate_limited,
+        "pauses": stats.pauses,
+        "rate_decreases": stats.rate_decreases,
+        "retries": stats.retries,
+        "retry_budget_exhausted": stats.retry_budget_exhausted,
+        "token_requests": stats.token_requests,
+        "final_rate": stats.rate_per_second,
+    }
 
 
 async def raw(server: Server, ids: list[str], seconds: float) -> Trace:

@@ -98,7 +98,7 @@ async def test_an_outage_is_one_warning_and_the_return_another(
 
 async def test_after_a_failure_the_link_is_not_tried_for_a_while() -> None:
     """Within RETRY_SECONDS of a failure no call reaches Redis: each is LinkDown at once."""
-    link = Link("redis://:hunter2@127.0.0.1:1/0")  # nothing listens on port 1
+    link = Link("redis://:hunter2@127.0.0.1:1/0", ClientStats())  # nothing listens on port 1
     tries = 0
 
     async def ping(connection: Any) -> bool:
@@ -130,7 +130,7 @@ async def test_a_silent_redis_costs_one_call_the_timeout_not_all(
 
     server = await asyncio.start_server(silent, "127.0.0.1", 0)
     port = server.sockets[0].getsockname()[1]
-    link = Link(f"redis://127.0.0.1:{port}/0", timeout=0.3)
+    link = Link(f"redis://127.0.0.1:{port}/0", ClientStats(), timeout=0.3)
     tries = 0
 
     async def ping(connection: Any) -> bool:

@@ -137,7 +137,7 @@ elseif op == 'throttle' then
   if retry_after > 0 and now + retry_after * 1000 > resume then
     resume = now + retry_after * 1000
     -- Kept a while past its end: the climb back counts from the end of the pause.
-    redis.call('SET', pause_key, num(resume), 'PX', math.ceil(retry_after * 1000) + ${keep_pause})
+    redis.call('SET', pause_key, num(resume), 'PX', math.ceil(retry_after * 1000) + ${ttl})
     changed = 1
   end
   if sent > dec + ${settle} then
@@ -185,7 +185,6 @@ return {verdict, num(amount), num(math.min(rate, limit)), num(changed), num(dec)
     min_window=repr(_limits.MIN_WINDOW * 1000),
     min_rate=repr(_limits.MIN_RATE),
     ttl=STATE_TTL_MS,
-    keep_pause=int(STATE_TTL_MS),
     slow_start=repr(SLOW_START_RATE),
     doubling=repr(SLOW_START_DOUBLING * 1000),
     slow_start_end=repr(SLOW_START_END),

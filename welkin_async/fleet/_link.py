@@ -118,15 +118,13 @@ class Link:
     """A client's connection to the fleet's Redis, and whether to use it now (see the module
     docstring); ``stats`` gets ``fleet_shared`` and ``fleet_outages``."""
 
-    def __init__(
-        self, url: str, stats: ClientStats | None = None, *, timeout: float = DEFAULT_TIMEOUT
-    ) -> None:
+    def __init__(self, url: str, stats: ClientStats, *, timeout: float = DEFAULT_TIMEOUT) -> None:
         self.redis = connect(url, timeout)
         self._down_until = 0.0
         self._outage = False
         self._probing = False  # a call is trying Redis again after a failure
-        self._stats = stats if stats is not None else ClientStats()  # a client's, or its own
-        self._stats.fleet_shared = True
+        self._stats = stats
+        stats.fleet_shared = True
 
     def __repr__(self) -> str:
         return f"<Link {'down' if self._outage else 'up'}>"  # the URL may hold a password
