@@ -107,3 +107,31 @@ async def test_the_per_call_options_example_runs_against_the_emulator(
     status, request_id, content_type, _ = capsys.readouterr().out.split(maxsplit=3)
     assert (status, content_type) == ("200", "application/json")
     assert request_id == raw.request_id
+
+
+@pytest.mark.welkin_emulator(patients=2, tenants=["acme"])
+async def test_the_tasks_and_goals_example_runs_against_the_emulator(
+    welkin_emulator: WelkinEmulator, connect: Connect, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The tasks and goals example makes a goal and a task under it, comments, lists the
+    user's open tasks and completes the task, which the goal's details then show."""
+    example = _section_code("### Tasks and care-plan goals")
+    body = "\n".join(f"    {line}" for line in example.splitlines())
+    code = (
+        "from datetime import UTC, datetime\n"
+        f"async def example(client, patient_id, user_id):\n{body}\n    return goal, task, details\n"
+    )
+    namespace: dict[str, Any] = {}
+    exec(code, namespace)  # noqa: S102 - our README
+    live = acme_live(welkin_emulator)
+    user_id = welkin_emulator.tenant("acme").users[0]["id"]
+    async with connect() as client:
+        goal, task, details = await namespace["example"](
+            client, a_patient(welkin_emulator), user_id
+        )
+    stored = live.tasks.rows[str(task.id)]
+    assert (stored["status"], stored["goalId"]) == ("COMPLETED", str(goal.id))
+    assert [c["text"] for c in stored["comments"]][-1] == "Walked three times this week."
+    assert [(t.id, t.status.value) for t in details.tasks] == [(task.id, "COMPLETED")]
+    printed = capsys.readouterr().out.splitlines()
+    assert "Check in on the walks MEDIUM" in printed

@@ -96,6 +96,7 @@ from welkin_async.resources import (
     CarePlan,
     CdtRecords,
     Chat,
+    Dictionaries,
     Documents,
     Emails,
     Encounters,
@@ -104,6 +105,8 @@ from welkin_async.resources import (
     Patients,
     Programs,
     Sms,
+    Tasks,
+    Unrecognized,
     Users,
     Webhooks,
 )
@@ -230,8 +233,8 @@ class WelkinClient:
 
     Resources: :attr:`patients`, :meth:`cdts`, :meth:`encounters`, :meth:`assessment_records`,
     :meth:`programs`, :meth:`care_plan`, :meth:`documents`, :meth:`emails`, :meth:`sms`,
-    :meth:`chat`, :attr:`calendar`, :attr:`formations`, :attr:`users`, :attr:`audits`,
-    :attr:`exports`, :attr:`webhooks`;
+    :meth:`chat`, :attr:`unrecognized`, :attr:`calendar`, :attr:`formations`, :attr:`users`,
+    :attr:`audits`, :attr:`exports`, :attr:`webhooks`, :attr:`tasks`;
     :meth:`map` runs a coroutine function over many items, a bounded number at a time.
     """
 
@@ -338,6 +341,10 @@ class WelkinClient:
         """Calendar events, users' work hours and schedules."""
         self.audits = Audits(self)
         """The tenant's data audit and webhook delivery audit."""
+        self.tasks = Tasks(self)
+        """The environment's tasks, their watchers and comments."""
+        self.unrecognized = Unrecognized(self)
+        """The emails and text messages from senders no patient matched."""
 
     def with_options(
         self,
@@ -754,7 +761,7 @@ class WelkinClient:
         return Programs(self, patient_id)
 
     def care_plan(self, patient_id: str | UUID) -> CarePlan:
-        """One patient's care plan."""
+        """One patient's care plan: its overview, and its goals (``.goals``)."""
         return CarePlan(self, patient_id)
 
     def documents(self, patient_id: str | UUID) -> Documents:
@@ -772,6 +779,10 @@ class WelkinClient:
     def chat(self, patient_id: str | UUID) -> Chat:
         """One patient's chat messages."""
         return Chat(self, patient_id)
+
+    def dictionaries(self, name: str) -> Dictionaries:
+        """The records of one dictionary (``cpt``, ``icd-10``, the tenant's own)."""
+        return Dictionaries(self, name)
 
     def map(
         self,

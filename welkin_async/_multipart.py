@@ -17,7 +17,7 @@ import io
 import mimetypes
 import os
 import secrets
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Iterable, Mapping
 from pathlib import Path
 from typing import IO, TypeAlias
 
@@ -147,17 +147,34 @@ async def _file_chunks(part: _Part) -> AsyncIterator[bytes]:
         yield chunk
 
 
-def form_files(sources: Iterable[FileSource], *, field: str = "files") -> StreamedBody:
-    """A ``multipart/form-data`` body holding each of ``sources`` under ``field``.
+def _text_part(boundary: str, name: str, value: str) -> _Part:
+    """A form field's part: its value as UTF-8 text."""
+    content = value.encode()
+    head = (
+        f"--{boundary}\r\n"
+        f'Content-Disposition: form-data; name="{name.translate(_NAME_ESCAPES)}"\r\n\r\n'
+    ).encode()
+    return _Part(head, len(content), content)
+
+
+def form_files(
+    sources: Iterable[FileSource],
+    *,
+    field: str = "files",
+    text: Mapping[str, str] | None = None,
+) -> StreamedBody:
+    """A ``multipart/form-data`` body holding each of ``sources`` under ``field``, after the
+    ``text`` fields (name to value), if any.
 
     Paths are checked (they exist, are regular files) and measured now; their bytes are read
     on each attempt. ``ValueError`` for no files, a name or content type that cannot be sent,
     or a file object that cannot be read again.
     """
     boundary = f"welkin-{secrets.token_hex(16)}"
-    parts = [_part(boundary, field, source) for source in sources]
-    if not parts:
+    files = [_part(boundary, field, source) for source in sources]
+    if not files:
         raise ValueError("give at least one file to upload")
+    parts = [_text_part(boundary, name, value) for name, value in (text or {}).items()] + files
     closing = f"--{boundary}--\r\n".encode()
     length = sum(len(p.head) + p.size + 2 for p in parts) + len(closing)
 

@@ -1,7 +1,7 @@
 """``client.audits`` against the emulator: the data audit of record changes (newest first, the
-vendor's filters, the CDT definition on request, the record structured), the webhook audit as
-``client.webhooks.deliveries()`` yields it, and the refusals of a bad filter and of a role
-without audit access."""
+vendor's filters, the CDT definition on request, the record structured), the security audit
+(newest first, each of its filters), the webhook audit as ``client.webhooks.deliveries()``
+yields it, and the refusals of a bad filter and of a role without audit access."""
 
 from __future__ import annotations
 
@@ -14,7 +14,14 @@ from aiohttp import web
 from tests.conftest import Connect, a_patient, serving, webhook_attempts
 from welkin_async import WelkinClient
 from welkin_async.errors import BadRequest, PermissionDenied
-from welkin_async.models import CdtDefinition, CdtRecord, DataAudit, WebhookAudit
+from welkin_async.models import (
+    CdtDefinition,
+    CdtRecord,
+    DataAudit,
+    InstanceAccessWrite,
+    SecurityAudit,
+    WebhookAudit,
+)
 from welkin_async.testing import WelkinEmulator
 
 pytestmark = pytest.mark.welkin_emulator(patients=4, tenants=["acme"])
@@ -167,3 +174,171 @@ async def test_webhooks_are_the_webhook_deliveries(
     assert audited == delivered
     assert all(isinstance(attempt, WebhookAudit) for attempt in audited)
     assert [a.id for a in audited] == [e["id"] for e in reversed(webhook_attempts(welkin_emulator))]
+
+
+# --- the security audit --------------------------------------------------------------------------
+
+ADMIN_CLIENT = "acme-admin"
+
+
+def _security(emulator: WelkinEmulator) -> list[dict[str, Any]]:
+    """The emulator's security audit of acme, oldest first."""
+    return list(emulator.tenant("acme").security_audit.entries)
+
+
+async def _open_the_sandbox(client: WelkinClient, emulator: WelkinEmulator) -> dict[str, Any]:
+    """Give the second seeded user the sandbox only; that user."""
+    user: dict[str, Any] = emulator.tenant("acme").users[1]
+    await client.users.replace_application_access(
+        user["id"],
+        admin_access_enabled=False,
+        audit_security_access_enabled=False,
+        instance_accesses=[
+            InstanceAccessWrite(
+                instance_name="sandbox",
+                workshop_access_enabled=False,
+                audit_data_access_enabled=False,
+            )
+        ],
+    )
+    return user
+
+
+async def test_security_lists_every_event_newest_first(
+    welkin_emulator: WelkinEmulator, connect: Connect
+) -> None:
+    """security() pages through every stored event, newest first, every served key typed."""
+    async with connect() as client:
+        listed = [entry async for entry in client.audits.security(size=5)]
+    assert all(isinstance(entry, SecurityAudit) for entry in listed)
+    assert [e.event_id for e in listed] == [
+        e["eventId"] for e in reversed(_security(welkin_emulator))
+    ]
+    assert all(entry.wire_extra == {} for entry in listed)
+    assert listed[0].event_subtype == "TOKEN_ISSUED"
+
+
+async def test_security_filters_by_event_subtype_and_object(
+    welkin_emulator: WelkinEmulator, connect: Connect
+) -> None:
+    """event_subtype with object_username yields the user's access change by the API client,
+    its record the access as changed."""
+    async with connect() as client:
+        user = await _open_the_sandbox(client, welkin_emulator)
+        listed = [
+            e
+            async for e in client.audits.security(
+                event_subtype="USER_ACCESS_UPDATED", object_username=user["username"]
+            )
+        ]
+    changed, seeded = listed
+    assert (changed.subject_username, changed.subject_actor) == (ADMIN_CLIENT, "API_CLIENT")
+    assert str(changed.object_user_id) == user["id"]
+    assert isinstance(changed.record, dict)
+    assert [a["instanceName"] for a in changed.record["instanceAccesses"]] == ["sandbox"]
+    assert seeded.subject_actor == "USER"
+
+
+async def test_security_filters_by_subject(
+    welkin_emulator: WelkinEmulator, connect: Connect
+) -> None:
+    """subject_username, subject_full_name and subject_actor each match the subject exactly."""
+    root = welkin_emulator.tenant("acme").users[0]
+    full_name = f"{root['firstName']} {root['lastName']}"
+    async with connect() as client:
+        by_name = [e async for e in client.audits.security(subject_username=root["username"])]
+        by_full = [e async for e in client.audits.security(subject_full_name=full_name)]
+        by_actor = [e async for e in client.audits.security(subject_actor="USER")]
+    assert by_name == by_full == by_actor
+    assert len(by_name) == 3 * len(welkin_emulator.tenant("acme").users)
+
+
+async def test_security_filters_by_object_actor_and_full_name(
+    welkin_emulator: WelkinEmulator, connect: Connect
+) -> None:
+    """object_actor="API_CLIENT" yields the token grants; object_full_name names a user."""
+    user = welkin_emulator.tenant("acme").users[1]
+    async with connect() as client:
+        clients = [e async for e in client.audits.security(object_actor="API_CLIENT")]
+        about = [
+            e
+            async for e in client.audits.security(
+                object_full_name=f"{user['firstName']} {user['lastName']}"
+            )
+        ]
+    assert {e.event_subtype for e in clients} == {"TOKEN_ISSUED"}
+    assert {e.object_username for e in clients} == {ADMIN_CLIENT}
+    assert {str(e.object_user_id) for e in about} == {user["id"]}
+
+
+async def test_security_filters_by_time(welkin_emulator: WelkinEmulator, connect: Connect) -> None:
+    """date_start and date_end bound sent_at: only a change made after date_start is on or
+    after it, every other event before it."""
+    async with connect() as client:
+        await _open_the_sandbox(client, welkin_emulator)
+        welkin_emulator.clock.advance(60)
+        since = datetime.now(UTC) + timedelta(seconds=30)
+        await _open_the_sandbox(client, welkin_emulator)
+        later = [e async for e in client.audits.security(date_start=since)]
+        earlier = [e async for e in client.audits.security(date_end=since)]
+    assert [e.event_subtype for e in later] == ["USER_ACCESS_UPDATED"]
+    assert len(earlier) == len(_security(welkin_emulator)) - 1
+
+
+async def test_security_with_a_naive_date_is_a_value_error(connect: Connect) -> None:
+    """A date_end without a time zone raises ValueError before any request."""
+    async with connect() as client:
+        with pytest.raises(ValueError, match="date_end"):
+            client.audits.security(date_end=datetime(2026, 1, 1))
+
+
+async def test_security_with_an_unknown_actor_is_bad_request(connect: Connect) -> None:
+    """An actor the audit does not know raises BadRequest naming the parameter."""
+    async with connect() as client:
+        with pytest.raises(BadRequest) as caught:
+            [e async for e in client.audits.security(object_actor="ROBOT")]
+    assert caught.value.error_code == "INVALID_PARAMETER"
+    assert caught.value.details["parameter"] == "objectActor"
+
+
+async def test_security_for_a_role_without_audit_access_is_permission_denied(
+    welkin_emulator: WelkinEmulator, connect: Connect
+) -> None:
+    """The analyst may not read the security audit: PermissionDenied, itself audited."""
+    async with connect(role="analyst") as client:
+        with pytest.raises(PermissionDenied) as caught:
+            [e async for e in client.audits.security()]
+    assert caught.value.error_code == "ACCESS_FOR_API_CLIENT_RESTRICTED"
+    assert _security(welkin_emulator)[-1]["eventSubtype"] == "ACCESS_DENIED"
+
+
+@pytest.mark.parametrize("direction", ["asc", "desc"])
+async def test_security_is_ordered_as_sort_asks(
+    welkin_emulator: WelkinEmulator, connect: Connect, direction: str
+) -> None:
+    """sort="createdAt,asc" yields the events oldest first, "createdAt,desc" newest first:
+    the same events as without sort."""
+    async with connect() as client:
+        await _open_the_sandbox(client, welkin_emulator)
+        welkin_emulator.clock.advance(60)
+        await _open_the_sandbox(client, welkin_emulator)
+        plain = [e async for e in client.audits.security()]
+        ordered = [e async for e in client.audits.security(sort=f"createdAt,{direction}")]
+    sent = [e.sent_at for e in ordered if isinstance(e.sent_at, datetime)]
+    assert len(sent) == len(ordered)
+    assert sorted(str(e.event_id) for e in ordered) == sorted(str(e.event_id) for e in plain)
+    assert len(set(sent)) > 1
+    assert sent == sorted(sent, reverse=direction == "desc")
+
+
+async def test_security_with_a_sort_the_server_does_not_take_is_bad_request(
+    connect: Connect,
+) -> None:
+    """sort= naming a field the audit cannot sort by is BadRequest (INVALID_SORT); a sort that
+    is not a str is a TypeError before sending."""
+    async with connect() as client:
+        with pytest.raises(BadRequest) as caught:
+            [e async for e in client.audits.security(sort="shoeSize,asc")]
+        with pytest.raises(TypeError, match="sort"):
+            client.audits.security(sort=1)  # type: ignore[arg-type]
+    assert caught.value.error_code == "INVALID_SORT"

@@ -309,7 +309,7 @@ async def test_work_hours_leaves_out_rules_outside_the_span(
 async def test_work_hours_needs_a_user(connect: Connect) -> None:
     """work_hours() with no user id raises ValueError before sending."""
     async with connect() as client:
-        with pytest.raises(ValueError, match="at least one id"):
+        with pytest.raises(ValueError, match="user_ids must name at least one"):
             await client.calendar.work_hours(user_ids=[], from_=FROM, to=TO)
         assert client.stats.requests == 0
 

@@ -27,6 +27,7 @@ OPTIONS = ("extra_headers", "extra_query", "timeout")
 # Public methods that send nothing themselves, and why.
 SENDS_NOTHING = {
     "Encounters.assessments": "returns a view of one encounter's links; its methods send",
+    "Encounters.comments": "returns a view of one encounter's comments; its methods send",
     "Audits.cdt_record": "structures a data-audit entry already read",
 }
 HEADER, TAG = "X-Caller-Tag", "nightly-sync"

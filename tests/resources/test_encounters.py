@@ -1,6 +1,8 @@
 """``client.encounters(patient_id)`` against the emulator: create from a template, get, full,
-update, start, complete, delete, list, the encounter's assessment links and its disposition, and
-the locks a completed encounter puts on itself and on the assessment records its links point to."""
+update, start, complete, delete, list, the encounter's assessment links, comments and
+disposition, the locks a completed encounter puts on itself and on the assessment records its
+links point to, status filters, and full-encounter lists of a patient and of a user
+(``client.users.full_encounters``)."""
 
 from __future__ import annotations
 
@@ -18,13 +20,16 @@ from welkin_async.errors import BadRequest, Conflict, NotFound, PermissionDenied
 from welkin_async.models import (
     AppointmentCreate,
     CalendarEvent,
+    CareTeamAssignment,
     CdtRecord,
     Encounter,
     EncounterAssessment,
     EncounterAssessmentCreate,
+    EncounterComment,
     EncounterCreate,
     EncounterStatus,
     EncounterTemplate,
+    FullEncounter,
     ParticipantCreate,
     User,
 )
@@ -870,3 +875,586 @@ async def test_update_disposition_by_a_read_only_role_is_permission_denied(
         with pytest.raises(PermissionDenied) as caught:
             await client.encounters(patient_id).update_disposition(encounter_id, {"notes": "x"})
     assert caught.value.error_code == "ACCESS_FOR_API_CLIENT_RESTRICTED"
+
+
+# --- comments --------------------------------------------------------------------------------
+
+
+def _commented(emulator: WelkinEmulator) -> tuple[str, str]:
+    """``(patient id, encounter id)`` of the first seeded encounter that has comments."""
+    live = acme_live(emulator)
+    encounter_id = next(e for e in live.encounters.ids() if live.comments_of.of(e))
+    return live.encounters.rows[encounter_id]["patientId"], encounter_id
+
+
+def _comment_ids(emulator: WelkinEmulator, encounter_id: str) -> list[str]:
+    """The ids of the encounter's comments, as the emulator holds them, oldest first."""
+    return list(acme_live(emulator).comments_of.of(encounter_id))
+
+
+def _comment(emulator: WelkinEmulator, comment_id: str) -> dict[str, Any] | None:
+    """A comment as the emulator stores it, or None once deleted."""
+    return acme_live(emulator).encounter_comments.get(comment_id)
+
+
+async def test_comments_list_yields_the_encounters_comments_oldest_first(
+    welkin_emulator: WelkinEmulator, connect: Connect
+) -> None:
+    """comments(id).list() returns the stored comments of the encounter, typed, in order."""
+    patient_id, encounter_id = _commented(welkin_emulator)
+    async with connect() as client:
+        listed = await client.encounters(patient_id).comments(encounter_id).list()
+    assert [str(c.id) for c in listed] == _comment_ids(welkin_emulator, encounter_id)
+    assert len(listed) >= 1
+    for comment in listed:
+        assert isinstance(comment, EncounterComment)
+        stored = _comment(welkin_emulator, str(comment.id))
+        assert stored is not None
+        assert (str(comment.encounter_id), comment.text) == (encounter_id, stored["text"])
+        assert comment.wire_extra == {}
+
+
+async def test_comment_get_returns_the_stored_comment(
+    welkin_emulator: WelkinEmulator, connect: Connect
+) -> None:
+    """comments(id).get(comment_id) reads the comment with its author and times."""
+    patient_id, encounter_id = _commented(welkin_emulator)
+    comment_id = _comment_ids(welkin_emulator, encounter_id)[0]
+    stored = _comment(welkin_emulator, comment_id)
+    assert stored is not None
+    async with connect() as client:
+        comment = await client.encounters(patient_id).comments(encounter_id).get(comment_id)
+    assert unstructure(comment) == stored
+
+
+async def test_comment_create_stores_it_with_the_client_as_author(
+    welkin_emulator: WelkinEmulator, connect: Connect
+) -> None:
+    """create(text) stores a comment last under the encounter, written by the API client."""
+    patient_id = a_patient(welkin_emulator)
+    async with connect() as client:
+        encounter_id = await _open(client, patient_id)
+        made = await client.encounters(patient_id).comments(encounter_id).create("Labs reviewed")
+    assert _comment_ids(welkin_emulator, encounter_id) == [str(made.id)]
+    stored = _comment(welkin_emulator, str(made.id))
+    assert stored is not None
+    assert (stored["text"], stored["encounterId"], stored["createdByName"]) == (
+        "Labs reviewed",
+        encounter_id,
+        "acme-admin",
+    )
+    assert (made.text, made.created_at, made.created_by_name) == (
+        "Labs reviewed",
+        made.updated_at,
+        "acme-admin",
+    )
+
+
+async def test_comment_replace_changes_the_text_and_keeps_when_it_was_written(
+    welkin_emulator: WelkinEmulator, connect: Connect
+) -> None:
+    """replace(comment_id, text) stores the new text; the client becomes the last editor and the
+    comment keeps its author and creation time."""
+    patient_id, encounter_id = _commented(welkin_emulator)
+    comment_id = _comment_ids(welkin_emulator, encounter_id)[0]
+    before = dict(_comment(welkin_emulator, comment_id) or {})
+    async with connect() as client:
+        replaced = (
+            await client.encounters(patient_id)
+            .comments(encounter_id)
+            .replace(comment_id, "Corrected: labs pending")
+        )
+    stored = _comment(welkin_emulator, comment_id)
+    assert stored is not None
+    assert (stored["text"], stored["updatedByName"]) == ("Corrected: labs pending", "acme-admin")
+    assert (stored["createdAt"], stored["createdBy"]) == (before["createdAt"], before["createdBy"])
+    assert stored["updatedAt"] > before["updatedAt"]
+    assert unstructure(replaced) == stored
+
+
+async def test_comment_delete_removes_it(welkin_emulator: WelkinEmulator, connect: Connect) -> None:
+    """delete(comment_id) removes the comment; reading it afterwards is NotFound."""
+    patient_id, encounter_id = _commented(welkin_emulator)
+    comment_id, *rest = _comment_ids(welkin_emulator, encounter_id)
+    async with connect() as client:
+        comments = client.encounters(patient_id).comments(encounter_id)
+        await comments.delete(comment_id)
+        with pytest.raises(NotFound) as caught:
+            await comments.get(comment_id)
+    assert caught.value.error_code == "ENCOUNTER_COMMENT_NOT_FOUND"
+    assert _comment(welkin_emulator, comment_id) is None
+    assert _comment_ids(welkin_emulator, encounter_id) == rest
+
+
+async def test_full_carries_the_encounters_comments(
+    welkin_emulator: WelkinEmulator, connect: Connect
+) -> None:
+    """full(id).comments are the encounter's comments, typed, as comments(id).list() reads them."""
+    patient_id, encounter_id = _commented(welkin_emulator)
+    async with connect() as client:
+        full = await client.encounters(patient_id).full(encounter_id)
+        listed = await client.encounters(patient_id).comments(encounter_id).list()
+    assert full.comments == listed
+    assert [str(c.id) for c in listed] == _comment_ids(welkin_emulator, encounter_id)
+
+
+async def test_comment_on_a_completed_encounter_is_accepted(
+    welkin_emulator: WelkinEmulator, connect: Connect
+) -> None:
+    """A completed encounter, locked to changes, still takes a comment."""
+    patient_id = a_patient(welkin_emulator)
+    async with connect() as client:
+        encounter_id = await _open(client, patient_id)
+        await client.encounters(patient_id).complete(encounter_id)
+        made = await client.encounters(patient_id).comments(encounter_id).create("Addendum")
+    assert _comment_ids(welkin_emulator, encounter_id) == [str(made.id)]
+
+
+async def test_comment_on_a_deleted_encounter_is_conflict(
+    welkin_emulator: WelkinEmulator, connect: Connect
+) -> None:
+    """Commenting on a deleted encounter raises Conflict ENCOUNTER_LOCKED; nothing is stored."""
+    patient_id = a_patient(welkin_emulator)
+    async with connect() as client:
+        encounter_id = await _open(client, patient_id)
+        await client.encounters(patient_id).delete(encounter_id)
+        with pytest.raises(Conflict) as caught:
+            await client.encounters(patient_id).comments(encounter_id).create("Too late")
+    assert caught.value.error_code == "ENCOUNTER_LOCKED"
+    assert _comment_ids(welkin_emulator, encounter_id) == []
+
+
+async def test_comment_of_another_encounter_is_not_found(
+    welkin_emulator: WelkinEmulator, connect: Connect
+) -> None:
+    """A comment id read under an encounter it is not on raises NotFound
+    ENCOUNTER_COMMENT_NOT_FOUND."""
+    patient_id, encounter_id = _commented(welkin_emulator)
+    comment_id = _comment_ids(welkin_emulator, encounter_id)[0]
+    async with connect() as client:
+        other = await _open(client, patient_id)
+        with pytest.raises(NotFound) as caught:
+            await client.encounters(patient_id).comments(other).get(comment_id)
+    assert caught.value.error_code == "ENCOUNTER_COMMENT_NOT_FOUND"
+
+
+async def test_comments_of_an_unknown_encounter_are_not_found(
+    welkin_emulator: WelkinEmulator, connect: Connect
+) -> None:
+    """comments(id).list() of an encounter the patient does not have raises NotFound."""
+    async with connect() as client:
+        with pytest.raises(NotFound) as caught:
+            await client.encounters(a_patient(welkin_emulator)).comments(str(UUID(int=7))).list()
+    assert caught.value.error_code == "ENCOUNTER_NOT_FOUND"
+
+
+async def test_comment_create_for_an_unknown_patient_is_not_found(
+    welkin_emulator: WelkinEmulator, connect: Connect
+) -> None:
+    """Commenting under a patient that does not exist raises NotFound PATIENT_NOT_FOUND."""
+    _, encounter_id = _commented(welkin_emulator)
+    async with connect() as client:
+        with pytest.raises(NotFound) as caught:
+            await client.encounters(str(UUID(int=9))).comments(encounter_id).create("Hello")
+    assert caught.value.error_code == "PATIENT_NOT_FOUND"
+
+
+@pytest.mark.parametrize("text", ["", "   \n", "x" * 65_536], ids=["empty", "blank", "too-long"])
+async def test_comment_create_with_a_refused_text_is_bad_request(
+    welkin_emulator: WelkinEmulator, connect: Connect, text: str
+) -> None:
+    """An empty, all-blank or over-65,535-character text raises BadRequest; nothing is stored."""
+    patient_id, encounter_id = _commented(welkin_emulator)
+    before = _comment_ids(welkin_emulator, encounter_id)
+    async with connect() as client:
+        with pytest.raises(BadRequest) as caught:
+            await client.encounters(patient_id).comments(encounter_id).create(text)
+    assert caught.value.error_code == "INVALID_REQUEST_BODY"
+    assert caught.value.details["path"] == "$.text"
+    assert _comment_ids(welkin_emulator, encounter_id) == before
+
+
+async def test_comment_replace_with_an_empty_text_is_bad_request(
+    welkin_emulator: WelkinEmulator, connect: Connect
+) -> None:
+    """replace() with an empty text raises BadRequest and leaves the comment as it was."""
+    patient_id, encounter_id = _commented(welkin_emulator)
+    comment_id = _comment_ids(welkin_emulator, encounter_id)[0]
+    before = dict(_comment(welkin_emulator, comment_id) or {})
+    async with connect() as client:
+        with pytest.raises(BadRequest):
+            await client.encounters(patient_id).comments(encounter_id).replace(comment_id, "")
+    assert _comment(welkin_emulator, comment_id) == before
+
+
+async def test_comment_text_that_is_not_a_string_is_a_type_error(
+    welkin_emulator: WelkinEmulator, connect: Connect
+) -> None:
+    """create() with a text that is no str raises TypeError before anything is sent."""
+    patient_id, encounter_id = _commented(welkin_emulator)
+    async with connect() as client:
+        with pytest.raises(TypeError, match="text must be a str"):
+            await client.encounters(patient_id).comments(encounter_id).create(42)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("role", "write"),
+    [("analyst", "create"), ("analyst", "replace"), ("care-coordinator", "delete")],
+)
+async def test_comment_write_without_its_encounters_permission_is_permission_denied(
+    welkin_emulator: WelkinEmulator, connect: Connect, role: str, write: str
+) -> None:
+    """A role without the encounters create, update or delete permission is refused that write
+    of a comment (PermissionDenied), and the comments stay as they were."""
+    patient_id, encounter_id = _commented(welkin_emulator)
+    comment_id = _comment_ids(welkin_emulator, encounter_id)[0]
+    before = [_comment(welkin_emulator, c) for c in _comment_ids(welkin_emulator, encounter_id)]
+    calls: dict[str, Callable[[Any], Awaitable[object]]] = {
+        "create": lambda comments: comments.create("From a reader"),
+        "replace": lambda comments: comments.replace(comment_id, "From a reader"),
+        "delete": lambda comments: comments.delete(comment_id),
+    }
+    async with connect(role=role) as client:
+        comments = client.encounters(patient_id).comments(encounter_id)
+        await comments.list()
+        with pytest.raises(PermissionDenied) as caught:
+            await calls[write](comments)
+    assert caught.value.error_code == "ACCESS_FOR_API_CLIENT_RESTRICTED"
+    after = [_comment(welkin_emulator, c) for c in _comment_ids(welkin_emulator, encounter_id)]
+    assert after == before
+
+
+async def test_comments_read_without_the_encounters_permission_is_permission_denied(
+    welkin_emulator: WelkinEmulator, connect: Connect
+) -> None:
+    """The scheduler, which may not read encounters, is refused their comments."""
+    patient_id, encounter_id = _commented(welkin_emulator)
+    async with connect(role="scheduler") as client:
+        with pytest.raises(PermissionDenied):
+            await client.encounters(patient_id).comments(encounter_id).list()
+
+
+# --- status filters and full-encounter lists ---------------------------------------------------
+
+
+async def test_list_with_statuses_yields_the_encounters_in_those_statuses(
+    welkin_emulator: WelkinEmulator, connect: Connect
+) -> None:
+    """list(statuses=[...]) yields exactly the patient's encounters in those statuses, deleted
+    ones included when DELETED is named."""
+    patient_id = a_patient(welkin_emulator)
+    async with connect() as client:
+        draft = await _open(client, patient_id)
+        dropped = await _open(client, patient_id)
+        await client.encounters(patient_id).delete(dropped)
+        drafts = [
+            str(r.id)
+            async for r in client.encounters(patient_id).list(statuses=[EncounterStatus.DRAFT])
+        ]
+        deleted = [
+            str(r.id) async for r in client.encounters(patient_id).list(statuses=["DELETED"])
+        ]
+    live = acme_live(welkin_emulator)
+    assert draft in drafts
+    assert drafts == [
+        e
+        for e in live.encounters_of.of(patient_id)
+        if _stored(welkin_emulator, e)["status"] == "DRAFT"
+    ]
+    assert deleted == [dropped]
+
+
+async def test_list_with_an_unknown_status_is_bad_request(
+    welkin_emulator: WelkinEmulator, connect: Connect
+) -> None:
+    """A status the server does not know raises BadRequest naming the statuses parameter."""
+    async with connect() as client:
+        with pytest.raises(BadRequest) as caught:
+            [r async for r in client.encounters(a_patient(welkin_emulator)).list(statuses=["DONE"])]
+    assert caught.value.error_code == "INVALID_PARAMETER"
+    assert caught.value.details["parameter"] == "statuses"
+
+
+@pytest.mark.parametrize(
+    ("statuses", "error"),
+    [(42, TypeError), ([], ValueError), (["OPEN,DRAFT"], ValueError), ([None], TypeError)],
+)
+async def test_statuses_that_are_not_a_list_of_statuses_are_refused_before_sending(
+    welkin_emulator: WelkinEmulator, connect: Connect, statuses: Any, error: type[Exception]
+) -> None:
+    """statuses= must be one status or an iterable of them, none empty or with a comma."""
+    async with connect() as client:
+        with pytest.raises(error):
+            client.encounters(a_patient(welkin_emulator)).list_full(statuses=statuses)
+
+
+async def test_list_full_yields_each_encounter_as_full_reads_it(
+    welkin_emulator: WelkinEmulator, connect: Connect
+) -> None:
+    """list_full() yields the patient's encounters in order, each equal to full(id)."""
+    patient_id, encounter_id = _commented(welkin_emulator)
+    async with connect() as client:
+        await _open(client, patient_id)
+        encounters = client.encounters(patient_id)
+        listed = [full async for full in encounters.list_full()]
+        one = await encounters.full(encounter_id)
+    assert [str(f.encounter.id) for f in listed] == _listed_ids(welkin_emulator, patient_id)
+    assert all(isinstance(f, FullEncounter) for f in listed)
+    assert next(f for f in listed if str(f.encounter.id) == encounter_id) == one
+    assert isinstance(one.comments, list)
+    assert [str(c.id) for c in one.comments] == _comment_ids(welkin_emulator, encounter_id)
+
+
+async def test_list_full_over_many_pages_yields_every_encounter_once(
+    welkin_emulator: WelkinEmulator, connect: Connect
+) -> None:
+    """list_full(size=2) walks every page and yields each encounter once, in order."""
+    patient_id = a_patient(welkin_emulator)
+    async with connect() as client:
+        for _ in range(4):
+            await _open(client, patient_id)
+        ids = [str(f.encounter.id) async for f in client.encounters(patient_id).list_full(size=2)]
+    assert ids == _listed_ids(welkin_emulator, patient_id)
+    assert len(ids) >= 5
+
+
+async def test_list_full_only_with_calendar_event_leaves_out_the_rest(
+    welkin_emulator: WelkinEmulator, connect: Connect
+) -> None:
+    """only_with_calendar_event=True keeps the encounter and its calendar event and user; its
+    disposition, assessment links and comments are None."""
+    patient_id, encounter_id = _commented(welkin_emulator)
+    async with connect() as client:
+        listed = [
+            f async for f in client.encounters(patient_id).list_full(only_with_calendar_event=True)
+        ]
+    full = next(f for f in listed if str(f.encounter.id) == encounter_id)
+    event = _stored(welkin_emulator, encounter_id)["calendarEvent"]
+    assert isinstance(full.calendar_event, CalendarEvent)
+    assert str(full.calendar_event.id) == event["id"]
+    assert isinstance(full.user_related_to_calendar_event, User)
+    assert str(full.user_related_to_calendar_event.id) == event["hostId"]
+    assert (full.disposition, full.assessment_links, full.comments) == (None, None, None)
+
+
+async def test_list_full_with_statuses_keeps_those_statuses(
+    welkin_emulator: WelkinEmulator, connect: Connect
+) -> None:
+    """list_full(statuses=[...]) yields only the encounters in those statuses."""
+    patient_id = a_patient(welkin_emulator)
+    async with connect() as client:
+        completed = await _open(client, patient_id)
+        await client.encounters(patient_id).complete(completed)
+        await _open(client, patient_id)
+        listed = [f async for f in client.encounters(patient_id).list_full(statuses=["COMPLETED"])]
+    assert completed in [str(f.encounter.id) for f in listed]
+    assert {f.encounter.json_body.status for f in listed} == {EncounterStatus.COMPLETED}
+
+
+async def test_list_full_of_an_unknown_patient_is_not_found(connect: Connect) -> None:
+    """list_full() under a patient that does not exist raises NotFound PATIENT_NOT_FOUND."""
+    async with connect() as client:
+        with pytest.raises(NotFound) as caught:
+            [f async for f in client.encounters(str(UUID(int=9))).list_full()]
+    assert caught.value.error_code == "PATIENT_NOT_FOUND"
+
+
+async def test_list_full_without_the_encounters_permission_is_permission_denied(
+    welkin_emulator: WelkinEmulator, connect: Connect
+) -> None:
+    """The scheduler, which may not read encounters, is refused list_full()."""
+    async with connect(role="scheduler") as client:
+        with pytest.raises(PermissionDenied):
+            [f async for f in client.encounters(a_patient(welkin_emulator)).list_full()]
+
+
+# --- a user's full encounters ----------------------------------------------------------------
+
+
+def _owned_by(emulator: WelkinEmulator, user_id: str, statuses: set[str]) -> list[str]:
+    """The ids of the encounters the user owns in those statuses, in stored order."""
+    return [
+        row["id"]
+        for row in acme_live(emulator).encounters.rows.values()
+        if row["jsonBody"]["ownerUserId"] == user_id and row["jsonBody"]["status"] in statuses
+    ]
+
+
+_LISTED = {"DRAFT", "OPEN", "COMPLETED"}
+
+
+async def _an_owner(client: WelkinClient, emulator: WelkinEmulator, patient_id: str) -> str:
+    """A user who owns two new encounters of the patient (one completed) besides any seeded."""
+    user_id: str = emulator.tenant("acme").users[1]["id"]
+    start = datetime(2026, 1, 5, 15, tzinfo=UTC)
+    appointment = AppointmentCreate(
+        event_title="Visit",
+        start_date_time=start,
+        end_date_time=start + timedelta(hours=1),
+        host_id=UUID(user_id),
+        participants=[],
+    )
+    template = await _template(client)
+    encounters = client.encounters(patient_id)
+    for _ in range(2):
+        await encounters.create(
+            template_name=template.name, current_scheduled_appointment=appointment
+        )
+    await encounters.complete(_owned_by(emulator, user_id, {"DRAFT"})[-1])
+    return user_id
+
+
+async def test_user_full_encounters_are_the_ones_the_user_owns(
+    welkin_emulator: WelkinEmulator, connect: Connect
+) -> None:
+    """users.full_encounters(id) yields the user's encounters in full, as full(id) reads them,
+    following pages."""
+    patient_id = a_patient(welkin_emulator)
+    async with connect() as client:
+        user_id = await _an_owner(client, welkin_emulator, patient_id)
+        listed = [f async for f in client.users.full_encounters(user_id, size=1)]
+        first = await client.encounters(str(listed[0].encounter.patient_id)).full(
+            str(listed[0].encounter.id)
+        )
+    assert [str(f.encounter.id) for f in listed] == _owned_by(welkin_emulator, user_id, _LISTED)
+    assert listed[0] == first
+
+
+async def test_user_full_encounters_with_statuses_keep_those_statuses(
+    welkin_emulator: WelkinEmulator, connect: Connect
+) -> None:
+    """users.full_encounters(id, statuses=[...]) and users.encounters(id, statuses=[...]) yield
+    only the user's encounters in those statuses."""
+    patient_id = a_patient(welkin_emulator)
+    async with connect() as client:
+        user_id = await _an_owner(client, welkin_emulator, patient_id)
+        full = [
+            str(f.encounter.id)
+            async for f in client.users.full_encounters(user_id, statuses=["COMPLETED"])
+        ]
+        plain = [str(e.id) async for e in client.users.encounters(user_id, statuses=["COMPLETED"])]
+    assert full == plain == _owned_by(welkin_emulator, user_id, {"COMPLETED"})
+    assert full
+
+
+async def test_user_full_encounters_only_with_calendar_event_leave_out_the_rest(
+    welkin_emulator: WelkinEmulator, connect: Connect
+) -> None:
+    """only_with_calendar_event=True leaves each item's disposition, links and comments None."""
+    patient_id = a_patient(welkin_emulator)
+    async with connect() as client:
+        user_id = await _an_owner(client, welkin_emulator, patient_id)
+        listed = [
+            f async for f in client.users.full_encounters(user_id, only_with_calendar_event=True)
+        ]
+    assert listed
+    assert {(f.disposition, f.assessment_links, f.comments) for f in listed} == {(None, None, None)}
+    assert all(isinstance(f.calendar_event, CalendarEvent) for f in listed)
+
+
+async def test_user_full_encounters_with_care_team_add_the_care_team_patients(
+    welkin_emulator: WelkinEmulator, connect: Connect
+) -> None:
+    """with_care_team=True adds the encounters of a patient whose care team has the user."""
+    users = welkin_emulator.tenant("acme").users
+    user_id = users[-1]["id"]
+    rows = acme_live(welkin_emulator).encounters.rows.values()
+    theirs = next(row for row in rows if row["jsonBody"]["ownerUserId"] != user_id)
+    async with connect() as client:
+        await client.patients.update(
+            theirs["patientId"], care_team=[CareTeamAssignment(id=UUID(user_id))]
+        )
+        alone = [str(f.encounter.id) async for f in client.users.full_encounters(user_id)]
+        team = [
+            str(f.encounter.id)
+            async for f in client.users.full_encounters(user_id, with_care_team=True)
+        ]
+    assert theirs["id"] not in alone
+    assert theirs["id"] in team
+
+
+async def test_user_full_encounters_of_an_unknown_user_are_not_found(connect: Connect) -> None:
+    """users.full_encounters() of an id no user has raises NotFound USER_NOT_FOUND."""
+    async with connect() as client:
+        with pytest.raises(NotFound) as caught:
+            [f async for f in client.users.full_encounters(str(UUID(int=11)))]
+    assert caught.value.error_code == "USER_NOT_FOUND"
+
+
+async def test_user_full_encounters_without_the_encounters_permission_are_refused(
+    welkin_emulator: WelkinEmulator, connect: Connect
+) -> None:
+    """The scheduler, which may not read encounters, is refused a user's full encounters."""
+    user_id = welkin_emulator.tenant("acme").users[1]["id"]
+    async with connect(role="scheduler") as client:
+        with pytest.raises(PermissionDenied):
+            [f async for f in client.users.full_encounters(user_id)]
+
+
+# --- one status, and sort -------------------------------------------------------------------------
+
+
+async def test_one_status_given_as_a_string_filters_as_a_list_of_it(
+    welkin_emulator: WelkinEmulator, connect: Connect
+) -> None:
+    """list(statuses="DRAFT") keeps what list(statuses=["DRAFT"]) keeps, as tasks' status does."""
+    patient_id = a_patient(welkin_emulator)
+    async with connect() as client:
+        await _open(client, patient_id)
+        encounters = client.encounters(patient_id)
+        one = [str(r.id) async for r in encounters.list(statuses="DRAFT")]
+        listed = [str(r.id) async for r in encounters.list(statuses=[EncounterStatus.DRAFT])]
+    assert one == listed
+    assert one
+    assert {_stored(welkin_emulator, e)["status"] for e in one} == {"DRAFT"}
+
+
+def _created(emulator: WelkinEmulator, encounter_ids: list[str]) -> list[Any]:
+    """The stored creation times of the encounters, in the order given."""
+    rows = acme_live(emulator).encounters.rows
+    return [rows[e]["jsonBody"]["created_at"] for e in encounter_ids]
+
+
+_SORTED_LISTS: dict[str, Callable[[WelkinClient, str, str, str | None], Any]] = {
+    "list": lambda c, pid, uid, sort: c.encounters(pid).list(sort=sort),
+    "list_full": lambda c, pid, uid, sort: c.encounters(pid).list_full(sort=sort),
+    "users.encounters": lambda c, pid, uid, sort: c.users.encounters(uid, sort=sort),
+    "users.full_encounters": lambda c, pid, uid, sort: c.users.full_encounters(uid, sort=sort),
+}
+
+
+def _listed_id(item: Any) -> str:
+    return str(item.encounter.id if hasattr(item, "encounter") else item.id)
+
+
+@pytest.mark.parametrize("name", list(_SORTED_LISTS))
+async def test_each_encounter_list_is_ordered_as_sort_asks(
+    welkin_emulator: WelkinEmulator, connect: Connect, name: str
+) -> None:
+    """sort="createdAt,asc" and "createdAt,desc" yield the same encounters, oldest and newest
+    first."""
+    patient_id = a_patient(welkin_emulator)
+    make = _SORTED_LISTS[name]
+    async with connect() as client:
+        user_id = await _an_owner(client, welkin_emulator, patient_id)
+        unsorted = [_listed_id(i) async for i in make(client, patient_id, user_id, None)]
+        up = [_listed_id(i) async for i in make(client, patient_id, user_id, "createdAt,asc")]
+        down = [_listed_id(i) async for i in make(client, patient_id, user_id, "createdAt,desc")]
+    assert sorted(up) == sorted(down) == sorted(unsorted)
+    assert len(set(_created(welkin_emulator, up))) > 1
+    assert _created(welkin_emulator, up) == sorted(_created(welkin_emulator, up))
+    assert _created(welkin_emulator, down) == sorted(_created(welkin_emulator, down), reverse=True)
+
+
+async def test_a_sort_the_server_does_not_take_is_bad_request(
+    welkin_emulator: WelkinEmulator, connect: Connect
+) -> None:
+    """sort= naming a field encounters cannot be sorted by is BadRequest (INVALID_SORT); a sort
+    that is not a str is a TypeError before sending."""
+    async with connect() as client:
+        encounters = client.encounters(a_patient(welkin_emulator))
+        with pytest.raises(BadRequest) as caught:
+            [r async for r in encounters.list(sort="firstName,asc")]
+        with pytest.raises(TypeError, match="sort"):
+            encounters.list(sort=1)  # type: ignore[arg-type]
+    assert caught.value.error_code == "INVALID_SORT"

@@ -12,6 +12,7 @@ import attrs
 import pytest
 
 from welkin_async.testing import WelkinEmulator
+from welkin_async.testing._policy import Role
 
 
 @attrs.frozen
@@ -100,6 +101,14 @@ async def live_token(
         assert response.status == 200
         token: str = (await response.json())["token"]
         return token
+
+
+def give_policy(emulator: WelkinEmulator, role: str, policy: Mapping[str, Any]) -> None:
+    """Give acme's API client of ``role`` the policy ``policy`` (in ``access.json``'s form)
+    instead of its own; every request it makes afterwards is judged by it."""
+    tenant = emulator.tenant("acme")
+    client = tenant.client_for_role(role)
+    tenant.api_clients[client.name] = attrs.evolve(client, role=Role.from_json(role, policy))
 
 
 @pytest.fixture

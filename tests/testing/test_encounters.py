@@ -1,12 +1,12 @@
-"""Encounters, their assessment links and dispositions, and assessment records: the live
-shapes, the lifecycle (DRAFT, OPEN, COMPLETED), locking, full-encounters, answers, and reading
-and changing a disposition."""
+"""Encounters, their assessment links, comments and dispositions, and assessment records: the
+live shapes, the lifecycle (DRAFT, OPEN, COMPLETED), locking, full-encounters (one, and the lists
+of a patient and of a user), status filters, answers, and reading and changing a disposition."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from tests.testing.conftest import Api
+from tests.testing.conftest import Api, ApiFactory
 from welkin_async.testing import WelkinEmulator
 
 START, END = "2026-01-05T15:00:00.000Z", "2026-01-05T16:00:00.000Z"
@@ -312,3 +312,375 @@ async def test_disposition_refusals(api: Api, emulator: WelkinEmulator) -> None:
     assert (refused.status, refused.error["details"]["field"]) == (400, "uicedf-treatment")
     missing = await api.call("GET", f"{base}/00000000-0000-4000-8000-000000000000/disposition")
     assert (missing.status, missing.error["errorCode"]) == (404, "ENCOUNTER_NOT_FOUND")
+
+
+# --- comments ------------------------------------------------------------------------------------
+
+_COMMENT_KEYS = {
+    "id",
+    "createdAt",
+    "updatedAt",
+    "createdBy",
+    "updatedBy",
+    "createdByName",
+    "updatedByName",
+    "encounterId",
+    "text",
+}
+
+
+def _comments_base(patient_id: str, encounter_id: str) -> str:
+    return f"patients/{patient_id}/encounters/{encounter_id}/comments"
+
+
+async def test_comments_are_written_read_replaced_and_deleted(
+    api: Api, emulator: WelkinEmulator
+) -> None:
+    """POST answers 201 with the comment; list is a bare array of it; PUT changes the text and
+    the editor only; DELETE answers 204, and the comment is gone (404)."""
+    patient_id = _patient(emulator)
+    encounter = await _encounter(api, emulator)
+    base = _comments_base(patient_id, encounter["id"])
+    made = await api.call("POST", base, json_body={"text": "first note"})
+    assert made.status == 201
+    comment = made.body
+    assert set(comment) == _COMMENT_KEYS
+    assert (comment["encounterId"], comment["text"], comment["createdByName"]) == (
+        encounter["id"],
+        "first note",
+        "acme-admin",
+    )
+    assert (await api.call("GET", base)).body == [comment]
+    assert (await api.call("GET", f"{base}/{comment['id']}")).body == comment
+    replaced = (await api.call("PUT", f"{base}/{comment['id']}", json_body={"text": "fixed"})).body
+    assert replaced["text"] == "fixed"
+    assert replaced["updatedAt"] > comment["updatedAt"]
+    unchanged = {k: v for k, v in replaced.items() if k not in {"text", "updatedAt"}}
+    assert unchanged == {k: v for k, v in comment.items() if k not in {"text", "updatedAt"}}
+    assert (await api.call("DELETE", f"{base}/{comment['id']}")).status == 204
+    gone = await api.call("GET", f"{base}/{comment['id']}")
+    assert (gone.status, gone.error["errorCode"]) == (404, "ENCOUNTER_COMMENT_NOT_FOUND")
+    assert (await api.call("GET", base)).body == []
+
+
+async def test_full_encounter_lists_its_comments(api: Api, emulator: WelkinEmulator) -> None:
+    """full-encounters/{id} carries the encounter's comments, oldest first."""
+    patient_id = _patient(emulator)
+    encounter = await _encounter(api, emulator)
+    base = _comments_base(patient_id, encounter["id"])
+    made = [(await api.call("POST", base, json_body={"text": t})).body for t in ("a", "b")]
+    full = await api.call("GET", f"patients/{patient_id}/full-encounters/{encounter['id']}")
+    assert full.body["comments"] == made
+
+
+async def test_comment_bodies_are_checked(api: Api, emulator: WelkinEmulator) -> None:
+    """A comment body without text, with an empty, blank or too-long text, or with an unknown
+    field answers 400 INVALID_REQUEST_BODY; nothing is stored."""
+    patient_id = _patient(emulator)
+    encounter = await _encounter(api, emulator)
+    base = _comments_base(patient_id, encounter["id"])
+    for body in (
+        {},
+        {"text": ""},
+        {"text": " \t\n"},
+        {"text": "x" * 65_536},
+        {"text": 5},
+        {"text": "ok", "pinned": True},
+    ):
+        answer = await api.call("POST", base, json_body=body)
+        assert (answer.status, answer.error["errorCode"]) == (400, "INVALID_REQUEST_BODY"), body
+    assert (await api.call("POST", base, json_body={"text": "x" * 65_535})).status == 201
+    assert len((await api.call("GET", base)).body) == 1
+
+
+async def test_comments_of_a_deleted_encounter_cannot_change(
+    api: Api, emulator: WelkinEmulator
+) -> None:
+    """A completed encounter takes comments; once an encounter is deleted, writing its comments
+    answers 409 ENCOUNTER_LOCKED while reading them still works."""
+    patient_id = _patient(emulator)
+    completed, dropped = await _encounter(api, emulator), await _encounter(api, emulator)
+    await api.call(
+        "PATCH",
+        f"patients/{patient_id}/encounters/{completed['id']}",
+        json_body={"status": "COMPLETED"},
+    )
+    addendum = await api.call(
+        "POST", _comments_base(patient_id, completed["id"]), json_body={"text": "addendum"}
+    )
+    assert addendum.status == 201
+    base = _comments_base(patient_id, dropped["id"])
+    comment = (await api.call("POST", base, json_body={"text": "note"})).body
+    assert (
+        await api.call("DELETE", f"patients/{patient_id}/encounters/{dropped['id']}")
+    ).status == 204
+    for method, path, body in (
+        ("POST", base, {"text": "again"}),
+        ("PUT", f"{base}/{comment['id']}", {"text": "again"}),
+        ("DELETE", f"{base}/{comment['id']}", None),
+    ):
+        answer = await api.call(method, path, json_body=body)
+        assert (answer.status, answer.error["errorCode"]) == (409, "ENCOUNTER_LOCKED"), method
+    assert (await api.call("GET", base)).body == [comment]
+
+
+async def test_comment_refusals(api_for: ApiFactory, emulator: WelkinEmulator) -> None:
+    """Unknown patient, encounter or comment answer 404 with their codes; the analyst is refused
+    writing a comment, the care coordinator deleting one (403)."""
+    admin = await api_for()
+    patient_id = _patient(emulator)
+    encounter = await _encounter(admin, emulator)
+    base = _comments_base(patient_id, encounter["id"])
+    comment = (await admin.call("POST", base, json_body={"text": "note"})).body
+    unknown = "00000000-0000-4000-8000-000000000001"
+    for path, code in (
+        (_comments_base(unknown, encounter["id"]), "PATIENT_NOT_FOUND"),
+        (_comments_base(patient_id, unknown), "ENCOUNTER_NOT_FOUND"),
+        (f"{base}/{unknown}", "ENCOUNTER_COMMENT_NOT_FOUND"),
+    ):
+        answer = await admin.call("GET", path)
+        assert (answer.status, answer.error["errorCode"]) == (404, code)
+    analyst = await api_for(role="analyst")
+    assert (await analyst.call("GET", base)).status == 200
+    assert (await analyst.call("POST", base, json_body={"text": "x"})).status == 403
+    assert (
+        await analyst.call("PUT", f"{base}/{comment['id']}", json_body={"text": "x"})
+    ).status == 403
+    coordinator = await api_for(role="care-coordinator")
+    assert (
+        await coordinator.call("PUT", f"{base}/{comment['id']}", json_body={"text": "y"})
+    ).status == 200
+    assert (await coordinator.call("DELETE", f"{base}/{comment['id']}")).status == 403
+
+
+async def test_seeded_comments_are_on_every_third_encounter(emulator: WelkinEmulator) -> None:
+    """Every third seeded encounter carries two comments by tenant users, and no other does."""
+    live = emulator.tenant().environments["live"]
+    users = {user["id"] for user in emulator.tenant().users}
+    ids = live.encounters.ids()
+    assert len(ids) >= 3
+    for index, encounter_id in enumerate(ids):
+        comments = [live.encounter_comments.rows[c] for c in live.comments_of.of(encounter_id)]
+        assert len(comments) == (2 if index % 3 == 0 else 0)
+        assert all(c["encounterId"] == encounter_id and c["createdBy"] in users for c in comments)
+
+
+async def test_seeded_comments_are_the_same_for_the_same_seed(emulator: WelkinEmulator) -> None:
+    """A second emulator of the same seed seeds the same comments."""
+    async with WelkinEmulator(seed=7, patients=25) as again:
+        other = again.tenant().environments["live"].encounter_comments.rows
+        assert other == emulator.tenant().environments["live"].encounter_comments.rows
+
+
+async def test_deleting_a_patient_drops_their_encounters_comments(
+    api: Api, emulator: WelkinEmulator
+) -> None:
+    """A deleted patient's encounters take their comments with them."""
+    live = emulator.tenant().environments["live"]
+    encounter_id = next(e for e in live.encounters.ids() if live.comments_of.of(e))
+    patient_id = live.encounters.rows[encounter_id]["patientId"]
+    comment_ids = list(live.comments_of.of(encounter_id))
+    assert (await api.call("DELETE", f"patients/{patient_id}")).status == 204
+    assert live.comments_of.of(encounter_id) == []
+    assert not set(comment_ids) & set(live.encounter_comments.rows)
+
+
+# --- full-encounter lists and status filters -----------------------------------------------------
+
+_FULL_KEYS = {
+    "encounter",
+    "disposition",
+    "calendarEvent",
+    "userRelatedToCalendarEvent",
+    "assessmentLinks",
+    "comments",
+}
+
+
+async def test_full_encounters_list_is_a_meta_info_page_of_full_encounters(
+    api: Api, emulator: WelkinEmulator
+) -> None:
+    """A patient's full-encounters list is a metaInfo page whose items are what
+    full-encounters/{id} answers, in the order the encounters list has them."""
+    patient_id = _patient(emulator)
+    for _ in range(3):
+        await _encounter(api, emulator)
+    listed = (
+        await api.call("GET", f"patients/{patient_id}/full-encounters", params={"size": "2"})
+    ).body
+    plain = (await api.call("GET", f"patients/{patient_id}/encounters", params={"size": "2"})).body
+    assert listed["metaInfo"] == plain["metaInfo"]
+    assert [item["encounter"] for item in listed["data"]] == plain["data"]
+    for item in listed["data"]:
+        assert set(item) == _FULL_KEYS
+        one = f"patients/{patient_id}/full-encounters/{item['encounter']['id']}"
+        assert (await api.call("GET", one)).body == item
+
+
+async def test_only_with_calendar_event_nulls_the_rest(api: Api, emulator: WelkinEmulator) -> None:
+    """onlyWithCalendarEvent=true keeps the encounter, its event and its user; the disposition,
+    assessment links and comments are null."""
+    patient_id = _patient(emulator)
+    encounter = await _encounter(api, emulator)
+    await api.call(
+        "POST", _comments_base(patient_id, encounter["id"]), json_body={"text": "hidden"}
+    )
+    listed = (
+        await api.call(
+            "GET",
+            f"patients/{patient_id}/full-encounters",
+            params={"onlyWithCalendarEvent": "true"},
+        )
+    ).body
+    item = next(i for i in listed["data"] if i["encounter"]["id"] == encounter["id"])
+    assert (item["disposition"], item["assessmentLinks"], item["comments"]) == (None, None, None)
+    assert item["calendarEvent"] == encounter["jsonBody"]["calendarEvent"]
+    assert item["userRelatedToCalendarEvent"]["id"] == _host(emulator)["id"]
+
+
+async def test_statuses_filter_every_encounter_list(api: Api, emulator: WelkinEmulator) -> None:
+    """statuses=... keeps exactly the encounters in those statuses, in each of the four lists;
+    without it, deleted encounters are left out."""
+    patient_id, host = _patient(emulator), _host(emulator)["id"]
+    draft = await _encounter(api, emulator)
+    dropped = await _encounter(api, emulator)
+    await api.call("DELETE", f"patients/{patient_id}/encounters/{dropped['id']}")
+
+    async def ids(path: str, key: str, statuses: str | None) -> list[str]:
+        params = {"size": "1000"} | ({"statuses": statuses} if statuses else {})
+        data = (await api.call("GET", path, params=params)).body["data"]
+        return [item[key]["id"] if key else item["id"] for item in data]
+
+    for path, key in (
+        (f"patients/{patient_id}/encounters", ""),
+        (f"patients/{patient_id}/full-encounters", "encounter"),
+        (f"users/{host}/encounters", ""),
+        (f"users/{host}/full-encounters", "encounter"),
+    ):
+        assert draft["id"] in await ids(path, key, None)
+        assert dropped["id"] not in await ids(path, key, None)
+        assert await ids(path, key, "DELETED") == [dropped["id"]]
+        assert draft["id"] in await ids(path, key, "DRAFT, OPEN")
+        assert draft["id"] not in await ids(path, key, "COMPLETED")
+
+
+async def test_unknown_status_or_flag_is_refused(api: Api, emulator: WelkinEmulator) -> None:
+    """An unknown status, or an onlyWithCalendarEvent that is no boolean, answers 400
+    INVALID_PARAMETER naming the parameter."""
+    path = f"patients/{_patient(emulator)}/full-encounters"
+    for params, name in (
+        ({"statuses": "DRAFT,FINISHED"}, "statuses"),
+        ({"statuses": ","}, "statuses"),
+        ({"onlyWithCalendarEvent": "yes"}, "onlyWithCalendarEvent"),
+    ):
+        answer = await api.call("GET", path, params=params)
+        assert (answer.status, answer.error["errorCode"]) == (400, "INVALID_PARAMETER")
+        assert answer.error["details"] == {"parameter": name}
+
+
+async def test_the_vendors_documented_statuses_are_taken(
+    api: Api, emulator: WelkinEmulator
+) -> None:
+    """statuses= takes the vendor's documented ACTIVE and FINALIZED (no encounter is in them, so
+    they list nothing) beside the lifecycle's, in every encounter list."""
+    patient_id, host = _patient(emulator), _host(emulator)["id"]
+    draft = await _encounter(api, emulator)
+    for path in (
+        f"patients/{patient_id}/encounters",
+        f"patients/{patient_id}/full-encounters",
+        f"users/{host}/encounters",
+        f"users/{host}/full-encounters",
+    ):
+        only = await api.call("GET", path, params={"statuses": "ACTIVE,FINALIZED"})
+        assert (only.status, only.body["data"]) == (200, []), path
+        mixed = await api.call("GET", path, params={"statuses": "FINALIZED,DRAFT", "size": "1000"})
+        data = mixed.body["data"]
+        assert draft["id"] in [item.get("encounter", item)["id"] for item in data], path
+
+
+async def test_an_unknown_status_is_refused_listing_those_taken(
+    api: Api, emulator: WelkinEmulator
+) -> None:
+    """The 400 for an unknown status lists every status the filter takes."""
+    path = f"patients/{_patient(emulator)}/encounters"
+    answer = await api.call("GET", path, params={"statuses": "DONE"})
+    assert (answer.status, answer.error["errorCode"]) == (400, "INVALID_PARAMETER")
+    message = answer.error["message"]
+    for status in ("DRAFT", "OPEN", "ACTIVE", "FINALIZED", "COMPLETED", "DELETED"):
+        assert status in message
+
+
+async def test_every_encounter_list_sorts_as_asked(api: Api, emulator: WelkinEmulator) -> None:
+    """sort=createdAt,desc serves each encounter list newest first, sort=createdAt,asc and no
+    sort oldest first."""
+    patient_id, host = _patient(emulator), _host(emulator)["id"]
+    for _ in range(2):
+        await _encounter(api, emulator)
+
+    rows = emulator.tenant().environments["live"].encounters.rows
+
+    def created(encounter_id: str) -> str:
+        stamp: str = rows[encounter_id]["jsonBody"]["created_at"]
+        return stamp
+
+    async def ids(path: str, sort: str | None) -> list[str]:
+        params = {"size": "1000"} | ({"sort": sort} if sort else {})
+        data = (await api.call("GET", path, params=params)).body["data"]
+        return [item.get("encounter", item)["id"] for item in data]
+
+    for path in (
+        f"patients/{patient_id}/encounters",
+        f"patients/{patient_id}/full-encounters",
+        f"users/{host}/encounters",
+    ):
+        stored = await ids(path, None)
+        assert len(stored) >= 2, path
+        assert await ids(path, "createdAt,asc") == sorted(stored, key=created), path
+        newest = sorted(stored, key=created, reverse=True)
+        assert await ids(path, "createdAt,desc") == newest, path
+        assert newest != stored, path
+
+
+async def test_a_user_full_encounter_list_sorts_by_title(
+    api: Api, emulator: WelkinEmulator
+) -> None:
+    """users/{id}/full-encounters?sort=title,desc serves the encounters by title, last first,
+    those without one last."""
+    host = _host(emulator)["id"]
+    await _encounter(api, emulator)
+    params = {"size": "1000", "sort": "title,desc"}
+    data = (await api.call("GET", f"users/{host}/full-encounters", params=params)).body["data"]
+    titles = [item["encounter"]["jsonBody"]["title"] for item in data]
+    named = [title for title in titles if title is not None]
+    assert titles == sorted(named, reverse=True) + [None] * (len(titles) - len(named))
+
+
+async def test_an_unknown_sort_field_is_refused_naming_it(
+    api: Api, emulator: WelkinEmulator
+) -> None:
+    """sort= by a field the encounters cannot be sorted by, or in another direction, is 400
+    INVALID_SORT naming what was wrong."""
+    path = f"patients/{_patient(emulator)}/encounters"
+    for sort, named in (("colour,asc", "colour"), ("createdAt,up", "up")):
+        answer = await api.call("GET", path, params={"sort": sort})
+        assert (answer.status, answer.error["errorCode"]) == (400, "INVALID_SORT")
+        assert answer.error["details"] == {"parameter": "sort"}
+        assert f"'{named}'" in answer.error["message"]
+
+
+async def test_user_full_encounters_are_the_users_encounters_in_full(
+    api: Api, emulator: WelkinEmulator
+) -> None:
+    """users/{id}/full-encounters lists the encounters users/{id}/encounters lists, each as
+    full-encounters/{id} answers it; an unknown user is 404 USER_NOT_FOUND."""
+    host = _host(emulator)["id"]
+    await _encounter(api, emulator)
+    full = (await api.call("GET", f"users/{host}/full-encounters", params={"size": "1000"})).body
+    plain = (await api.call("GET", f"users/{host}/encounters", params={"size": "1000"})).body
+    assert full["metaInfo"] == plain["metaInfo"]
+    assert [i["encounter"]["id"] for i in full["data"]] == [e["id"] for e in plain["data"]]
+    item = full["data"][-1]
+    one = f"patients/{item['encounter']['patientId']}/full-encounters/{item['encounter']['id']}"
+    assert (await api.call("GET", one)).body == item
+    unknown = await api.call("GET", "users/00000000-0000-4000-8000-000000000002/full-encounters")
+    assert (unknown.status, unknown.error["errorCode"]) == (404, "USER_NOT_FOUND")

@@ -3,7 +3,10 @@ templates, the encounter disposition) and the admin API (users, webhook audit)."
 
 from __future__ import annotations
 
+import copy
 import json
+
+import pytest
 
 from tests.testing.conftest import Api, ApiFactory
 from welkin_async.testing import WelkinEmulator
@@ -122,4 +125,220 @@ async def test_a_role_without_formations_is_refused(api_for: ApiFactory) -> None
     """The scheduler role may not read formations: 403 ACCESS_FOR_API_CLIENT_RESTRICTED."""
     scheduler = await api_for(role="scheduler")
     answer = await scheduler.call("GET", "formations/current/goal-templates")
+    assert (answer.status, answer.error["errorCode"]) == (403, "ACCESS_FOR_API_CLIENT_RESTRICTED")
+
+
+# --- the draft's writes --------------------------------------------------------------------------
+
+_PROGRAM = {
+    "name": "prog-new",
+    "phases": [{"name": "start", "navigateTo": [{"name": "end"}]}, {"name": "end"}],
+}
+
+
+async def test_the_draft_serves_the_current_items_until_written(api: Api) -> None:
+    """Before any write, formations/draft serves the current programs, dictionaries and
+    disposition."""
+    for kind in ("programs", "dictionaries", "encounter-disposition"):
+        draft = await api.call("GET", f"formations/draft/{kind}")
+        current = await api.call("GET", f"formations/current/{kind}")
+        assert draft.body == current.body, kind
+
+
+async def test_create_answers_201_and_copies_current_on_write(
+    api: Api, emulator: WelkinEmulator
+) -> None:
+    """POST formations/draft/programs answers 201 with the stored program; the draft holds a
+    copy of the current programs plus it, and the current programs are unchanged."""
+    tenant = emulator.tenant()
+    current = copy.deepcopy(tenant.programs)
+    answer = await api.call("POST", "formations/draft/programs", json_body=_PROGRAM)
+    assert answer.status == 201
+    assert answer.body == {**_PROGRAM, "title": None, "description": None, "nodes": None}
+    assert tenant.drafts.edits["programs"] == {**current, "prog-new": answer.body}
+    assert tenant.programs == current
+    assert tenant.drafts.edits["programs"]["prog-diabetes"] is not current["prog-diabetes"]
+
+
+async def test_delete_answers_204(api: Api, emulator: WelkinEmulator) -> None:
+    """DELETE formations/draft/encounters/{name} answers 204 with no body."""
+    answer = await api.call("DELETE", "formations/draft/encounters/etmp-follow-up-call")
+    assert (answer.status, answer.body) == (204, b"")
+    assert "etmp-follow-up-call" not in emulator.tenant().drafts.edits["encounters"]
+
+
+@pytest.mark.parametrize("version", ["current", "92"])
+async def test_a_write_to_a_published_version_is_refused(
+    api: Api, emulator: WelkinEmulator, version: str
+) -> None:
+    """A write to current or a version number answers 400 FORMATION_NOT_EDITABLE."""
+    answer = await api.call("POST", f"formations/{version}/programs", json_body=_PROGRAM)
+    assert (answer.status, answer.error["errorCode"]) == (400, "FORMATION_NOT_EDITABLE")
+    assert answer.error["details"] == {"parameter": "version"}
+    deleted = await api.call("DELETE", f"formations/{version}/programs/prog-diabetes")
+    assert deleted.error["errorCode"] == "FORMATION_NOT_EDITABLE"
+    assert "prog-diabetes" in emulator.tenant().programs
+    assert emulator.tenant().drafts.edits == {}
+
+
+async def test_replace_cannot_rename(api: Api) -> None:
+    """A PUT whose body names another item than the path answers 400 INVALID_FORMATION_ITEM."""
+    answer = await api.call("PUT", "formations/draft/programs/prog-diabetes", json_body=_PROGRAM)
+    assert (answer.status, answer.error["errorCode"], answer.error["details"]) == (
+        400,
+        "INVALID_FORMATION_ITEM",
+        {"field": "name"},
+    )
+
+
+@pytest.mark.parametrize(
+    ("kind", "body", "field"),
+    [
+        ("programs", {"name": "p", "phases": [{"name": "a"}, {"name": "a"}]}, "phases"),
+        ("encounters", {"name": "e", "assessmentNames": ["asm-nowhere"]}, "assessmentNames"),
+        (
+            "assessments",
+            {
+                "name": "a",
+                "sections": [
+                    {
+                        "fields": [
+                            {
+                                "viewType": "question",
+                                "refCdtName": "cdt-phq9",
+                                "refCdtFieldName": "nowhere",
+                                "meta": {},
+                            }
+                        ]
+                    }
+                ],
+            },
+            "refCdtFieldName",
+        ),
+        (
+            "dictionaries",
+            {"name": "d", "fields": [{"name": "x", "type": "text"}] * 2},
+            "fields",
+        ),
+        (
+            "assessments",
+            {
+                "name": "a",
+                "sections": [
+                    {
+                        "fields": [
+                            {
+                                "viewType": "question",
+                                "refCdtName": "cdt-phq9",
+                                "refCdtFieldName": "cdtf-q1",
+                            }
+                        ]
+                    }
+                ],
+            },
+            "meta",
+        ),
+    ],
+)
+async def test_an_inconsistent_item_is_refused(
+    api: Api, emulator: WelkinEmulator, kind: str, body: dict[str, object], field: str
+) -> None:
+    """A repeated phase or field, an unknown assessment or a question on a field no draft CDT
+    has answers 400 INVALID_FORMATION_ITEM naming the field; the draft is not touched."""
+    answer = await api.call("POST", f"formations/draft/{kind}", json_body=body)
+    assert (answer.status, answer.error["errorCode"], answer.error["details"]) == (
+        400,
+        "INVALID_FORMATION_ITEM",
+        {"field": field},
+    )
+    assert emulator.tenant().drafts.edits == {}
+
+
+async def test_an_assessment_asking_a_field_twice_is_refused(api: Api) -> None:
+    """Two questions on one CDT field answer 400 INVALID_FORMATION_ITEM."""
+    current = (await api.call("GET", "formations/current/assessments/asm-phq9-screen")).body
+    section = current["sections"][0]
+    doubled = {**section, "fields": [section["fields"][0]] * 2}
+    body = {**current, "name": "asm-doubled", "sections": [doubled]}
+    answer = await api.call("POST", "formations/draft/assessments", json_body=body)
+    assert (answer.status, answer.error["errorCode"]) == (400, "INVALID_FORMATION_ITEM")
+    assert "twice" in answer.error["message"]
+
+
+async def test_a_body_missing_a_required_field_is_refused(api: Api) -> None:
+    """A program without phases answers 400 INVALID_REQUEST_BODY, before any lookup."""
+    answer = await api.call("POST", "formations/draft/programs", json_body={"name": "p"})
+    assert (answer.status, answer.error["errorCode"]) == (400, "INVALID_REQUEST_BODY")
+
+
+async def test_a_disposition_cannot_redefine_a_system_field(
+    api: Api, emulator: WelkinEmulator
+) -> None:
+    """A disposition field named like a system field (created_at) answers 400."""
+    body = {"name": "__encounter_disposition__", "fields": [{"name": "created_at", "type": "text"}]}
+    answer = await api.call("PUT", "formations/draft/encounter-disposition", json_body=body)
+    assert (answer.status, answer.error["errorCode"]) == (400, "INVALID_FORMATION_ITEM")
+    assert emulator.tenant().drafts.encounter_disposition is None
+
+
+async def test_the_disposition_keeps_its_name(api: Api) -> None:
+    """A disposition body naming another CDT answers 400 naming the name."""
+    body = {"name": "other", "fields": [{"name": "notes", "type": "text"}]}
+    answer = await api.call("PUT", "formations/draft/encounter-disposition", json_body=body)
+    assert answer.error["details"] == {"field": "name"}
+
+
+async def test_a_built_in_dictionary_cannot_be_deleted(api: Api) -> None:
+    """DELETE formations/draft/dictionaries/timezone answers 400 FORMATION_ITEM_NOT_EDITABLE."""
+    answer = await api.call("DELETE", "formations/draft/dictionaries/timezone")
+    assert (answer.status, answer.error["errorCode"]) == (400, "FORMATION_ITEM_NOT_EDITABLE")
+
+
+async def test_an_assessment_a_draft_template_names_cannot_be_deleted(
+    api: Api, emulator: WelkinEmulator
+) -> None:
+    """DELETE of a draft assessment an encounter template of the draft names answers 400
+    INVALID_FORMATION_ITEM naming the template, and keeps the assessment; once no template
+    names it, it is deleted."""
+    path = "formations/draft/assessments/asm-self-care-check"
+    answer = await api.call("DELETE", path)
+    assert (answer.status, answer.error["errorCode"]) == (400, "INVALID_FORMATION_ITEM")
+    assert answer.error["details"]["referencedBy"] == ["etmp-follow-up-call"]
+    assert "etmp-follow-up-call" in answer.error["message"]
+    assert (await api.call("GET", path)).status == 200
+    await api.call("DELETE", "formations/draft/encounters/etmp-follow-up-call")
+    assert (await api.call("DELETE", path)).status == 204
+
+
+async def test_a_dictionary_the_draft_disposition_draws_on_cannot_be_deleted(
+    api: Api, emulator: WelkinEmulator
+) -> None:
+    """DELETE of a draft dictionary a field of the draft's disposition draws on answers 400
+    INVALID_FORMATION_ITEM naming the field, and keeps the dictionary."""
+    body = {
+        "name": "__encounter_disposition__",
+        "fields": [
+            {
+                "name": "allergen",
+                "type": "text",
+                "dictionary": {"name": "allergens", "field": "code"},
+            }
+        ],
+    }
+    written = await api.call("PUT", "formations/draft/encounter-disposition", json_body=body)
+    assert written.status == 200, written.body
+    answer = await api.call("DELETE", "formations/draft/dictionaries/allergens")
+    assert (answer.status, answer.error["errorCode"]) == (400, "INVALID_FORMATION_ITEM")
+    assert answer.error["details"]["referencedBy"] == ["allergen"]
+    assert "allergens" in emulator.tenant().drafts.read(
+        "dictionaries", emulator.tenant().dictionaries
+    )
+
+
+async def test_a_role_that_only_reads_formations_is_refused_writes(api_for: ApiFactory) -> None:
+    """The analyst role reads formations but is refused a draft write: 403."""
+    analyst = await api_for(role="analyst")
+    answer = await analyst.call(
+        "PUT", "formations/draft/programs/prog-diabetes", json_body=_PROGRAM
+    )
     assert (answer.status, answer.error["errorCode"]) == (403, "ACCESS_FOR_API_CLIENT_RESTRICTED")

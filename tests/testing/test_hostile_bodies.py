@@ -9,8 +9,10 @@ records up before it reads the body reaches the body all the same.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import aiohttp
+import attrs
 import pytest
 
 from tests.testing.conftest import Answer, Api
@@ -23,7 +25,12 @@ from welkin_async.testing._tenants import Environment
 from welkin_async.testing.routes import ROUTES
 
 WRITE_ROUTES = [route for route in ROUTES if route.method in {"POST", "PUT", "PATCH"}]
-JSON_ROUTES = [route for route in WRITE_ROUTES if route.request_media_type == "application/json"]
+# Writes that read a JSON body (chat's archive and restore take none, and ignore one).
+JSON_ROUTES = [
+    route
+    for route in WRITE_ROUTES
+    if route.request_media_type == "application/json" and route.request_body is not None
+]
 FORM = "application/x-www-form-urlencoded"
 # Multipart uploads read their own bodies (their hostile ones: tests/testing/test_documents.py).
 FORM_ROUTES = [route for route in WRITE_ROUTES if route.request_media_type == FORM]
@@ -83,7 +90,9 @@ def _first(ids: list[str]) -> str:
 class Records:
     """Existing acme/live records for each kind of path parameter."""
 
-    def __init__(self, emulator: WelkinEmulator, env: Environment, assessment_id: str) -> None:
+    def __init__(
+        self, emulator: WelkinEmulator, env: Environment, assessment_id: str, made: Made
+    ) -> None:
         link = next(iter(env.encounter_links.rows.values()))
         self.patient = str(link["patientId"])
         self.encounter = str(link["jsonBody"]["source_id"])
@@ -96,6 +105,19 @@ class Records:
         self.client_name = emulator.tenant().client_for_role("admin").name
         self.user = str(emulator.tenant().users[0]["id"])
         self.calendar_event = _first(env.calendar_events.ids())
+        self.made = made
+        self.task = _first(env.tasks.ids())
+        tenant = emulator.tenant()
+        self.formation_items = {
+            "programs": next(iter(tenant.programs)),
+            "encounters": next(iter(tenant.encounter_templates)),
+            "assessments": next(iter(tenant.assessment_templates)),
+            "dictionaries": next(
+                n for n, d in tenant.dictionaries.items() if not d.get("internal")
+            ),
+        }
+        self.dictionary = self.formation_items["dictionaries"]
+        self.dictionary_record = _first(list(env.dictionary_records.of(self.dictionary)))
 
     def value(self, path: str, name: str) -> str:
         before = path.split("{" + name + "}", maxsplit=1)[0].rstrip("/").rsplit("/", 1)[-1]
@@ -110,6 +132,20 @@ class Records:
             "api_clients": self.client_name,
             "users": self.user,
             "events": self.calendar_event,
+        }
+        if "/formations/" in path:  # the tenant's draft: an item of the kind the path names
+            return "draft" if name == "version" else self.formation_items[before]
+        by_segment |= {
+            "user-permissions": self.user,
+            "user-territories": self.user,
+            "application-accesses": self.user,
+            "dictionaries": self.dictionary,
+            "{dictionary_name}": self.dictionary_record,
+            "goals": self.made.goal,
+            "comments": self.made.encounter_comment,
+            "emails": self.made.email if path.startswith("/patients/") else self.made.lost_email,
+            "sms": self.made.sms if path.startswith("/patients/") else self.made.lost_sms,
+            "tasks": self.task,
         }
         if before in by_segment:
             return by_segment[before]
@@ -137,7 +173,54 @@ async def records(emulator: WelkinEmulator, api: Api) -> Records:
         json_body={"assessmentName": template},
     )
     assert made.status == 201, made.body
-    return Records(emulator, env, str(made.body["id"]))
+    return Records(emulator, env, str(made.body["id"]), await _made(api, emulator, link))
+
+
+@attrs.frozen
+class Made:
+    """Records of the families whose seed may leave the chosen patient or encounter without one,
+    made through the API."""
+
+    goal: str
+    encounter_comment: str
+    email: str
+    sms: str
+    lost_email: str  # of a sender no patient matched
+    lost_sms: str
+
+
+async def _made(api: Api, emulator: WelkinEmulator, link: dict[str, Any]) -> Made:
+    patient, encounter = link["patientId"], link["jsonBody"]["source_id"]
+    later = "2099-01-01T00:00:00.000Z"  # scheduled: a message that is still editable
+    answers = [
+        await api.call(
+            "POST",
+            f"patients/{patient}/care-plan/goals",
+            json_body={"goalTemplateName": next(iter(emulator.tenant().goal_templates))},
+        ),
+        await api.call(
+            "POST",
+            f"patients/{patient}/encounters/{encounter}/comments",
+            json_body={"text": "Seen."},
+        ),
+        await api.call(
+            "POST",
+            f"patients/{patient}/emails",
+            json_body={"receiver": patient, "subject": "s", "body": "b", "scheduledAt": later},
+        ),
+        await api.call(
+            "POST",
+            f"patients/{patient}/sms",
+            json_body={"receiver": patient, "message": "m", "scheduledAt": later},
+        ),
+    ]
+    assert [a.status for a in answers] == [201] * 4, [a.body for a in answers]
+    lost = [await api.call("GET", f"unrecognized-patients/{kind}") for kind in ("emails", "sms")]
+    assert [a.status for a in lost] == [200, 200]
+    return Made(
+        *(str(a.body["id"]) for a in answers),
+        *(str(a.body["content"][0]["id"]) for a in lost),
+    )
 
 
 async def post_raw(api: Api, route: Route, url: str, body: bytes, content_type: str) -> Answer:

@@ -1,11 +1,15 @@
-"""A patient's messages: emails and text messages, the chat's token pages, its search, the
-inbound message, the seed, the exports and the refusals."""
+"""A patient's messages: emails and text messages (their writes, state rules, filters and the
+unrecognized ones), the chat's token pages, its search, the inbound message, archive and
+restore, the seed, the exports and the refusals."""
 
 from __future__ import annotations
 
 import base64
 import json
+from datetime import UTC, datetime, timedelta
 from typing import Any
+
+import aiohttp
 
 from tests.testing.conftest import Api, ApiFactory
 from welkin_async.testing import WelkinEmulator
@@ -356,3 +360,349 @@ async def test_sms_and_emails_export(api: Api, emulator: WelkinEmulator) -> None
         answer = await api.call("GET", f"export/{export_type}", params={"pageSize": "1000"})
         assert [row["id"] for row in answer.body["data"]] == table.ids()
         assert answer.body["cursor"]["hasNext"] is False
+
+
+# --- the unrecognized seed -----------------------------------------------------------------------
+
+
+def test_the_seed_has_unrecognized_emails_and_text_messages(emulator: WelkinEmulator) -> None:
+    """Each environment has three inbound emails and three text messages from senders no patient
+    matched: UNRECOGNISED, with no sender or patient, from addresses no patient has."""
+    live = _live(emulator)
+    messages = live.messages
+    addresses = {row.get("email") for row in live.patients.rows.values()}
+    addresses |= {row.get("phone") for row in live.patients.rows.values()}
+    for table, index in ((messages.emails, messages.emails_of), (messages.sms, messages.sms_of)):
+        rows = [table.rows[row_id] for row_id in index.of(None)]
+        assert len(rows) == 3
+        for row in rows:
+            assert (row["status"], row["direction"], row["sender"]) == ("UNRECOGNISED", "IN", None)
+            assert row["patientInfo"] is None
+            assert row["from"] not in addresses
+
+
+def test_the_unrecognized_seed_is_the_same_for_the_same_seed() -> None:
+    """Two emulators of one seed hold the same unrecognized messages."""
+    first, second = WelkinEmulator(seed=5, patients=3), WelkinEmulator(seed=5, patients=3)
+    first.seed_data()
+    second.seed_data()
+    one, other = _live(first).messages, _live(second).messages
+    assert [one.emails.rows[i] for i in one.emails_of.of(None)] == [
+        other.emails.rows[i] for i in other.emails_of.of(None)
+    ]
+
+
+# --- sending -------------------------------------------------------------------------------------
+
+
+def _later() -> str:
+    return (datetime.now(UTC) + timedelta(days=1)).isoformat()
+
+
+async def _send(api: Api, patient_id: str, kind: str, **body: Any) -> Any:
+    answer = await api.call("POST", f"patients/{patient_id}/{kind}", json_body=body)
+    assert answer.status == 201, answer.body
+    return answer.body
+
+
+async def test_a_sent_email_comes_from_the_api_client(api: Api, emulator: WelkinEmulator) -> None:
+    """POST emails answers 201 with an ACCEPTED OUT email from the API client to the patient,
+    sendNow stored false (a trigger), and lists it."""
+    patient_id = _quiet(emulator)
+    row = _live(emulator).patients.rows[patient_id]
+    email = await _send(api, patient_id, "emails", subject="Hi", body="x", sendNow=True)
+    assert (email["status"], email["direction"], email["sendNow"]) == ("ACCEPTED", "OUT", False)
+    assert (email["receiver"], email["to"]) == (patient_id, row["email"])
+    clients = {client.client_id for client in emulator.tenant().api_clients.values()}
+    assert email["sender"] in clients
+    listed = await api.call("GET", f"patients/{patient_id}/emails")
+    assert [e["id"] for e in listed.body["content"]] == [email["id"]]
+
+
+async def test_neither_send_now_nor_scheduled_at_is_refused(
+    api: Api, emulator: WelkinEmulator
+) -> None:
+    """A send with neither sendNow true nor a scheduledAt is 400 MISSING_SCHEDULED_AT."""
+    answer = await api.call(
+        "POST", f"patients/{_quiet(emulator)}/sms", json_body={"message": "hi", "sendNow": False}
+    )
+    assert (answer.status, answer.error["errorCode"]) == (400, "MISSING_SCHEDULED_AT")
+
+
+async def test_a_receiver_other_than_the_patient_is_refused(
+    api: Api, emulator: WelkinEmulator
+) -> None:
+    """A receiver that is not the path's patient is 400 INVALID_RECEIVER."""
+    body = {"message": "hi", "sendNow": True, "receiver": _messaged(emulator)}
+    answer = await api.call("POST", f"patients/{_quiet(emulator)}/sms", json_body=body)
+    assert (answer.status, answer.error["errorCode"]) == (400, "INVALID_RECEIVER")
+
+
+async def test_a_patient_without_an_address_cannot_be_emailed(
+    api: Api, emulator: WelkinEmulator
+) -> None:
+    """A patient with no email address is 400 PATIENT_HAS_NO_EMAIL, and nothing is stored."""
+    patient_id = _quiet(emulator)
+    _live(emulator).patients.rows[patient_id]["email"] = None
+    body = {"subject": "Hi", "body": "x", "sendNow": True}
+    answer = await api.call("POST", f"patients/{patient_id}/emails", json_body=body)
+    assert (answer.status, answer.error["errorCode"]) == (400, "PATIENT_HAS_NO_EMAIL")
+    assert _live(emulator).messages.emails_of.of(patient_id) == []
+
+
+async def test_a_multipart_email_reads_its_fields_and_attachments(
+    api: Api, emulator: WelkinEmulator
+) -> None:
+    """A multipart send takes the fields as text (flags as true/false) and each file under
+    attachmentsAsFiles, listed with its name, type, size and storage key."""
+    form = aiohttp.FormData()
+    for name, value in (("subject", "Files"), ("body", "see"), ("sendNow", "true")):
+        form.add_field(name, value)
+    form.add_field("secure", "TRUE")
+    form.add_field("attachmentsAsFiles", b"abc", filename="a.txt", content_type="text/plain")
+    answer = await api.call("POST", f"patients/{_quiet(emulator)}/emails", data=form)
+    assert answer.status == 201, answer.body
+    (attachment,) = answer.body["attachments"]
+    assert (answer.body["secure"], answer.body["status"]) == (True, "ACCEPTED")
+    assert (attachment["originalName"], attachment["contentType"], attachment["size"]) == (
+        "a.txt",
+        "text/plain",
+        3,
+    )
+    assert answer.body["id"] in attachment["storageKey"]
+
+
+async def test_a_multipart_email_with_an_empty_attachment_is_refused(
+    api: Api, emulator: WelkinEmulator
+) -> None:
+    """An empty attachment is 400 EMPTY_FILE."""
+    form = aiohttp.FormData()
+    for name, value in (("subject", "Files"), ("body", "see"), ("sendNow", "true")):
+        form.add_field(name, value)
+    form.add_field("attachmentsAsFiles", b"", filename="a.txt")
+    answer = await api.call("POST", f"patients/{_quiet(emulator)}/emails", data=form)
+    assert (answer.status, answer.error["errorCode"]) == (400, "EMPTY_FILE")
+
+
+async def test_a_multipart_email_with_an_unknown_field_is_refused(
+    api: Api, emulator: WelkinEmulator
+) -> None:
+    """A form field the send does not take is 400 INVALID_REQUEST_BODY."""
+    form = aiohttp.FormData()
+    for name, value in (("subject", "Files"), ("body", "see"), ("sendNow", "true")):
+        form.add_field(name, value)
+    form.add_field("cc", "someone@example.org")
+    form.add_field("attachmentsAsFiles", b"abc", filename="a.txt")
+    answer = await api.call("POST", f"patients/{_quiet(emulator)}/emails", data=form)
+    assert (answer.status, answer.error["errorCode"]) == (400, "INVALID_REQUEST_BODY")
+
+
+async def test_an_unreadable_json_email_is_refused(api: Api, emulator: WelkinEmulator) -> None:
+    """A send body that is not JSON is 400, before anything is stored."""
+    answer = await api.call(
+        "POST",
+        f"patients/{_quiet(emulator)}/emails",
+        data=b"{not json",
+        headers={"Content-Type": "application/json"},
+    )
+    assert answer.status == 400
+    assert _live(emulator).messages.emails_of.of(_quiet(emulator)) == []
+
+
+# --- the state rules -----------------------------------------------------------------------------
+
+
+async def test_a_sent_messages_refusal_names_its_status_and_the_fields(
+    api: Api, emulator: WelkinEmulator
+) -> None:
+    """PUT of a body on a DELIVERED email is 400 EMAIL_NOT_EDITABLE naming the status and the
+    fields it may not change."""
+    patient_id = _messaged(emulator)
+    email_id = _live(emulator).messages.emails_of.of(patient_id)[0]
+    answer = await api.call(
+        "PUT",
+        f"patients/{patient_id}/emails/{email_id}",
+        json_body={"subject": "x", "body": "y", "starred": True},
+    )
+    assert (answer.status, answer.error["errorCode"]) == (400, "EMAIL_NOT_EDITABLE")
+    assert answer.error["details"] == {"status": "DELIVERED", "fields": ["body", "subject"]}
+
+
+async def test_an_unknown_update_field_is_refused(api: Api, emulator: WelkinEmulator) -> None:
+    """A PUT naming a field no message has is 400 INVALID_REQUEST_BODY."""
+    patient_id = _messaged(emulator)
+    sms_id = _live(emulator).messages.sms_of.of(patient_id)[0]
+    answer = await api.call(
+        "PUT", f"patients/{patient_id}/sms/{sms_id}", json_body={"status": "FAILED"}
+    )
+    assert (answer.status, answer.error["errorCode"]) == (400, "INVALID_REQUEST_BODY")
+
+
+async def test_a_scheduled_email_may_be_rescheduled_but_not_assigned(
+    api: Api, emulator: WelkinEmulator
+) -> None:
+    """A SCHEDULED email takes a new scheduledAt, but not a sender (400 EMAIL_NOT_EDITABLE)."""
+    patient_id = _quiet(emulator)
+    email = await _send(api, patient_id, "emails", subject="s", body="b", scheduledAt=_later())
+    path = f"patients/{patient_id}/emails/{email['id']}"
+    when = (datetime.now(UTC) + timedelta(days=3)).replace(microsecond=0)
+    moved = await api.call("PUT", path, json_body={"scheduledAt": when.isoformat()})
+    assert (moved.body["status"], moved.body["scheduledAt"]) == (
+        "SCHEDULED",
+        when.strftime("%Y-%m-%dT%H:%M:%S.000Z"),
+    )
+    refused = await api.call("PUT", path, json_body={"sender": patient_id})
+    assert (refused.status, refused.error["errorCode"]) == (400, "EMAIL_NOT_EDITABLE")
+
+
+async def test_only_scheduled_and_unrecognized_messages_can_be_deleted(
+    api: Api, emulator: WelkinEmulator
+) -> None:
+    """DELETE answers 204 for a SCHEDULED and an UNRECOGNISED text message, 400
+    SMS_NOT_DELETABLE naming the status for a RECEIVED one."""
+    messages = _live(emulator).messages
+    patient_id = _messaged(emulator)
+    scheduled = await _send(api, patient_id, "sms", message="later", scheduledAt=_later())
+    received = messages.sms_of.of(patient_id)[1]
+    unrecognized = messages.sms_of.of(None)[0]
+    assert (await api.call("DELETE", f"patients/{patient_id}/sms/{scheduled['id']}")).status == 204
+    assert (await api.call("DELETE", f"unrecognized-patients/sms/{unrecognized}")).status == 204
+    refused = await api.call("DELETE", f"patients/{patient_id}/sms/{received}")
+    assert (refused.status, refused.error["errorCode"]) == (400, "SMS_NOT_DELETABLE")
+    assert refused.error["details"] == {"status": "RECEIVED"}
+
+
+async def test_unrecognized_and_patient_messages_are_not_found_in_each_others_paths(
+    api: Api, emulator: WelkinEmulator
+) -> None:
+    """An unrecognized email is 404 under a patient, a patient's 404 among the unrecognized."""
+    messages = _live(emulator).messages
+    patient_id = _messaged(emulator)
+    theirs, unrecognized = messages.emails_of.of(patient_id)[0], messages.emails_of.of(None)[0]
+    one = await api.call("GET", f"patients/{patient_id}/emails/{unrecognized}")
+    other = await api.call("GET", f"unrecognized-patients/emails/{theirs}")
+    assert (one.status, one.error["errorCode"]) == (404, "EMAIL_NOT_FOUND")
+    assert (other.status, other.error["errorCode"]) == (404, "EMAIL_NOT_FOUND")
+
+
+# --- the list filters ----------------------------------------------------------------------------
+
+
+async def test_sorting_puts_nulls_last(api: Api, emulator: WelkinEmulator) -> None:
+    """sort=sentAt, ascending or descending, lists the sent email first and the received one
+    (no sentAt) last."""
+    patient_id = _messaged(emulator)
+    stored = _live(emulator).messages.emails_of.of(patient_id)
+    for order in ("asc", "desc"):
+        answer = await api.call(
+            "GET", f"patients/{patient_id}/emails", params={"sort": f"sentAt,{order}"}
+        )
+        assert [e["id"] for e in answer.body["content"]] == stored
+
+
+async def test_an_unknown_sort_field_is_refused_naming_it(
+    api: Api, emulator: WelkinEmulator
+) -> None:
+    """sort= by a field messages do not have is 400 INVALID_SORT naming the field."""
+    answer = await api.call(
+        "GET", f"patients/{_messaged(emulator)}/emails", params={"sort": "colour,asc"}
+    )
+    assert (answer.status, answer.error["errorCode"]) == (400, "INVALID_SORT")
+    assert "'colour'" in answer.error["message"]
+
+
+async def test_a_status_list_reads_as_every_list_reads_one(
+    api: Api, emulator: WelkinEmulator
+) -> None:
+    """status= ignores blanks and an empty item, as the other comma lists do; a value a text
+    message cannot have is 400 listing the values it can."""
+    padded = await api.call("GET", "unrecognized-patients/sms", params={"status": " RECEIVED,"})
+    plain = await api.call("GET", "unrecognized-patients/sms", params={"status": "RECEIVED"})
+    assert padded.status == 200
+    assert padded.body["content"] == plain.body["content"]
+    refused = await api.call("GET", "unrecognized-patients/sms", params={"status": "LOST"})
+    assert (refused.status, refused.error["details"]) == (400, {"parameter": "status"})
+    assert "RECEIVED" in refused.error["message"]
+
+
+async def test_a_direction_filter_takes_in_or_out_only(api: Api, emulator: WelkinEmulator) -> None:
+    """direction=SIDEWAYS is 400 INVALID_PARAMETER naming the parameter."""
+    answer = await api.call(
+        "GET", f"patients/{_messaged(emulator)}/sms", params={"direction": "SIDEWAYS"}
+    )
+    assert (answer.status, answer.error["errorCode"]) == (400, "INVALID_PARAMETER")
+    assert answer.error["details"]["parameter"] == "direction"
+
+
+async def test_a_filtered_page_counts_only_the_matches(api: Api, emulator: WelkinEmulator) -> None:
+    """The Spring page of a filtered list counts the matching messages only."""
+    answer = await api.call(
+        "GET", "unrecognized-patients/sms", params={"status": "UNRECOGNISED,RECEIVED", "size": "2"}
+    )
+    assert (answer.body["totalElements"], answer.body["totalPages"]) == (3, 2)
+    none = await api.call("GET", "unrecognized-patients/sms", params={"status": "DELIVERED"})
+    assert none.body["totalElements"] == 0
+
+
+# --- chat archive and restore --------------------------------------------------------------------
+
+
+async def test_archive_takes_the_messages_before_the_date_only(
+    api: Api, emulator: WelkinEmulator
+) -> None:
+    """archive?archiveDate= archives the messages posted before it and leaves later ones."""
+    patient_id = _quiet(emulator)
+    first = await _post(api, patient_id, "first")
+    await _post(api, patient_id, "second")
+    answer = await api.call(
+        "POST", f"patients/{patient_id}/chat/archive", params={"archiveDate": first["createdAt"]}
+    )
+    assert answer.status == 204
+    await api.call(
+        "POST",
+        f"patients/{patient_id}/chat/archive",
+        params={"archiveDate": "2030-01-01T00:00:00.000Z"},
+    )
+    listed = await _chat(api, patient_id, includeArchived="true")
+    hidden = await _chat(api, patient_id)
+    assert [m["message"] for m in listed["content"]] == ["second", "first"]
+    assert hidden["content"] == []
+
+
+async def test_restore_unarchives_the_patients_chat(api: Api, emulator: WelkinEmulator) -> None:
+    """restore answers 204 and every archived message of the patient is listed again."""
+    patient_id = _messaged(emulator)
+    answer = await api.call("POST", f"patients/{patient_id}/chat/restore")
+    assert answer.status == 204
+    listed = await _chat(api, patient_id)
+    assert len(listed["content"]) == 4
+
+
+async def test_archive_needs_a_date_time(api: Api, emulator: WelkinEmulator) -> None:
+    """archive without archiveDate is 400 MISSING_PARAMETER, with one that is no date-time 400
+    INVALID_DATE_TIME."""
+    path = f"patients/{_messaged(emulator)}/chat/archive"
+    missing = await api.call("POST", path)
+    wrong = await api.call("POST", path, params={"archiveDate": "yesterday"})
+    assert (missing.status, missing.error["errorCode"]) == (400, "MISSING_PARAMETER")
+    assert (wrong.status, wrong.error["errorCode"]) == (400, "INVALID_DATE_TIME")
+
+
+async def test_a_role_without_messages_is_refused_the_writes(
+    api_for: ApiFactory, emulator: WelkinEmulator
+) -> None:
+    """The analyst is refused every message write with 403."""
+    api = await api_for(role="analyst")
+    patient_id = _messaged(emulator)
+    sms_id = _live(emulator).messages.sms_of.of(None)[0]
+    for method, path, body in (
+        ("POST", f"patients/{patient_id}/sms", {"message": "x", "sendNow": True}),
+        ("PUT", f"unrecognized-patients/sms/{sms_id}", {"starred": True}),
+        ("DELETE", f"unrecognized-patients/sms/{sms_id}", None),
+        ("POST", f"patients/{patient_id}/chat/restore", None),
+    ):
+        answer = await api.call(method, path, json_body=body)
+        assert (answer.status, answer.error["errorCode"]) == (
+            403,
+            "ACCESS_FOR_API_CLIENT_RESTRICTED",
+        )

@@ -26,10 +26,13 @@ from welkin_async.models import (
     CdtRecord,
     Encounter,
     EncounterAssessment,
+    EncounterComment,
     FullEncounter,
     Patient,
     PatientCreate,
     PatientProgram,
+    SecurityAudit,
+    Task,
     User,
     WebhookAudit,
     WebhookEvent,
@@ -61,6 +64,15 @@ async def use(client: WelkinClient, pid: str) -> None:
     links = encounters.assessments("e")
     assert_type(await links.list(), list[CdtRecord[EncounterAssessment]])
     assert_type(await links.update("l", assessment_record_id="r"), EncounterAssessmentRecord)
+    assert_type(await encounters.comments("e").create("note"), EncounterComment)
+    assert_type(encounters.list_full(statuses=["OPEN"]), Paginator[FullEncounter])
+    assert_type(
+        encounters.list(statuses="OPEN", sort="createdAt,desc"), Paginator[CdtRecord[Encounter]]
+    )
+    assert_type(client.users.full_encounters("u"), Paginator[FullEncounter])
+    assert_type(client.users.encounters("u", sort="createdAt,asc"), Paginator[CdtRecord[Encounter]])
+    assert_type(client.audits.security(sort="createdAt,desc"), Paginator[SecurityAudit])
+    assert_type(await client.tasks.delete_comment("t", "c"), Task)
     assert_type(await client.assessment_records(pid).answer("a", {"q1": 2}), AssessmentRecord)
     programs = client.programs(pid)
     assert_type(await programs.move("prog", "phase"), PatientProgram)
@@ -72,7 +84,8 @@ async def use(client: WelkinClient, pid: str) -> None:
     assert_type(client.exports.stream("PATIENT"), ExportStream[Patient])
     assert_type(client.exports.stream("CDT_RECORD"), ExportStream[CdtRecord[Any]])
     assert_type(client.exports.stream("ENCOUNTER"), ExportStream[CdtRecord[Encounter]])
-    assert_type(client.exports.stream("TASK"), ExportStream[Any])
+    assert_type(client.exports.stream("TASK"), ExportStream[Task])
+    assert_type(client.exports.stream("WIDGET"), ExportStream[Any])
     stream = client.exports.stream("ASSESSMENT", checkpoint=Checkpoint("c.json"))
     async for page in stream.pages():
         assert_type(page, ExportPage[AssessmentRecord])

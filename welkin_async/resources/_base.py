@@ -3,8 +3,8 @@ fields into bodies."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from datetime import datetime
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID
 
@@ -132,6 +132,68 @@ def aware(name: str, moment: object) -> datetime:
     return moment
 
 
+def utc(name: str, moment: object) -> datetime:
+    """``moment`` (an aware ``datetime``, as :func:`aware` checks it) in UTC, to the
+    millisecond, as the live API writes instants; one with no UTC form (near ``datetime.min``
+    or ``.max``) is a ``ValueError`` naming ``name``, not an ``OverflowError``."""
+    try:
+        moment_utc = aware(name, moment).astimezone(UTC)
+    except OverflowError:
+        raise ValueError(f"{name} is out of range: it has no UTC date-time") from None
+    return moment_utc.replace(microsecond=moment_utc.microsecond // 1000 * 1000)
+
+
+def query_instant(name: str, moment: object) -> str:
+    """A date-time query value (``2022-04-01T16:38:20.641Z``): ``moment`` as :func:`utc` makes
+    it, refused as it refuses it."""
+    text: str = unstructure(utc(name, moment))
+    return text
+
+
+def query_list(name: str, given: object, *, single: bool = True) -> str:
+    """One value or several as a query takes a list: comma-joined (``status=TODO,DONE``).
+
+    A ``str`` (an enum member too) or a ``UUID`` is one value (refused when not ``single``: an
+    argument that takes ids only as a list); any other iterable gives several. Values the SDK
+    does not know are sent as given: a newer server may take them. Naming ``name`` only,
+    anything else is a ``TypeError``, and no value, an empty one or one with a comma a
+    ``ValueError``.
+    """
+    one = isinstance(given, str | UUID)
+    if (one and not single) or not isinstance(given, Iterable):
+        raise TypeError(f"{name} must be an iterable of values, not {type(given).__name__}")
+    values = [given] if one else list(given)
+    for value in values:
+        if not isinstance(value, str | UUID):  # str() of None, bytes or a list is no value
+            raise TypeError(f"{name} holds a {type(value).__name__}; a value is a str or a UUID")
+    texts = [str(value) for value in values]
+    if not texts:
+        raise ValueError(f"{name} must name at least one value")
+    if any(not text or "," in text for text in texts):
+        raise ValueError(f"{name} holds an empty value or one with a comma")
+    return ",".join(texts)
+
+
+def text_arg(name: str, value: object) -> str:
+    """``value`` if it is a ``str``; anything else is a ``TypeError`` naming ``name``."""
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a str, not {type(value).__name__}")
+    return value
+
+
+def uuid_arg(name: str, value: object) -> UUID:
+    """An id the API takes as a UUID: a ``UUID``, or a ``str`` that spells one; anything else is
+    a ``TypeError``, and a malformed one a ``ValueError``, naming ``name`` only."""
+    if isinstance(value, UUID):
+        return value
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a str or a UUID, not {type(value).__name__}")
+    try:
+        return UUID(value)
+    except ValueError:
+        raise ValueError(f"{name} must be a UUID") from None
+
+
 def _written(attribute: attrs.Attribute[Any], value: Any) -> Any:
     """``value`` as ``attribute`` sends it: through the field's converter, then unstructured.
 
@@ -167,10 +229,14 @@ def new_body(model: type[M], body: M | Mapping[str, Any] | None, fields: Mapping
         raise TypeError("pass either a body or keyword fields, not both")
     if body is None:
         known = _check_names(model, fields)
-        for name, value in fields.items():
-            if isinstance(value, datetime):  # as _written checks them: the API needs an offset
-                aware(wire_name(known[name]), value)
-        return unstructure(model(**fields))  # a missing required field is a TypeError here
+        model(**fields)  # a missing required field is a TypeError here
+        # Each field as written by its runtime value, so the forms the ``...Fields`` typed dicts
+        # take (an enum's plain string, a nested record's mapping of wire names) are sent too.
+        return {
+            wire_name(attribute): _written(attribute, fields[name])
+            for name, attribute in known.items()
+            if name in fields and fields[name] is not UNSET
+        }
     if isinstance(body, model):
         return unstructure(body)
     if isinstance(body, Mapping):

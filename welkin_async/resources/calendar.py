@@ -14,7 +14,7 @@ calls them users (``user_ids``).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 from enum import Enum
 from typing import TYPE_CHECKING, Any, Unpack, overload
 from uuid import UUID
@@ -24,7 +24,7 @@ import attrs
 from welkin_async._config import Timeouts
 from welkin_async._options import QueryValue, RequestOptions
 from welkin_async._pagination import Paginator
-from welkin_async._serde import structure, unstructure
+from welkin_async._serde import structure
 from welkin_async.models import (
     CalendarEvent,
     CalendarEventCreate,
@@ -42,11 +42,13 @@ from welkin_async.models import (
 from welkin_async.models._base import wire_name
 from welkin_async.resources._base import (
     Resource,
-    aware,
     call_options,
     changes,
     new_body,
+    query_instant,
+    query_list,
     some_change,
+    utc,
 )
 
 if TYPE_CHECKING:
@@ -58,22 +60,6 @@ _EVENTS = "calendar/events"
 _EVENT = "calendar/events/{event_id}"
 _WORK_HOURS = "calendar/work-hours"
 _SCHEDULES = "calendar/psm-schedules"
-
-
-def _utc(name: str, moment: datetime) -> datetime:
-    """``moment`` in UTC, to the millisecond; a naive one (no tzinfo, or one that gives no
-    offset) is refused, naming ``name`` only, as is anything but a ``datetime``."""
-    try:
-        utc = aware(name, moment).astimezone(UTC)
-    except OverflowError:
-        raise ValueError(f"{name} is out of range: it has no UTC date-time") from None
-    return utc.replace(microsecond=utc.microsecond // 1000 * 1000)
-
-
-def _instant(name: str, moment: datetime) -> str:
-    """A query parameter's date-time: ``2022-04-01T16:38:20.641Z``."""
-    text: str = unstructure(_utc(name, moment))
-    return text
 
 
 # Keyword fields whose values a caller may give as plain strings.
@@ -102,7 +88,7 @@ def _participant(given: EventParticipantCreate | Mapping[str, Any]) -> EventPart
 
 def _typed_value(name: str, value: Any, enums: Mapping[str, type[Enum]]) -> Any:
     if isinstance(value, datetime):
-        return _utc(name, value)
+        return utc(name, value)
     if name in enums and isinstance(value, str) and not isinstance(value, Enum):
         return enums[name](value)
     if name == "participants" and isinstance(value, Iterable) and not isinstance(value, str):
@@ -122,22 +108,6 @@ def _model_typed(model: CalendarEventCreate) -> CalendarEventCreate:
     """A create model with its fields as :func:`_typed` makes them."""
     given = {a.name: getattr(model, a.name) for a in _FIELDS}
     return attrs.evolve(model, **_typed(given))
-
-
-def _ids(name: str, ids: Iterable[str | UUID]) -> str:
-    """Ids as the API takes a list of them in a query: comma-joined."""
-    if isinstance(ids, str | UUID | bytes) or not isinstance(ids, Iterable):
-        raise TypeError(f"{name} must be an iterable of ids, not {type(ids).__name__}")
-    given = []
-    for one in ids:
-        if not isinstance(one, str | UUID):  # str() of None, bytes or a list is no id
-            raise TypeError(f"{name} holds a {type(one).__name__}; an id is a str or a UUID")
-        given.append(str(one))
-    if not given:
-        raise ValueError(f"{name} must name at least one id")
-    if any(not one or "," in one for one in given):
-        raise ValueError(f"{name} holds an empty id or one with a comma")
-    return ",".join(given)
 
 
 class CalendarEvents(Resource):
@@ -278,13 +248,13 @@ class CalendarEvents(Resource):
         """
         params: dict[str, QueryValue] = {}
         if from_ is not None:
-            params["from"] = _instant("from_", from_)
+            params["from"] = query_instant("from_", from_)
         if to is not None:
-            params["to"] = _instant("to", to)
+            params["to"] = query_instant("to", to)
         if include_cancelled is not None:
             params["includeCancelled"] = include_cancelled
         if participant_ids is not None:
-            params["participantIds"] = _ids("participant_ids", participant_ids)
+            params["participantIds"] = query_list("participant_ids", participant_ids, single=False)
         if event_type is not None:
             params["eventType"] = str(EventType(event_type).value)
         return self._client.paginate(
@@ -319,9 +289,9 @@ class Calendar(Resource):
         user id.
         """
         params: dict[str, QueryValue] = {
-            "from": _instant("from_", from_),
-            "to": _instant("to", to),
-            "psmIds": _ids("user_ids", user_ids),
+            "from": query_instant("from_", from_),
+            "to": query_instant("to", to),
+            "psmIds": query_list("user_ids", user_ids, single=False),
         }
         return await self._call(
             list[UserWorkHours], "GET", _WORK_HOURS, params=params, options=options
@@ -347,9 +317,9 @@ class Calendar(Resource):
         user id.
         """
         params: dict[str, QueryValue] = {
-            "psmIds": _ids("user_ids", user_ids),
-            "from": _instant("from_", from_),
-            "to": _instant("to", to),
+            "psmIds": query_list("user_ids", user_ids, single=False),
+            "from": query_instant("from_", from_),
+            "to": query_instant("to", to),
         }
         if include_cancelled is not None:
             params["includeCancelled"] = include_cancelled

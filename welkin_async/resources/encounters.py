@@ -7,11 +7,14 @@ record that answers it (``assessment_record_id``; read it with ``client.assessme
 Once completed, an encounter and its linked assessment records are locked (``Conflict``).
 An encounter's disposition is a record of the CDT ``__encounter_disposition__`` (its fields are
 the tenant's: ``client.formations.encounter_disposition()``), read and changed by encounter id.
+Comments on an encounter (``comments(id)``) are plain :class:`EncounterComment` objects; a
+completed encounter still takes them. ``list_full()`` lists encounters the way ``full(id)`` reads
+one; every list takes ``statuses=`` (without it, deleted encounters are left out).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Unpack, overload
 from uuid import UUID
@@ -27,6 +30,8 @@ from welkin_async.models import (
     EncounterAssessmentCreateFields,
     EncounterAssessmentUpdate,
     EncounterAssessmentUpdateFields,
+    EncounterComment,
+    EncounterCommentWrite,
     EncounterCreate,
     EncounterCreateFields,
     EncounterStatus,
@@ -41,7 +46,9 @@ from welkin_async.resources._base import (
     call_options,
     changes,
     new_body,
+    query_list,
     some_change,
+    text_arg,
 )
 
 if TYPE_CHECKING:
@@ -62,6 +69,23 @@ _FULL = "patients/{patient_id}/full-encounters/{encounter_id}"
 _ASSESSMENTS = "patients/{patient_id}/encounters/{encounter_id}/assessments"
 _ASSESSMENT = "patients/{patient_id}/encounters/{encounter_id}/assessments/{link_id}"
 _DISPOSITION = "patients/{patient_id}/encounters/{encounter_id}/disposition"
+_FULL_LIST = "patients/{patient_id}/full-encounters"
+_COMMENTS = "patients/{patient_id}/encounters/{encounter_id}/comments"
+_COMMENT = "patients/{patient_id}/encounters/{encounter_id}/comments/{comment_id}"
+
+
+def list_query(
+    statuses: EncounterStatus | str | Iterable[EncounterStatus | str] | None, sort: str | None
+) -> dict[str, QueryValue]:
+    """The query of an encounter list: ``statuses`` (one or several) comma-joined and ``sort``
+    (``"createdAt,desc"``) as given; nothing for either left None. A malformed one is a
+    ``TypeError`` or ``ValueError`` naming it (the server refuses a status it does not know)."""
+    query: dict[str, QueryValue] = {}
+    if statuses is not None:
+        query["statuses"] = query_list("statuses", statuses)
+    if sort is not None:
+        query["sort"] = text_arg("sort", sort)
+    return query
 
 
 def _disposition_values(values: Mapping[str, Any]) -> dict[str, Any]:
@@ -184,16 +208,61 @@ class Encounters(PatientResource):
         )
 
     def list(
-        self, *, size: int = 100, concurrency: int = 1, **options: Unpack[RequestOptions]
+        self,
+        *,
+        statuses: EncounterStatus | str | Iterable[EncounterStatus | str] | None = None,
+        sort: str | None = None,
+        size: int = 100,
+        concurrency: int = 1,
+        **options: Unpack[RequestOptions],
     ) -> Paginator[EncounterRecord]:
-        """The patient's encounters, except deleted ones (the options apply to every page)."""
+        """The patient's encounters: those in ``statuses`` (one or several) when given, else all
+        but deleted ones, in stored order or as ``sort`` (``"createdAt,desc"``: a field, then
+        ``asc`` or ``desc``) asks (the options apply to every page).
+
+        Raises ``NotFound`` (``PATIENT_NOT_FOUND``), ``BadRequest`` for a status or sort the
+        server does not take, ``PermissionDenied`` when the role may not read encounters;
+        ``TypeError`` or ``ValueError`` at once for a malformed ``statuses`` or ``sort``.
+        """
         return self._client.paginate(
             "GET",
             _LIST,
             path_params=self._patient,
+            params=list_query(statuses, sort),
             size=size,
             concurrency=concurrency,
             item_type=EncounterRecord,
+            options=options,
+        )
+
+    def list_full(
+        self,
+        *,
+        statuses: EncounterStatus | str | Iterable[EncounterStatus | str] | None = None,
+        sort: str | None = None,
+        only_with_calendar_event: bool = False,
+        size: int = 100,
+        concurrency: int = 1,
+        **options: Unpack[RequestOptions],
+    ) -> Paginator[FullEncounter]:
+        """The patient's encounters as :meth:`full` reads each one, chosen and ordered as
+        :meth:`list` does.
+
+        ``only_with_calendar_event=True`` keeps each encounter, its calendar event and the user
+        it is scheduled with; its disposition, assessment links and comments come back None.
+        Raises as :meth:`list` does.
+        """
+        return self._client.paginate(
+            "GET",
+            _FULL_LIST,
+            path_params=self._patient,
+            params={
+                "onlyWithCalendarEvent": only_with_calendar_event,
+                **list_query(statuses, sort),
+            },
+            size=size,
+            concurrency=concurrency,
+            item_type=FullEncounter,
             options=options,
         )
 
@@ -242,9 +311,13 @@ class Encounters(PatientResource):
         """The assessments linked to one encounter (a view: its methods make the calls)."""
         return EncounterAssessments(self._client, self._one(encounter_id))
 
+    def comments(self, encounter_id: str | UUID, /) -> EncounterComments:
+        """The comments on one encounter (a view: its methods make the calls)."""
+        return EncounterComments(self._client, self._one(encounter_id))
 
-class EncounterAssessments(Resource):
-    """The assessment links of one encounter."""
+
+class _EncounterPart(Resource):
+    """What hangs off one encounter (``.../encounters/{encounter_id}/...``)."""
 
     __slots__ = ("_encounter",)
 
@@ -252,8 +325,18 @@ class EncounterAssessments(Resource):
         super().__init__(client)
         self._encounter = dict(encounter)
 
+    def _under(self, **params: str | UUID) -> dict[str, str | UUID]:
+        """Path parameters: the patient's and encounter's, and ``params`` (``link_id=...``)."""
+        return {**self._encounter, **params}
+
+
+class EncounterAssessments(_EncounterPart):
+    """The assessment links of one encounter."""
+
+    __slots__ = ()
+
     def _link(self, link_id: str | UUID) -> dict[str, str | UUID]:
-        return {**self._encounter, "link_id": link_id}
+        return self._under(link_id=link_id)
 
     async def list(self, **options: Unpack[RequestOptions]) -> list[EncounterAssessmentRecord]:
         """Every assessment link of the encounter (one answer, not paged)."""
@@ -347,4 +430,96 @@ class EncounterAssessments(Resource):
         """Remove the link from the (open) encounter."""
         await self._call_no_content(
             "DELETE", _ASSESSMENT, path_params=self._link(link_id), options=options
+        )
+
+
+def _comment_body(text: str) -> EncounterCommentWrite:
+    return EncounterCommentWrite(text=text_arg("text", text))
+
+
+class EncounterComments(_EncounterPart):
+    """The comments on one encounter.
+
+    Each method raises ``NotFound`` for a patient, encounter (``ENCOUNTER_NOT_FOUND``) or
+    comment (``ENCOUNTER_COMMENT_NOT_FOUND``) that does not exist, and ``PermissionDenied`` when
+    the role lacks the ``encounters`` permission it needs: read for reading, create, update or
+    delete for the write of that name.
+    """
+
+    __slots__ = ()
+
+    def _comment(self, comment_id: str | UUID) -> dict[str, str | UUID]:
+        return self._under(comment_id=comment_id)
+
+    async def list(self, **options: Unpack[RequestOptions]) -> list[EncounterComment]:
+        """Every comment on the encounter, oldest first (one answer, not paged).
+
+        Raises ``NotFound`` (``PATIENT_NOT_FOUND``, ``ENCOUNTER_NOT_FOUND``) and
+        ``PermissionDenied`` when the role may not read encounters.
+        """
+        return await self._call(
+            list[EncounterComment], "GET", _COMMENTS, path_params=self._encounter, options=options
+        )
+
+    async def get(
+        self, comment_id: str | UUID, /, **options: Unpack[RequestOptions]
+    ) -> EncounterComment:
+        """One of the encounter's comments, by its id.
+
+        Raises ``NotFound`` (``PATIENT_NOT_FOUND``, ``ENCOUNTER_NOT_FOUND``,
+        ``ENCOUNTER_COMMENT_NOT_FOUND``) and ``PermissionDenied`` when the role may not read
+        encounters.
+        """
+        return await self._call(
+            EncounterComment,
+            "GET",
+            _COMMENT,
+            path_params=self._comment(comment_id),
+            options=options,
+        )
+
+    async def create(self, text: str, /, **options: Unpack[RequestOptions]) -> EncounterComment:
+        """Comment on the encounter; returns the comment as stored (its author is the client).
+
+        Raises ``BadRequest`` (``INVALID_REQUEST_BODY``) for a text the server refuses (the
+        emulator: empty, all blank or over 65,535 characters), ``Conflict``
+        (``ENCOUNTER_LOCKED``) on a deleted encounter; ``TypeError`` for a text that is no
+        ``str``, before sending (naming ``text``).
+        """
+        return await self._call(
+            EncounterComment,
+            "POST",
+            _COMMENTS,
+            path_params=self._encounter,
+            json=_comment_body(text),
+            options=options,
+        )
+
+    async def replace(
+        self, comment_id: str | UUID, text: str, /, **options: Unpack[RequestOptions]
+    ) -> EncounterComment:
+        """Replace the comment's text (a PUT); the client becomes its last editor.
+
+        Raises as :meth:`create` does.
+        """
+        return await self._call(
+            EncounterComment,
+            "PUT",
+            _COMMENT,
+            path_params=self._comment(comment_id),
+            json=_comment_body(text),
+            options=options,
+        )
+
+    async def delete(self, comment_id: str | UUID, /, **options: Unpack[RequestOptions]) -> None:
+        """Delete the comment.
+
+        Raises ``NotFound`` (``PATIENT_NOT_FOUND``, ``ENCOUNTER_NOT_FOUND``,
+        ``ENCOUNTER_COMMENT_NOT_FOUND``), ``Conflict`` (``ENCOUNTER_LOCKED``) on a deleted
+        encounter and ``PermissionDenied`` when the role may not delete encounters. A DELETE is
+        retried after a lost answer, so a retry may raise ``NotFound`` although the first
+        attempt deleted the comment.
+        """
+        await self._call_no_content(
+            "DELETE", _COMMENT, path_params=self._comment(comment_id), options=options
         )

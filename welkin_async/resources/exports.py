@@ -22,6 +22,7 @@ from welkin_async.models import (
     Patient,
     PatientProgram,
     SmsMessage,
+    Task,
 )
 from welkin_async.resources._base import Resource, aware
 from welkin_async.resources._export_stream import ExportStream, Shape, shape_as
@@ -34,6 +35,7 @@ _MODELS: dict[str, Any] = {
     "ASSESSMENT": AssessmentRecord,
     "PATIENT_PROGRAM": PatientProgram,
     "CALENDAR_EVENT": CalendarEvent,
+    "TASK": Task,
     "SMS": SmsMessage,
     "EMAIL": Email,
 }
@@ -110,6 +112,17 @@ class Exports(Resource):
         typed: Literal[True] = ...,
         **options: Unpack[RequestOptions],
     ) -> ExportStream[CalendarEvent]: ...
+    @overload
+    def stream(
+        self,
+        export_type: Literal["TASK"],
+        *,
+        since: datetime | None = ...,
+        page_size: int | None = ...,
+        checkpoint: CheckpointStore | None = ...,
+        typed: Literal[True] = ...,
+        **options: Unpack[RequestOptions],
+    ) -> ExportStream[Task]: ...
     @overload
     def stream(
         self,

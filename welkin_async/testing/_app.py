@@ -21,6 +21,7 @@ from welkin_async.testing._faults import NO_FAULTS, FaultPlan
 from welkin_async.testing._ratelimit import retry_after_header
 from welkin_async.testing._routing import Call, Layout, Reply, Route, Scope
 from welkin_async.testing._schemas import validate
+from welkin_async.testing._security_audit import token_rejected
 from welkin_async.testing._tenants import ApiClient, Environment, Tenant
 
 logger = logging.getLogger("welkin_async.testing")
@@ -105,18 +106,22 @@ async def _answer(backend: Backend, route: Route, request: web.Request) -> Reply
     tenant, environment = _resolve(request, backend)
     client = None
     if route.authenticated:
-        client = _authenticate(backend, request, tenant)
+        try:
+            client = _authenticate(backend, request, tenant)
+        except ApiFailure as refused:
+            token_rejected(tenant, route, environment, refused.code, backend.clock.now_ms())
+            raise
         _throttle(backend, client)
     reads = request.method in _BODY_METHODS and not route.streams_body
     body = await _read_body(request) if reads else b""
     call = Call(backend, route, request, tenant, environment, client, body)
     resource = route.resource
-    if (
-        client is not None
-        and resource is not None
-        and not client.role.allows(resource, route.action)
-    ):
-        raise call.forbidden()
+    if client is not None and resource is not None:
+        if not client.role.allows(resource, route.action):
+            raise call.forbidden()
+        for further in route.also_needs:
+            if not client.role.allows(further, route.action):
+                raise call.forbidden(resource=further)
     if not body.strip():
         reply = route.handler(call)
         return reply if isinstance(reply, Reply) else await reply

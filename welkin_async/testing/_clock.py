@@ -24,10 +24,15 @@ def iso_ms(epoch_ms: int) -> str:
 
 
 def parse_iso_ms(text: str) -> int:
-    """The epoch milliseconds of an ISO-8601 date-time with an offset; ``ValueError`` otherwise."""
+    """The epoch milliseconds of an ISO-8601 date-time with an offset, in years 1 to 9999 in UTC
+    (so that :func:`iso_ms` can serve it back); ``ValueError`` otherwise."""
     moment = datetime.fromisoformat(text)
     if moment.tzinfo is None:
         raise ValueError("a date-time needs an offset (Z or +hh:mm)")
+    try:
+        moment.astimezone(UTC)
+    except OverflowError:
+        raise ValueError("the instant is outside years 1 to 9999 in UTC") from None
     return round(moment.timestamp() * 1000)
 
 

@@ -13,15 +13,16 @@ audit is not empty before the first write.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from welkin_async.testing._audit_query import AUDIT, Check, filters, newest_first
 from welkin_async.testing._clock import iso_ms, parse_iso_ms
 from welkin_async.testing._errors import bad_request
 from welkin_async.testing._ids import family_rng
-from welkin_async.testing._query import flag, instant
+from welkin_async.testing._query import flag
 from welkin_async.testing._records import DISPOSITION_CDT_NAME, full_name
 from welkin_async.testing._store import Row
 from welkin_async.testing._users import display_name
@@ -139,43 +140,20 @@ def audit(call: Call, subtype: str, record: Row, *, cdt_name: str, relation: str
 # --- serving -------------------------------------------------------------------------------------
 
 
-Check = Callable[[Mapping[str, Any]], bool]
-
-
-def _equals(key: str, wanted: str) -> Check:
-    return lambda entry: entry.get(key) == wanted
-
-
 def _checks(query: Mapping[str, str]) -> list[Check]:
     """The tests an entry must pass for the query's filters (a 400 for a refused value)."""
-    checks = [_equals(key, query[name]) for name, key in _EXACT.items() if name in query]
-    actor = query.get("subjectActor")
-    if actor is not None:
-        if actor not in _ACTORS:
-            raise bad_request(
-                "INVALID_PARAMETER",
-                "AUDIT",
-                f"subjectActor must be one of {sorted(_ACTORS)}",
-                parameter="subjectActor",
-            )
-        checks.append(lambda entry: entry.get("subjectActor") == actor)
+    checks = filters(query, exact=_EXACT, enumerated={"subjectActor": _ACTORS})
     operation = query.get("operation")
     if operation is not None:
         suffix = _OPERATIONS.get(operation)
         if suffix is None:
             raise bad_request(
                 "INVALID_PARAMETER",
-                "AUDIT",
+                AUDIT,
                 f"operation must be one of {sorted(_OPERATIONS)}",
                 parameter="operation",
             )
         checks.append(lambda entry: str(entry.get("eventSubtype")).endswith(suffix))
-    start = instant(query, "dateStart", "AUDIT", code="INVALID_DATE_RANGE")
-    end = instant(query, "dateEnd", "AUDIT", code="INVALID_DATE_RANGE")
-    if start is not None:
-        checks.append(lambda entry: parse_iso_ms(entry["sentAt"]) >= start)
-    if end is not None:
-        checks.append(lambda entry: parse_iso_ms(entry["sentAt"]) <= end)
     return checks
 
 
@@ -190,13 +168,8 @@ def _definition(tenant: Tenant, name: Any) -> dict[str, Any] | None:
 def select(tenant: Tenant, query: Mapping[str, str]) -> list[dict[str, Any]]:
     """The entries the query asks for, newest first; with ``includeFormation=true`` each CDT
     event carries its CDT's definition as ``cdt``."""
-    checks = _checks(query)
-    with_formation = flag(query, "includeFormation", "AUDIT")
-    chosen: Iterable[dict[str, Any]] = (
-        entry for entry in reversed(tenant.data_audit) if all(check(entry) for check in checks)
-    )
-    # newest first; entries of the same millisecond stay newest first (the sort is stable)
-    ordered = sorted(chosen, key=lambda entry: entry["sentAt"], reverse=True)
+    ordered = newest_first(tenant.data_audit, _checks(query))
+    with_formation = flag(query, "includeFormation", AUDIT)
     if not with_formation:
         return ordered
     return [{**entry, "cdt": _definition(tenant, entry.get("cdtName"))} for entry in ordered]

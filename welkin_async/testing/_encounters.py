@@ -4,7 +4,12 @@ An encounter is a record of the internal CDT ``__encounter__``: the CDT-record e
 encounter's fields in ``jsonBody``. Each encounter has a disposition (a record of
 ``__encounter_disposition__``, with the tenant's disposition fields) and assessment links
 (records of ``__encounter_assessment__``): a link names an assessment and, once one is filled in,
-the assessment record that answers it. The seed and the routes build rows through these functions.
+the assessment record that answers it. Comments on an encounter are plain rows (camelCase, no
+envelope), kept in ``Environment.encounter_comments`` and indexed by encounter in
+``comments_of``. The seed and the routes build rows through these functions.
+
+The seed writes :data:`COMMENTS_PER_ENCOUNTER` comments on every :data:`COMMENT_EVERY`-th
+encounter of an environment, by a tenant user, from the family's own random stream.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from typing import Any
 
 from welkin_async.testing._calendar import local_time
 from welkin_async.testing._clock import iso_ms
+from welkin_async.testing._ids import family_rng, random_uuid
 from welkin_async.testing._records import (
     DISPOSITION_CDT_NAME,
     ENCOUNTER_ASSESSMENT_CDT_NAME,
@@ -22,14 +28,26 @@ from welkin_async.testing._records import (
     Actor,
     blank_fields,
     cdt_body,
+    touch,
 )
 from welkin_async.testing._store import Row
 from welkin_async.testing._tenants import Environment, Tenant, stable_uuid
+from welkin_async.testing._users import display_name
 
 # Encounter states: created DRAFT, OPEN once started, then COMPLETED or DELETED for good.
 DRAFT, OPEN, COMPLETED, DELETED = "DRAFT", "OPEN", "COMPLETED", "DELETED"
 FINAL = frozenset({COMPLETED, DELETED})
 _ENCOUNTER_SOURCE = {"source_type": "ENCOUNTER", "source_name": ENCOUNTER_CDT_NAME}
+COMMENT_EVERY = 3
+COMMENTS_PER_ENCOUNTER = 2
+_COMMENT_STEP_MS = 250
+_COMMENTS = (
+    "Patient arrived on time; vitals taken.",
+    "Discussed medication side effects; none reported.",
+    "Follow-up call scheduled for next week.",
+    "Reviewed home monitoring log with the patient.",
+    "Care team notified of the updated plan.",
+)
 
 
 @functools.cache
@@ -210,3 +228,66 @@ def store(
         )
         env.encounter_links.put(link_id, link, stamp)
         env.links_of.add(encounter_id, link_id)
+
+
+# --- comments ------------------------------------------------------------------------------------
+
+
+def comment_row(comment_id: str, encounter_id: str, text: str, *, stamp: int, who: Actor) -> Row:
+    """A new comment on an encounter, written by ``who``."""
+    now = iso_ms(stamp)
+    return {
+        "id": comment_id,
+        "createdAt": now,
+        "updatedAt": now,
+        "createdBy": who.id,
+        "updatedBy": who.id,
+        "createdByName": who.name,
+        "updatedByName": who.name,
+        "encounterId": encounter_id,
+        "text": text,
+    }
+
+
+def add_comment(env: Environment, row: Row, stamp: int) -> None:
+    """Store a new comment ``row`` under its encounter."""
+    env.encounter_comments.put(row["id"], row, stamp)
+    env.comments_of.add(row["encounterId"], row["id"])
+
+
+def edit_comment(env: Environment, row: Row, text: str, *, stamp: int, who: Actor) -> Row:
+    """Replace a comment's text; ``who`` becomes its last editor. Returns the stored row."""
+    edited = {**row, "text": text}
+    touch(edited, stamp, who)
+    env.encounter_comments.put(row["id"], edited, stamp)
+    return edited
+
+
+def remove_comment(env: Environment, row: Row) -> None:
+    """Delete a comment for good."""
+    env.encounter_comments.delete(row["id"])
+    env.comments_of.remove(row["encounterId"], row["id"])
+
+
+def drop_comments(env: Environment, encounter_id: str) -> None:
+    """Delete every comment of an encounter (its patient is being deleted)."""
+    for comment_id in env.comments_of.drop(encounter_id):
+        env.encounter_comments.delete(comment_id)
+
+
+def seed_encounter_comments(tenant: Tenant, env: Environment, seed: int) -> None:
+    """:data:`COMMENTS_PER_ENCOUNTER` comments, by tenant users, on every
+    :data:`COMMENT_EVERY`-th encounter of ``env``."""
+    if not tenant.users:
+        return
+    rng = family_rng(seed, "encounter-comments", tenant.name, env.name)
+    stamp = env.seed_stamp(0)
+    for encounter_id in env.encounters.ids()[::COMMENT_EVERY]:
+        for _ in range(COMMENTS_PER_ENCOUNTER):
+            user = rng.choice(tenant.users)
+            who = Actor(id=user["id"], name=display_name(user))
+            stamp = env.seed_stamp(stamp + _COMMENT_STEP_MS)
+            text = rng.choice(_COMMENTS)
+            add_comment(
+                env, comment_row(random_uuid(rng), encounter_id, text, stamp=stamp, who=who), stamp
+            )

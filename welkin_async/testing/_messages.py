@@ -1,7 +1,11 @@
 """A patient's messages in the emulator: emails, text messages and chat, and their seed.
 
 Emails and text messages are rows in the vendor reference's shape (no recording lists one),
-listed per patient in the order they were stored. Chat messages are kept per patient in time
+listed per patient in the order they were stored; those whose sender no patient's address or
+number matched (``UNRECOGNISED``) are filed under no patient until one is assigned. What an
+update may change depends on the message's state (:meth:`Kind.editable`): everything while it is
+SCHEDULED, its star and its patient when it came in, only its star once sent; only a SCHEDULED
+or UNRECOGNISED message may be deleted. Chat messages are kept per patient in time
 order; a chat page is a window of them before or after a border message, and its page tokens
 name that border (opaque base64 JSON to clients, like the live API's). Archived chat messages are
 hidden unless a request includes them.
@@ -14,14 +18,14 @@ import binascii
 import bisect
 import json
 import random
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from welkin_async.testing._clock import iso_ms
 from welkin_async.testing._ids import family_rng, random_uuid
-from welkin_async.testing._records import full_name
+from welkin_async.testing._records import Actor, full_name
 from welkin_async.testing._store import ChildIndex, Row, Table
 from welkin_async.testing._users import display_name
 
@@ -47,6 +51,8 @@ _CARE_LINES = (
     "Your appointment is confirmed for Thursday morning.",
     "Let us know if the new plan works for you.",
 )
+_UNRECOGNIZED_EACH = 3  # unrecognized emails, and text messages, per environment
+OUTBOUND_NUMBER = "+1-555-0400"  # the number text messages sent through the API come from
 _SUBJECTS = ("Appointment reminder", "Your care plan", "Lab results", "Weekly check-in")
 
 
@@ -57,20 +63,28 @@ class Messages:
     emails: Table = attrs.field(factory=Table)
     sms: Table = attrs.field(factory=Table)
     chat: Table = attrs.field(factory=Table)
-    # patient id -> email / sms ids, in the order they were stored (the order lists serve)
+    # patient id -> email / sms ids, in the order they were stored (the order lists serve); under
+    # UNRECOGNIZED (None), those whose sender no patient's address or number matched
     emails_of: ChildIndex = attrs.field(factory=ChildIndex)
     sms_of: ChildIndex = attrs.field(factory=ChildIndex)
     # patient id -> (createdAt in ms, externalId) of its chat messages, oldest first
     chat_of: dict[str, list[tuple[int, str]]] = attrs.field(factory=dict)
     archived: set[str] = attrs.field(factory=set)
 
-    def add_email(self, patient_id: str, row: Row, stamp: int) -> None:
-        self.emails.put(row["id"], row, stamp)
-        self.emails_of.add(patient_id, row["id"])
+    def add(self, kind: Kind, patient_id: str | None, row: Row, stamp: int) -> None:
+        """Store a new email or text message of the patient (``UNRECOGNIZED``: of none)."""
+        kind.table(self).put(row["id"], row, stamp)
+        kind.index(self).add(patient_id, row["id"])
 
-    def add_sms(self, patient_id: str, row: Row, stamp: int) -> None:
-        self.sms.put(row["id"], row, stamp)
-        self.sms_of.add(patient_id, row["id"])
+    def move(self, kind: Kind, row_id: str, old: str | None, new: str) -> None:
+        """File a message under patient ``new``, no longer under ``old``."""
+        index = kind.index(self)
+        index.remove(old, row_id)
+        index.add(new, row_id)
+
+    def delete(self, kind: Kind, row_id: str, patient_id: str | None) -> None:
+        kind.table(self).delete(row_id)
+        kind.index(self).remove(patient_id, row_id)
 
     def add_chat(
         self, patient_id: str, row: Row, at_ms: int, stamp: int, *, archived: bool = False
@@ -88,6 +102,16 @@ class Messages:
         if include_archived or not self.archived:
             return positions
         return [p for p in positions if p[1] not in self.archived]
+
+    def archive_chat(self, patient_id: str, before_ms: int) -> None:
+        """Archive the patient's chat messages created before ``before_ms``."""
+        for at_ms, message_id in self.chat_of.get(patient_id, []):
+            if at_ms < before_ms:
+                self.archived.add(message_id)
+
+    def restore_chat(self, patient_id: str) -> None:
+        """Bring back every archived chat message of the patient."""
+        self.archived.difference_update(m for _, m in self.chat_of.get(patient_id, []))
 
 
 # --- rows ----------------------------------------------------------------------------------------
@@ -139,19 +163,21 @@ def email_message_id(rng: random.Random, at_ms: int) -> str:
 
 @attrs.frozen
 class Exchange:
-    """Who a message goes between and when: the patient and a care-team user."""
+    """Who a message goes between and when: a patient (None: a sender no patient matched) and
+    the care team's side (a user, or the API client that sent it)."""
 
-    patient: Mapping[str, Any]
-    user: Mapping[str, Any]
-    outbound: bool  # from the user to the patient
+    patient: Mapping[str, Any] | None
+    care: Actor
+    outbound: bool  # from the care team to the patient
     at_ms: int
 
-    def ends(self, patient_address: str | None, user_address: str | None) -> dict[str, Any]:
+    def ends(self, patient_address: str | None, care_address: str | None) -> dict[str, Any]:
         """The fields emails and text messages share; ``from``/``to`` are the given addresses."""
-        patient = (self.patient["id"], patient_address, full_name(self.patient))
-        user = (self.user["id"], user_address, display_name(self.user))
+        person = self.patient or {}
+        patient = (person.get("id"), patient_address, full_name(person))
+        care = (self.care.id, care_address, self.care.name)
         (sender, source, sender_name), (receiver, target, receiver_name) = (
-            (user, patient) if self.outbound else (patient, user)
+            (care, patient) if self.outbound else (patient, care)
         )
         when = iso_ms(self.at_ms)
         return {
@@ -161,14 +187,14 @@ class Exchange:
             "sentAt": when if self.outbound else None,
             "receivedAt": None if self.outbound else when,
             "date": when,
-            "careTeam": display_name(self.user),
-            "patientInfo": full_name(self.patient),
-            "timezone": self.patient.get("timezone"),
+            "careTeam": self.care.name,
+            "patientInfo": full_name(person),
+            "timezone": person.get("timezone"),
             "sender": sender,
             "from": source,
             "receiver": receiver,
             "to": target,
-            "direction": "OUT" if self.outbound else "IN",
+            "direction": OUT if self.outbound else IN,
             "externalId": None,
             "starred": False,
             "senderName": sender_name,
@@ -176,34 +202,133 @@ class Exchange:
         }
 
 
+def care_of(user: Mapping[str, Any]) -> Actor:
+    """A user as the care-team side of a message."""
+    return Actor(id=user["id"], name=display_name(user))
+
+
 def email_row(
-    email_id: str, exchange: Exchange, *, subject: str, body: str, external_id: str
+    email_id: str,
+    exchange: Exchange,
+    *,
+    subject: str,
+    body: str,
+    external_id: str,
+    care_address: str | None,
+    status: str,
+    secure: bool = False,
+    attachments: list[Row] | None = None,
 ) -> Row:
-    """An email as the vendor reference shows it, delivered."""
-    row = exchange.ends(exchange.patient.get("email"), exchange.user.get("email"))
+    """An email as the vendor reference shows it."""
+    patient_address = (exchange.patient or {}).get("email")
+    row = exchange.ends(patient_address, care_address)
     row.update(
         id=email_id,
         externalId=external_id,
         subject=subject,
         body=body,
-        status="DELIVERED",
-        secure=False,
-        attachments=None,
+        status=status,
+        secure=secure,
+        attachments=attachments,
     )
     return row
 
 
-def sms_row(sms_id: str, exchange: Exchange, *, text: str, external_id: str, number: str) -> Row:
-    """A text message as the vendor reference shows it: delivered out, received in."""
-    row = exchange.ends(exchange.patient.get("phone"), number)
+def sms_row(
+    sms_id: str, exchange: Exchange, *, text: str, external_id: str, number: str, status: str
+) -> Row:
+    """A text message as the vendor reference shows it."""
+    row = exchange.ends((exchange.patient or {}).get("phone"), number)
     row.update(
-        id=sms_id,
-        externalId=external_id,
-        message=text,
-        parts=-(-len(text) // 160),
-        status="DELIVERED" if exchange.outbound else "RECEIVED",
+        id=sms_id, externalId=external_id, message=text, parts=sms_parts(text), status=status
     )
     return row
+
+
+def sms_parts(text: str) -> int:
+    """How many 160-character segments carry ``text``."""
+    return -(-len(text) // 160)
+
+
+def attachment_entry(
+    file_id: str, email_id: str, *, name: str, content_type: str, size: int, env: Environment
+) -> Row:
+    """A file sent with an email; ``storageKey`` is where the live API keeps it."""
+    return {
+        "id": file_id,
+        "size": size,
+        "storageKey": f"{env.tenant}/{env.name}/emails/{email_id}/{file_id}",
+        "contentType": content_type,
+        "originalName": name,
+    }
+
+
+# --- what tells emails and text messages apart ---------------------------------------------------
+
+IN, OUT = "IN", "OUT"
+SCHEDULED, ACCEPTED, UNRECOGNISED = "SCHEDULED", "ACCEPTED", "UNRECOGNISED"
+UNRECOGNIZED: None = None  # the index key of messages whose sender no patient matched
+
+
+@attrs.frozen
+class Kind:
+    """Emails or text messages: where they are kept and how their rules differ."""
+
+    component: str  # EMAIL, SMS: the error component, and the stem of its error codes
+    table: Callable[[Messages], Table]
+    index: Callable[[Messages], ChildIndex]
+    statuses: frozenset[str]
+    received: str  # the status of an inbound message of a known patient
+    texts: tuple[str, ...]  # the fields ``search`` looks in
+    contact: str  # the patient's field a message goes to, and the filter on either address
+    drafts: frozenset[str]  # what an update may change while the message is SCHEDULED
+
+    def editable(self, row: Row) -> frozenset[str]:
+        """The fields an update may change on ``row`` in its state: a SCHEDULED message all
+        of them, an inbound one its star and its patient (``sender``), a sent one its star."""
+        if row["status"] == SCHEDULED:
+            return self.drafts | {"starred"}
+        if row["direction"] == IN:
+            return frozenset({"starred", "sender"})
+        return frozenset({"starred"})
+
+    @staticmethod
+    def deletable(row: Row) -> bool:
+        """Only a message not sent yet, or one no patient's address matched, may be deleted."""
+        return row["status"] in (SCHEDULED, UNRECOGNISED)
+
+
+EMAIL = Kind(
+    "EMAIL",
+    lambda messages: messages.emails,
+    lambda messages: messages.emails_of,
+    frozenset({SCHEDULED, ACCEPTED, "DELIVERED", "REJECTED", "FAILED", UNRECOGNISED}),
+    "DELIVERED",
+    ("subject", "body"),
+    "email",
+    frozenset({"subject", "body", "receiver", "scheduledAt", "secure", "sendNow"}),
+)
+SMS = Kind(
+    "SMS",
+    lambda messages: messages.sms,
+    lambda messages: messages.sms_of,
+    frozenset(
+        {
+            SCHEDULED,
+            ACCEPTED,
+            "SENT",
+            "RECEIVED",
+            "DELIVERED",
+            "UNDELIVERED",
+            "FAILED",
+            UNRECOGNISED,
+        }
+    ),
+    "RECEIVED",
+    ("message",),
+    "phone",
+    frozenset({"message", "receiver", "scheduledAt", "sendNow"}),
+)
 
 
 # --- chat page tokens ----------------------------------------------------------------------------
@@ -295,6 +420,7 @@ def seed_messages(tenant: Tenant, env: Environment, seed: int) -> None:
         _seed_chat(env.messages, rng, patient, user, moments[:4], archive_first=index % 2 == 0)
         _seed_mail(env.messages, rng, patient, user, moments[4:6])
         _seed_texts(env.messages, rng, patient, user, moments[6:], number=number)
+    _seed_unrecognized(tenant, env, seed, clock)
 
 
 def _seed_chat(
@@ -321,7 +447,7 @@ def _seed_mail(
     messages: Messages, rng: random.Random, patient: Row, user: Row, moments: Iterable[int]
 ) -> None:
     for turn, at_ms in enumerate(moments):
-        exchange = Exchange(patient, user, outbound=turn == 0, at_ms=at_ms)
+        exchange = Exchange(patient, care_of(user), outbound=turn == 0, at_ms=at_ms)
         subject = rng.choice(_SUBJECTS)
         row = email_row(
             random_uuid(rng),
@@ -329,8 +455,10 @@ def _seed_mail(
             subject=subject if turn == 0 else f"Re: {subject}",
             body=rng.choice(_CARE_LINES if turn == 0 else _PATIENT_LINES),
             external_id=email_message_id(rng, at_ms),
+            care_address=user.get("email"),
+            status="DELIVERED",
         )
-        messages.add_email(patient["id"], row, at_ms)
+        messages.add(EMAIL, patient["id"], row, at_ms)
 
 
 def _seed_texts(
@@ -343,9 +471,47 @@ def _seed_texts(
     number: str,
 ) -> None:
     for turn, at_ms in enumerate(moments):
-        exchange = Exchange(patient, user, outbound=turn == 0, at_ms=at_ms)
+        exchange = Exchange(patient, care_of(user), outbound=turn == 0, at_ms=at_ms)
         text = rng.choice(_CARE_LINES if turn == 0 else _PATIENT_LINES)
         row = sms_row(
-            random_uuid(rng), exchange, text=text, external_id=sms_message_id(rng), number=number
+            random_uuid(rng),
+            exchange,
+            text=text,
+            external_id=sms_message_id(rng),
+            number=number,
+            status="DELIVERED" if turn == 0 else SMS.received,
         )
-        messages.add_sms(patient["id"], row, at_ms)
+        messages.add(SMS, patient["id"], row, at_ms)
+
+
+def _seed_unrecognized(tenant: Tenant, env: Environment, seed: int, clock: int) -> None:
+    """A few inbound emails and text messages from addresses and numbers no patient has."""
+    rng = family_rng(seed, "unrecognized-messages", tenant.name, env.name)
+    messages = env.messages
+    for turn in range(_UNRECOGNIZED_EACH):
+        user = rng.choice(tenant.users)
+        at_ms = env.seed_stamp(clock + (2 * turn + 1) * _STEP_MS)
+        exchange = Exchange(None, care_of(user), outbound=False, at_ms=at_ms)
+        row = email_row(
+            random_uuid(rng),
+            exchange,
+            subject=rng.choice(_SUBJECTS),
+            body=rng.choice(_PATIENT_LINES),
+            external_id=email_message_id(rng, at_ms),
+            care_address=user.get("email"),
+            status=UNRECOGNISED,
+        )
+        row["from"] = f"someone{rng.randrange(1000):03d}@mail.example.org"
+        messages.add(EMAIL, UNRECOGNIZED, row, at_ms)
+        at_ms = env.seed_stamp(at_ms + _STEP_MS)
+        exchange = Exchange(None, care_of(user), outbound=False, at_ms=at_ms)
+        row = sms_row(
+            random_uuid(rng),
+            exchange,
+            text=rng.choice(_PATIENT_LINES),
+            external_id=sms_message_id(rng),
+            number=OUTBOUND_NUMBER,
+            status=UNRECOGNISED,
+        )
+        row["from"] = f"+1-555-03{rng.randrange(100):02d}"
+        messages.add(SMS, UNRECOGNIZED, row, at_ms)

@@ -36,6 +36,8 @@ RESOURCES = (
     "care-plans",
     "documents",
     "messages",
+    "dictionaries",
+    "tasks",
 )
 
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
+from typing import Any, TypeVar
 
 from welkin_async.testing._clock import parse_iso_ms
 from welkin_async.testing._errors import bad_request
+
+T = TypeVar("T")
 
 
 def flag(query: Mapping[str, str], name: str, component: str) -> bool:
@@ -31,3 +34,58 @@ def instant(
         raise bad_request(
             code, component, f"'{name}' must be an ISO date-time with an offset", parameter=name
         ) from None
+
+
+def one_of(
+    query: Mapping[str, str], name: str, allowed: Collection[str], component: str
+) -> frozenset[str] | None:
+    """A comma-separated list of ``allowed`` values (blanks around them ignored), None when
+    absent; an empty list or a value outside ``allowed`` is a 400 ``INVALID_PARAMETER`` naming
+    the parameter and listing what it takes."""
+    text = query.get(name)
+    if text is None:
+        return None
+    given = frozenset(part.strip() for part in text.split(",") if part.strip())
+    if not given or not given <= frozenset(allowed):
+        raise bad_request(
+            "INVALID_PARAMETER",
+            component,
+            f"'{name}' takes comma-separated values of {', '.join(allowed)}",
+            parameter=name,
+        )
+    return given
+
+
+def sort_by(
+    query: Mapping[str, str],
+    items: Sequence[T],
+    keys: Mapping[str, Callable[[T], Any]],
+    component: str,
+) -> Sequence[T]:
+    """``items`` in the order ``sort=field[,asc|desc]`` asks (items without a value last, ties
+    in the order given), or as given without ``sort``. ``keys`` maps each field the list sorts
+    by to the item's value of it; another field, or a direction other than ``asc``/``desc``, is
+    a 400 ``INVALID_SORT`` naming it."""
+    text = query.get("sort")
+    if text is None:
+        return items
+    field, _, direction = (part.strip() for part in text.partition(","))
+    key = keys.get(field)
+    if key is None:
+        raise bad_request(
+            "INVALID_SORT",
+            component,
+            f"Cannot sort by '{field}': sort by one of {', '.join(keys)}",
+            parameter="sort",
+        )
+    if direction.lower() not in ("", "asc", "desc"):
+        raise bad_request(
+            "INVALID_SORT",
+            component,
+            f"Cannot sort '{direction}': the direction is asc or desc",
+            parameter="sort",
+        )
+    present = [item for item in items if key(item) is not None]
+    absent = [item for item in items if key(item) is None]
+    present.sort(key=key, reverse=direction.lower() == "desc")
+    return present + absent

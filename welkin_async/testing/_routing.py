@@ -15,6 +15,7 @@ import attrs
 from welkin_async.testing import _json
 from welkin_async.testing._body import read_json
 from welkin_async.testing._errors import ApiFailure, bad_request
+from welkin_async.testing._security_audit import access_denied
 
 if TYPE_CHECKING:
     from aiohttp import web
@@ -77,6 +78,9 @@ class Route:
     summary: str
     resource: str | None
     action: Action = "read"
+    # Further policy resources the route needs the same action on (a care-plan goal's tasks
+    # need ``tasks`` as well as ``care-plans``).
+    also_needs: tuple[str, ...] = ()
     scope: Scope = Scope.ENVIRONMENT
     layouts: frozenset[Layout] = frozenset(Layout)
     authenticated: bool = True
@@ -99,6 +103,7 @@ class Route:
         return f"{self.method} {self.path}"
 
 
+_RESTRICTED = "ACCESS_FOR_API_CLIENT_RESTRICTED"
 _UNREAD: Any = object()  # the body is not parsed yet (``None`` is a document: JSON null)
 
 
@@ -146,8 +151,10 @@ class Call:
     def stamp(self) -> int:
         return self.env.stamp(self.backend.clock)
 
-    def forbidden(self, *, field: str | None = None) -> ApiFailure:
-        """403 ``ACCESS_FOR_API_CLIENT_RESTRICTED`` with the live details (and the field)."""
+    def forbidden(self, *, field: str | None = None, resource: str | None = None) -> ApiFailure:
+        """403 ``ACCESS_FOR_API_CLIENT_RESTRICTED`` with the live details (and the field);
+        raised by the caller, and audited as a security event here (naming ``resource`` when
+        the refusal is for another than the route's)."""
         client = self.client
         details: dict[str, Any] = {
             "clientId": client.client_id if client else None,
@@ -158,9 +165,10 @@ class Call:
         }
         if field is not None:
             details["field"] = field
+        access_denied(self, _RESTRICTED, field=field, resource=resource)
         return ApiFailure(
             403,
-            "ACCESS_FOR_API_CLIENT_RESTRICTED",
+            _RESTRICTED,
             "AUTH",
             "Access to this API is restricted for the APIClient",
             details,

@@ -20,8 +20,17 @@ from welkin_async.testing._calendar_seed import seed_calendar
 from welkin_async.testing._care_plans import seed_care_plans
 from welkin_async.testing._clock import iso_ms
 from welkin_async.testing._data_audit import seed_data_audit
+from welkin_async.testing._dictionaries import seed_dictionaries
 from welkin_async.testing._documents import seed_documents
-from welkin_async.testing._encounters import COMPLETED, OPEN, encounter_row, ended, started, store
+from welkin_async.testing._encounters import (
+    COMPLETED,
+    OPEN,
+    encounter_row,
+    ended,
+    seed_encounter_comments,
+    started,
+    store,
+)
 from welkin_async.testing._ids import random_uuid
 from welkin_async.testing._messages import seed_messages
 from welkin_async.testing._records import (
@@ -35,7 +44,9 @@ from welkin_async.testing._records import (
     program_phase,
 )
 from welkin_async.testing._store import Row
+from welkin_async.testing._tasks import seed_tasks
 from welkin_async.testing._tenants import Environment, Tenant
+from welkin_async.testing._user_access import seed_user_access_audit
 from welkin_async.testing._users import display_name
 
 SEED_EPOCH_MS = 1_735_689_600_000  # 2025-01-01T00:00:00Z
@@ -298,10 +309,14 @@ def seed_environment(tenant: Tenant, env: Environment, patients: int, seed: int)
     for index in range(patients):
         seeder.patient(index)
     seed_data_audit(tenant, env, seed)
+    seed_user_access_audit(tenant, seed)
     seed_messages(tenant, env, seed)
     seed_calendar(tenant, env, seed)
     seed_documents(tenant, env, seed)
     seed_care_plans(tenant, env, seed)
+    seed_encounter_comments(tenant, env, seed)
+    seed_tasks(tenant, env, seed)
+    seed_dictionaries(tenant, env, seed)
 
 
 @contextlib.contextmanager

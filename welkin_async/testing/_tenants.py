@@ -17,8 +17,11 @@ import attrs
 
 from welkin_async.testing._clock import Clock
 from welkin_async.testing._config import schemas_root
+from welkin_async.testing._dictionaries import DictionaryStore
+from welkin_async.testing._formations import FormationDrafts
 from welkin_async.testing._messages import Messages
 from welkin_async.testing._policy import Role
+from welkin_async.testing._security_audit import SecurityAudit
 from welkin_async.testing._store import ChildIndex, Row, Table
 from welkin_async.testing._users import user_row
 
@@ -30,6 +33,11 @@ _NAMESPACE = uuid.UUID("5b0f3c9e-8f0e-4c55-9d4e-3a1f4e2b7c10")
 def stable_uuid(*parts: object) -> str:
     """A UUID derived from ``parts``: deterministic for a seed, distinct across inputs."""
     return str(uuid.uuid5(_NAMESPACE, ":".join(str(part) for part in parts)))
+
+
+def environment_id(seed: int, tenant: str, environment: str) -> str:
+    """The id of a tenant's environment (an application access's ``instanceId``)."""
+    return stable_uuid(seed, tenant, "environment", environment)
 
 
 @attrs.frozen
@@ -63,6 +71,9 @@ class Environment:
     assessments_of: ChildIndex = attrs.field(factory=ChildIndex)
     # encounter id -> its assessment links' ids (their records lock when it completes)
     links_of: ChildIndex = attrs.field(factory=ChildIndex)
+    # encounter comments (plain rows, see ._encounters), and encounter id -> its comments' ids
+    encounter_comments: Table = attrs.field(factory=Table)
+    comments_of: ChildIndex = attrs.field(factory=ChildIndex)
     # (patient id, program name) -> patient-program id
     program_of: dict[tuple[str, str], str] = attrs.field(factory=dict)
     # (kind, value) -> patient id, for ?type=EID|EGUID|MRN
@@ -79,6 +90,16 @@ class Environment:
     files: dict[str, bytes] = attrs.field(factory=dict)
     # patient id -> the patient's care plan, once its overview is written (routes/care_plans.py)
     care_plans: dict[str, Row] = attrs.field(factory=dict)
+    # care-plan goals (see ._care_plans): rows by id, a patient's goal ids, a goal's comments
+    # (oldest first) and the ids of the tasks added to a goal (rows of the tasks store)
+    goals: Table = attrs.field(factory=Table)
+    goals_of: ChildIndex = attrs.field(factory=ChildIndex)
+    goal_comments: dict[str, list[Row]] = attrs.field(factory=dict)
+    goal_tasks: ChildIndex = attrs.field(factory=ChildIndex)
+    # tasks by id (see ._tasks and routes/tasks.py)
+    tasks: Table = attrs.field(factory=Table)
+    # dictionary records by dictionary name (see ._dictionaries and routes/dictionaries.py)
+    dictionary_records: DictionaryStore = attrs.field(factory=DictionaryStore)
     _last_stamp: int = 0
 
     def __repr__(self) -> str:
@@ -139,8 +160,22 @@ class Tenant:
     author: str = TENANT_AUTHOR
     # Designer's unpublished edits; ``formations/draft`` serves these when set, else current.
     draft_cdts: dict[str, dict[str, Any]] | None = None
+    # Dictionary definitions by name (``formations/{version}/dictionaries``), and the records
+    # the seed writes into every environment (dictionary name -> each record's values).
+    dictionaries: dict[str, dict[str, Any]] = attrs.field(factory=dict)
+    dictionary_seed: dict[str, list[dict[str, str]]] = attrs.field(factory=dict)
+    # Draft programs, templates, assessments, dictionaries and disposition (see ._formations).
+    drafts: FormationDrafts = attrs.field(factory=FormationDrafts)
     # The data audit (``admin/audit-data``) of every environment, oldest first.
     data_audit: list[dict[str, Any]] = attrs.field(factory=list)
+    # Designer's security roles (the API clients' and the users') and policies, what users may
+    # be given (see ._user_access), and when (and by whom) a user's permissions or territories
+    # were last replaced: (kind, user id) -> (updatedAt, updatedBy).
+    security_roles: frozenset[str] = frozenset()
+    security_policies: frozenset[str] = frozenset()
+    access_replaced: dict[tuple[str, str], tuple[str, str]] = attrs.field(factory=dict)
+    # The security audit (``admin/audit-security``), oldest first.
+    security_audit: SecurityAudit = attrs.field(factory=SecurityAudit)
 
     def __repr__(self) -> str:
         # The configuration by name, for a test's failure output: its definitions are long, and
@@ -197,9 +232,7 @@ def load_tenant(name: str, *, seed: int, directory: Path | None = None) -> Tenan
             secret=secret,
             role=role,
         )
-    environments = [
-        (stable_uuid(seed, name, "environment", env), env) for env in access["environments"]
-    ]
+    environments = [(environment_id(seed, name, env), env) for env in access["environments"]]
     users = [
         user_row(
             stable_uuid(seed, name, "user", user["username"]),
@@ -223,7 +256,11 @@ def load_tenant(name: str, *, seed: int, directory: Path | None = None) -> Tenan
         encounter_disposition=_read(folder / "encounter-disposition.json"),
         document_types={d["name"]: d for d in _read(folder / "document-types.json")},
         goal_templates={g["name"]: g for g in _read(folder / "goal-templates.json")},
+        dictionaries={d["name"]: d for d in _read(folder / "dictionaries.json")},
+        dictionary_seed=_read(folder / "dictionary-records.json"),
         regions={name: list(states) for name, states in access.get("regions", {}).items()},
+        security_roles=frozenset(access["roles"]).union(access.get("securityRoles", ())),
+        security_policies=frozenset(access.get("securityPolicies", ())),
         roles=roles,
         api_clients=clients,
         users=users,

@@ -67,14 +67,7 @@ def user_row(
             "adminAccessEnabled": "admin" in spec["roles"],
             "auditSecurityAccessEnabled": False,
             "instanceAccesses": [
-                {
-                    "instanceId": environment_id,
-                    "instanceName": name,
-                    "instanceDescription": f"The {name} environment",
-                    "userEmailWithInstanceDomain": None,
-                    "workshopAccessEnabled": True,
-                    "auditDataAccessEnabled": False,
-                }
+                instance_access(environment_id, name, workshop=True, audit_data=False)
                 for environment_id, name in environments
             ],
         },
@@ -98,6 +91,18 @@ def user_row(
         "allowedToReceiveCalls": True,
         "userAttributes": {},
         "_root_user": root,
+    }
+
+
+def instance_access(environment_id: str, name: str, *, workshop: bool, audit_data: bool) -> Row:
+    """A user's access to one environment, as their application access lists it."""
+    return {
+        "instanceId": environment_id,
+        "instanceName": name,
+        "instanceDescription": f"The {name} environment",
+        "userEmailWithInstanceDomain": None,
+        "workshopAccessEnabled": workshop,
+        "auditDataAccessEnabled": audit_data,
     }
 
 

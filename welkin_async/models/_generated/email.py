@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 from uuid import UUID
 
 import attrs
@@ -57,8 +56,26 @@ class Email(WelkinModel):
     body: str | UnsetType | None = attrs.field(default=UNSET)
     status: EmailStatus | UnsetType | None = attrs.field(default=UNSET)
     secure: bool | UnsetType | None = attrs.field(default=UNSET)
-    attachments: Any | UnsetType = attrs.field(default=UNSET)
-    """Files sent with the email; null when there are none (shape not yet recorded)."""
+    attachments: list[EmailAttachment] | UnsetType | None = attrs.field(default=UNSET)
+    """The files sent with the email; null when there are none."""
+
+
+@attrs.define(kw_only=True, repr=False)
+class EmailAttachment(WelkinModel):
+    """A file sent with an email: its id, size in bytes, media type, the name it was
+    sent under and where the API keeps it."""
+
+    id: UUID
+    size: int | UnsetType | None = attrs.field(default=UNSET)
+    storage_key: str | UnsetType | None = attrs.field(
+        default=UNSET, metadata={"wire_name": "storageKey"}
+    )
+    content_type: str | UnsetType | None = attrs.field(
+        default=UNSET, metadata={"wire_name": "contentType"}
+    )
+    original_name: str | UnsetType | None = attrs.field(
+        default=UNSET, metadata={"wire_name": "originalName"}
+    )
 
 
 class EmailStatus(OpenStrEnum):

@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import attrs
 
 from welkin_async._unset import UNSET, UnsetType
@@ -14,6 +12,7 @@ from .calendar_event import CalendarEvent
 from .cdt_record import CdtRecord
 from .encounter import Encounter
 from .encounter_assessment import EncounterAssessment
+from .encounter_comment import EncounterComment
 from .user import User
 
 
@@ -33,4 +32,4 @@ class FullEncounter(WelkinModel):
     assessment_links: list[CdtRecord[EncounterAssessment]] | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "assessmentLinks"}
     )
-    comments: list[dict[str, Any]] | UnsetType | None = attrs.field(default=UNSET)
+    comments: list[EncounterComment] | UnsetType | None = attrs.field(default=UNSET)

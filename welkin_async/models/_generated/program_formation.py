@@ -22,7 +22,7 @@ class PhaseFormation(WelkinModel):
     auto_finish_program: bool | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "autoFinishProgram"}
     )
-    navigate_to: list[PhaseLink] | UnsetType = attrs.field(
+    navigate_to: list[PhaseLink] | UnsetType | None = attrs.field(
         default=UNSET, metadata={"wire_name": "navigateTo"}
     )
 

@@ -10,6 +10,7 @@ from welkin_async.testing.routes import (
     calendar,
     care_plans,
     cdts,
+    dictionaries,
     documents,
     encounters,
     exports,
@@ -17,6 +18,7 @@ from welkin_async.testing.routes import (
     messages,
     patients,
     programs,
+    tasks,
 )
 
 ROUTES: tuple[Route, ...] = (
@@ -25,6 +27,7 @@ ROUTES: tuple[Route, ...] = (
     *patients.ROUTES,
     *cdts.ROUTES,
     *formations.ROUTES,
+    *dictionaries.ROUTES,
     *encounters.ROUTES,
     *assessments.ROUTES,
     *programs.ROUTES,
@@ -33,4 +36,5 @@ ROUTES: tuple[Route, ...] = (
     *care_plans.ROUTES,
     *documents.ROUTES,
     *messages.ROUTES,
+    *tasks.ROUTES,
 )

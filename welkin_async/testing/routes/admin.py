@@ -1,10 +1,14 @@
-"""The tenant's admin API: users, the data audit and the webhook delivery audit.
+"""The tenant's admin API: users and their access, the data and security audits and the
+webhook delivery audit.
 
 Users: list; get by id, username or email (``?type=ID|USERNAME|EMAIL``; without a type the path
 names a user by id or by username, as ``users/me`` is looked up); create (``PROVISIONED``, not
 enabled, no roles); change by id or username (``PATCH``: only the fields sent; ``null`` clears
 an optional one); delete. A username is the tenant's only once (409 ``USER_ALREADY_EXISTS``); an
 email must look like one (400 ``INVALID_EMAIL``).
+
+A user's access (by id): permissions, territories and application access, read and replaced
+(``PUT``); see ``.._user_access`` for what a replacement checks.
 """
 
 from __future__ import annotations
@@ -25,6 +29,15 @@ from welkin_async.testing._routing import (
 )
 from welkin_async.testing._store import Row
 from welkin_async.testing._tenants import stable_uuid
+from welkin_async.testing._user_access import (
+    application_access_document,
+    permissions_document,
+    replace_application_access,
+    replace_permissions,
+    replace_territories,
+    territories_document,
+    user_index,
+)
 from welkin_async.testing._users import created_user_row
 from welkin_async.testing.routes._common import meta_info_list
 from welkin_async.testing.routes._shapes import PAGE_PARAMS, ref
@@ -124,6 +137,39 @@ def audit_data(call: Call) -> Reply:
     return meta_info_list(call, select(call.tenant, call.query))
 
 
+def audit_security(call: Call) -> Reply:
+    return meta_info_list(call, call.tenant.security_audit.select(call.query))
+
+
+def _user(call: Call) -> Row:
+    user: Row = call.tenant.users[user_index(call.tenant, call.params["user_id"])]
+    return user
+
+
+def get_permissions(call: Call) -> Reply:
+    return json_reply(permissions_document(call.tenant, _user(call), call.backend.seed))
+
+
+def put_permissions(call: Call) -> Reply:
+    return json_reply(replace_permissions(call))
+
+
+def get_territories(call: Call) -> Reply:
+    return json_reply(territories_document(call.tenant, _user(call), call.backend.seed))
+
+
+def put_territories(call: Call) -> Reply:
+    return json_reply(replace_territories(call))
+
+
+def get_application_access(call: Call) -> Reply:
+    return json_reply(application_access_document(_user(call)))
+
+
+def put_application_access(call: Call) -> Reply:
+    return json_reply(replace_application_access(call))
+
+
 def audit_webhooks(call: Call) -> Reply:
     entries = call.backend.webhooks.audit.get(call.tenant.name, [])
     return meta_info_list(call, entries[::-1])
@@ -149,6 +195,74 @@ _DATA_AUDIT_QUERY = (
     QueryParam("dateStart", {"type": "string", "format": "date-time"}, "sent at or after"),
     QueryParam("dateEnd", {"type": "string", "format": "date-time"}, "sent at or before"),
     QueryParam("includeFormation", {"type": "boolean"}, "add each CDT event's definition"),
+)
+_ACTOR = {"type": "string", "enum": ["API_CLIENT", "USER", "PATIENT", "CS_TOOL_CLIENT"]}
+_SECURITY_AUDIT_QUERY = (
+    *PAGE_PARAMS,
+    QueryParam("subjectUsername", _TEXT, "who acted"),
+    QueryParam("subjectFullName", _TEXT),
+    QueryParam("subjectActor", _ACTOR),
+    QueryParam("objectUsername", _TEXT, "whom the action was taken on"),
+    QueryParam("objectFullName", _TEXT),
+    QueryParam("objectActor", _ACTOR),
+    QueryParam("eventSubtype", _TEXT, "what happened (USER_ACCESS_UPDATED, TOKEN_ISSUED...)"),
+    QueryParam("dateStart", {"type": "string", "format": "date-time"}, "sent at or after"),
+    QueryParam("dateEnd", {"type": "string", "format": "date-time"}, "sent at or before"),
+    QueryParam("sort", _TEXT, "createdAt (when sent) or an entry's field, then ',asc' or ',desc'"),
+)
+# A user's access: (path, what, GET handler, PUT handler, answer schema, PUT body schema).
+_ACCESS = (
+    (
+        "/user-permissions/{user_id}",
+        "security roles and policies",
+        get_permissions,
+        put_permissions,
+        ref("user_permissions.json"),
+        "user_permissions_write.json",
+    ),
+    (
+        "/user-territories/{user_id}",
+        "regions and territories",
+        get_territories,
+        put_territories,
+        ref("user_territories.json"),
+        "user_territories_write.json",
+    ),
+    (
+        "/application-accesses/{user_id}",
+        "application access",
+        get_application_access,
+        put_application_access,
+        ref("user.json#/$defs/ApplicationAccess"),
+        "application_access_write.json",
+    ),
+)
+_ACCESS_ROUTES = tuple(
+    route
+    for path, what, read, replace, answer, body in _ACCESS
+    for route in (
+        Route(
+            "GET",
+            path,
+            read,
+            f"A user's {what}",
+            "users",
+            "read",
+            scope=Scope.ADMIN,
+            responses={200: answer},
+        ),
+        Route(
+            "PUT",
+            path,
+            replace,
+            f"Replace a user's {what}",
+            "users",
+            "update",
+            scope=Scope.ADMIN,
+            request_body=body,
+            responses={200: answer},
+        ),
+    )
 )
 ROUTES = (
     Route(
@@ -220,6 +334,17 @@ ROUTES = (
     ),
     Route(
         "GET",
+        "/audit-security",
+        audit_security,
+        "Security-audit events (tokens, refusals, user access changes), newest first",
+        "audit",
+        "read",
+        scope=Scope.ADMIN,
+        responses={200: meta_shape(ref("security_audit.json"))},
+        query=_SECURITY_AUDIT_QUERY,
+    ),
+    Route(
+        "GET",
         "/audit-webhook",
         audit_webhooks,
         "Webhook delivery attempts, newest first",
@@ -229,4 +354,5 @@ ROUTES = (
         responses={200: meta_shape(ref("webhook_audit.json"))},
         query=PAGE_PARAMS,
     ),
+    *_ACCESS_ROUTES,
 )

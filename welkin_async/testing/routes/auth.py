@@ -10,19 +10,25 @@ from urllib.parse import parse_qsl, unquote_plus
 
 from welkin_async.testing._errors import ApiFailure
 from welkin_async.testing._routing import Call, Layout, Reply, Route, Scope, json_reply
+from welkin_async.testing._security_audit import token_issued, token_refused
 from welkin_async.testing._tenants import ApiClient
 from welkin_async.testing.routes._shapes import ref
 
 _NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
+# How a token was asked for, as the security audit names it.
+_CLIENT_CREDENTIALS, _API_CLIENT_SECRET = "client_credentials", "api_client_secret"
 
 
-def _issue(call: Call, client: ApiClient) -> tuple[str, int]:
+def _issue(call: Call, client: ApiClient, grant: str) -> tuple[str, int]:
     try:
         token, lifetime = call.backend.tokens.issue(client)
-    except ApiFailure:
+    except ApiFailure as refused:
         call.backend.stats.token_requests_refused += 1
+        token_refused(call, client, code=refused.code, grant=grant)
         raise
     call.backend.stats.tokens_issued += 1
+    expires_ms = call.backend.clock.now_ms() + lifetime * 1000
+    token_issued(call, client, grant=grant, expires_ms=expires_ms)
     return token, lifetime
 
 
@@ -58,10 +64,11 @@ def oauth_token(call: Call) -> Reply:
         return _oauth_error(401, "invalid_client", "client authentication is required", basic=True)
     client = call.backend.client_with_id(call.tenant, client_id)
     if client is None or not hmac.compare_digest(client.secret.encode(), secret.encode()):
+        token_refused(call, client, code="invalid_client", grant=_CLIENT_CREDENTIALS)
         return _oauth_error(
             401, "invalid_client", "client authentication failed", basic=bool(basic)
         )
-    token, lifetime = _issue(call, client)
+    token, lifetime = _issue(call, client, _CLIENT_CREDENTIALS)
     reply = json_reply({"access_token": token, "token_type": "Bearer", "expires_in": lifetime})
     return Reply(reply.status, reply.body, _NO_STORE)
 
@@ -70,10 +77,10 @@ def api_client_token(call: Call) -> Reply:
     client = call.backend.client_named(call.tenant, call.params["client_name"])
     secret = call.json_object()["secret"]
     if client is None or not hmac.compare_digest(client.secret.encode(), secret.encode()):
-        raise ApiFailure(
-            401, "API_CLIENT_AUTHENTICATION_FAILED", "AUTH", "Unknown API client or wrong secret"
-        )
-    token, _lifetime = _issue(call, client)
+        code = "API_CLIENT_AUTHENTICATION_FAILED"
+        token_refused(call, client, code=code, grant=_API_CLIENT_SECRET)
+        raise ApiFailure(401, code, "AUTH", "Unknown API client or wrong secret")
+    token, _lifetime = _issue(call, client, _API_CLIENT_SECRET)
     return json_reply({"token": token})
 
 

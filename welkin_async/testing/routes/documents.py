@@ -23,9 +23,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from aiohttp import hdrs, web
-from aiohttp.http_exceptions import HttpProcessingError
-from aiohttp.multipart import BodyPartReader
+from aiohttp import hdrs
 
 from welkin_async.testing._documents import (
     SUMMARY_CDT,
@@ -34,12 +32,18 @@ from welkin_async.testing._documents import (
     store_summary,
     summary_row,
 )
-from welkin_async.testing._errors import ApiFailure, bad_request, not_found
+from welkin_async.testing._errors import bad_request, not_found
 from welkin_async.testing._pagination import named_page, page_request, spring_page
 from welkin_async.testing._records import touch
 from welkin_async.testing._routing import Call, Reply, Route, bytes_reply, json_reply
 from welkin_async.testing._store import Row
-from welkin_async.testing.routes._common import actor, patient, render, render_one
+from welkin_async.testing.routes._common import (
+    actor,
+    form_parts,
+    patient,
+    render,
+    render_one,
+)
 from welkin_async.testing.routes._shapes import PAGE_PARAMS, array, ref
 from welkin_async.testing.routes._shapes import named_page as named_shape
 from welkin_async.testing.routes._shapes import spring_page as spring_shape
@@ -49,7 +53,6 @@ MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_UPLOAD_BYTES = 32 * 1024 * 1024
 FILE_TYPES = frozenset({"image/jpeg", "image/png", "application/pdf"})
 _FIELD = "files"
-_CHUNK = 64 * 1024
 _COMPONENT = "DOCUMENT"
 
 
@@ -118,61 +121,30 @@ def download(call: Call) -> Reply:
 # --- upload --------------------------------------------------------------------------------------
 
 
-def _too_large(code: str, what: str, limit: int) -> ApiFailure:
-    message = f"{what} is larger than {limit} bytes"
-    return ApiFailure(413, code, _COMPONENT, message, {"limit": limit})
-
-
-def _malformed() -> ApiFailure:
-    return bad_request("MALFORMED_MULTIPART", "REQUEST", "The multipart body cannot be read")
-
-
-async def _read_file(part: BodyPartReader, read_so_far: int) -> bytes:
-    """One file part's bytes, refused (413) at the per-file or the whole body's limit."""
-    chunks: list[bytes] = []
-    size = 0
-    while chunk := await part.read_chunk(_CHUNK):
-        size += len(chunk)
-        if size > MAX_FILE_BYTES:
-            raise _too_large("FILE_TOO_LARGE", "A file", MAX_FILE_BYTES)
-        if read_so_far + size > MAX_UPLOAD_BYTES:
-            raise _too_large("UPLOAD_TOO_LARGE", "The upload", MAX_UPLOAD_BYTES)
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
 async def _received(call: Call) -> list[tuple[str, str, bytes]]:
     """``(name, content type, bytes)`` of each file under the ``files`` field, as they arrive;
     other fields are read past (and count towards the body's limit)."""
-    request = call.request
-    if request.content_type != "multipart/form-data":
-        raise bad_request(
-            "MULTIPART_REQUIRED", "REQUEST", "Files are sent as multipart/form-data", field=_FIELD
-        )
-    declared = request.content_length
-    if declared is not None and declared > MAX_UPLOAD_BYTES:
-        raise _too_large("UPLOAD_TOO_LARGE", "The upload", MAX_UPLOAD_BYTES)
     received: list[tuple[str, str, bytes]] = []
-    read = 0
-    reader = await request.multipart()
-    while (part := await reader.next()) is not None:
-        if not isinstance(part, BodyPartReader):
-            raise _malformed()  # a nested multipart body
-        content = await _read_file(part, read)
-        read += len(content)
+    parts = form_parts(
+        call,
+        field=_FIELD,
+        component=_COMPONENT,
+        max_part=MAX_FILE_BYTES,
+        max_total=MAX_UPLOAD_BYTES,
+    )
+    async for part in parts:
         if part.name != _FIELD:
             continue
-        kind = part.headers.get(hdrs.CONTENT_TYPE, "application/octet-stream").split(";")[0]
-        if part.filename is None or kind.strip().lower() not in FILE_TYPES:
+        if part.filename is None or part.content_type not in FILE_TYPES:
             raise bad_request(
                 "UNSUPPORTED_FILE_TYPE",
                 _COMPONENT,
                 "Only named JPEG, PNG and PDF files can be uploaded",
                 field=_FIELD,
             )
-        if not content:
+        if not part.content:
             raise bad_request("EMPTY_FILE", _COMPONENT, "A file is empty", field=_FIELD)
-        received.append((part.filename, kind.strip().lower(), content))
+        received.append((part.filename, part.content_type, part.content))
     if not received:
         raise bad_request("NO_FILES", _COMPONENT, "No file under the field 'files'", field=_FIELD)
     return received
@@ -180,10 +152,7 @@ async def _received(call: Call) -> list[tuple[str, str, bytes]]:
 
 async def upload(call: Call) -> Reply:
     row = _summary(call)
-    try:
-        received = await _received(call)
-    except (ValueError, RuntimeError, AssertionError, HttpProcessingError, web.HTTPException):
-        raise _malformed() from None
+    received = await _received(call)
     env, stamp, who = call.env, call.stamp(), actor(call)
     patient_id = call.params["patient_id"]
     added = []

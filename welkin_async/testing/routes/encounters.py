@@ -14,10 +14,29 @@ changing its disposition are entries of the data audit. ``users/{id}/encounters`
 encounters a user owns (with ``withCareTeam=true``, also those of the patients whose care team
 the user is on), each in the envelope without a CDT and with the patient's name in
 ``patientInfo`` instead of the record's system fields.
+
+``full-encounters`` lists (a patient's, and a user's chosen as ``users/{id}/encounters`` chooses)
+serve each encounter as ``full-encounters/{id}`` does, in metaInfo pages; with
+``onlyWithCalendarEvent=true`` an item keeps the encounter, its calendar event and that event's
+user, and its disposition, assessment links and comments are null. Every encounter list takes
+``statuses`` (comma-separated): without it, deleted encounters are left out; with it, exactly the
+encounters in those statuses are listed. Besides the lifecycle's, it takes the vendor's
+documented ``ACTIVE`` and ``FINALIZED``, which no encounter here is in; another value is a 400
+``INVALID_PARAMETER`` listing those it takes. They are served oldest first, or as
+``sort=field[,asc|desc]`` asks (nulls last; the fields are ``createdAt``, ``updatedAt`` and some
+of the encounter's own, see ``_SORTS``; another is a 400 ``INVALID_SORT`` naming it).
+
+Comments (``.../{id}/comments``) list as a bare array, oldest first. Writing one needs the
+``encounters`` create, update or delete permission by method (whoever wrote it: the role decides,
+as it does for every other write); its text is 1 to 65,535 characters, not all blank (400
+``INVALID_REQUEST_BODY`` otherwise). A completed encounter still takes comments; a deleted one
+refuses their changes (409 ``ENCOUNTER_LOCKED``). An unknown comment is 404
+``ENCOUNTER_COMMENT_NOT_FOUND``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from welkin_async.testing import _json
@@ -32,17 +51,21 @@ from welkin_async.testing._data_audit import (
 from welkin_async.testing._encounters import (
     COMPLETED,
     DELETED,
+    DRAFT,
     FINAL,
     OPEN,
+    add_comment,
+    comment_row,
+    edit_comment,
     encounter_row,
     ended,
     link_row,
+    remove_comment,
     started,
     store,
 )
 from welkin_async.testing._errors import bad_request, conflict, not_found
-from welkin_async.testing._pagination import meta_info_page, page_request
-from welkin_async.testing._query import flag
+from welkin_async.testing._query import flag, one_of, sort_by
 from welkin_async.testing._records import (
     CDT_SYSTEM_FIELDS,
     DISPOSITION_CDT_NAME,
@@ -61,11 +84,22 @@ from welkin_async.testing._routing import (
 from welkin_async.testing._store import Row
 from welkin_async.testing._users import as_related_user, display_name
 from welkin_async.testing.routes import assessments
-from welkin_async.testing.routes._common import actor, emit, patient, render, render_one
+from welkin_async.testing.routes._common import (
+    actor,
+    emit,
+    meta_info_list,
+    patient,
+    render,
+    render_one,
+)
 from welkin_async.testing.routes._shapes import PAGE_PARAMS, array, ref
 from welkin_async.testing.routes._shapes import meta_info_page as meta_shape
 
 RESOURCE = "encounters"
+# What ``statuses`` takes: the lifecycle's, and the vendor's documented ACTIVE and FINALIZED,
+# which no encounter here is in (asking for them lists nothing).
+_STATUSES = (DRAFT, OPEN, "ACTIVE", "FINALIZED", COMPLETED, DELETED)
+_LISTED = frozenset({DRAFT, OPEN, COMPLETED})  # what a list holds when no status is asked for
 
 
 def _person(call: Call, participant_id: str | None, role: str) -> dict[str, Any]:
@@ -123,9 +157,10 @@ def _find(call: Call) -> Row:
     return row
 
 
-def _editable(row: Row) -> None:
+def _editable(row: Row, locked: frozenset[str] = FINAL) -> None:
+    """Refuse a change to an encounter in a ``locked`` status (409 ``ENCOUNTER_LOCKED``)."""
     status = row["jsonBody"]["status"]
-    if status in FINAL:
+    if status in locked:
         raise conflict(
             "ENCOUNTER_LOCKED",
             "ENCOUNTER",
@@ -155,17 +190,51 @@ def _assessment(call: Call, name: Any) -> dict[str, Any]:
     return template
 
 
-def list_encounters(call: Call) -> Reply:
+def _statuses(call: Call) -> frozenset[str]:
+    """The statuses a list keeps: those ``statuses`` names (comma-separated), else all but
+    DELETED; an unknown one is a 400 naming the parameter and the statuses it takes."""
+    return one_of(call.query, "statuses", _STATUSES, "ENCOUNTER") or _LISTED
+
+
+def _body_value(name: str) -> Callable[[Row], Any]:
+    return lambda row: row["jsonBody"].get(name)
+
+
+# What ``sort`` may name, and where an encounter keeps it.
+_SORTS = {
+    "createdAt": _body_value("created_at"),
+    "updatedAt": _body_value("updated_at"),
+    **{
+        name: _body_value(name)
+        for name in (
+            "title",
+            "status",
+            "templateName",
+            "startDatetime",
+            "endDatetime",
+            "calendarEventStartDatetime",
+            "ownerUserName",
+        )
+    },
+}
+
+
+def _patients_encounters(call: Call) -> Sequence[Row]:
+    """The patient's encounters a list holds, oldest first or as ``sort`` asks."""
     patient(call)
-    page = page_request(call.query, call.backend.max_page_size)
-    table = call.env.encounters
-    ids = [
-        row_id
+    statuses = _statuses(call)
+    rows = call.env.encounters.rows
+    chosen = [
+        rows[row_id]
         for row_id in call.env.encounters_of.of(call.params["patient_id"])
-        if table.rows[row_id]["jsonBody"]["status"] != DELETED
+        if rows[row_id]["jsonBody"]["status"] in statuses
     ]
-    chosen = [ids[index] for index in page.slice(len(ids))]
-    return bytes_reply(meta_info_page(render(table, chosen), len(ids), page))
+    return sort_by(call.query, chosen, _SORTS, "ENCOUNTER")
+
+
+def list_encounters(call: Call) -> Reply:
+    table = call.env.encounters
+    return meta_info_list(call, _patients_encounters(call), lambda row: table.render(row["id"]))
 
 
 def create(call: Call) -> Reply:
@@ -254,27 +323,53 @@ def delete(call: Call) -> Reply:
     return NO_CONTENT
 
 
-def full(call: Call) -> Reply:
-    row = _find(call)
-    body = row["jsonBody"]
+def _array(items: Iterable[bytes]) -> bytes:
+    return b"[" + b",".join(items) + b"]"
+
+
+def _full_item(call: Call, row: Row, *, calendar_only: bool = False) -> bytes:
+    """The encounter with what hangs off it, as ``full-encounters`` serves it; ``calendar_only``
+    leaves out (as null) what is not about its calendar event."""
+    env, body = call.env, row["jsonBody"]
     event = body.get("calendarEvent")
     host = call.tenant.user(event["hostId"]) if event and event.get("hostId") else None
-    links = call.env.encounter_links
     parts = {
-        "encounter": render_one(call.env.encounters, row["id"]),
+        "encounter": render_one(env.encounters, row["id"]),
         "disposition": (
-            render_one(call.env.dispositions, body["dispositionId"])
-            if body.get("dispositionId") in call.env.dispositions
+            render_one(env.dispositions, body["dispositionId"])
+            if body.get("dispositionId") in env.dispositions and not calendar_only
             else b"null"
         ),
         "calendarEvent": _json.dumps(event),
         "userRelatedToCalendarEvent": _json.dumps(as_related_user(host) if host else None),
-        "assessmentLinks": b"[" + b",".join(render(links, call.env.links_of.of(row["id"]))) + b"]",
-        "comments": b"[]",
+        "assessmentLinks": (
+            b"null"
+            if calendar_only
+            else _array(render(env.encounter_links, env.links_of.of(row["id"])))
+        ),
+        "comments": (
+            b"null"
+            if calendar_only
+            else _array(render(env.encounter_comments, env.comments_of.of(row["id"])))
+        ),
     }
-    return bytes_reply(
-        b"{" + b",".join(_json.dumps(key) + b":" + value for key, value in parts.items()) + b"}"
+    return b"{" + b",".join(_json.dumps(key) + b":" + value for key, value in parts.items()) + b"}"
+
+
+def _full_items(call: Call, rows: Sequence[Row]) -> Reply:
+    """One metaInfo page of full encounters."""
+    calendar_only = flag(call.query, "onlyWithCalendarEvent", "ENCOUNTER")
+    return meta_info_list(
+        call, rows, lambda row: _full_item(call, row, calendar_only=calendar_only)
     )
+
+
+def full(call: Call) -> Reply:
+    return bytes_reply(_full_item(call, _find(call)))
+
+
+def list_full(call: Call) -> Reply:
+    return _full_items(call, _patients_encounters(call))
 
 
 # --- dispositions --------------------------------------------------------------------------------
@@ -337,25 +432,42 @@ def _as_users(row: Row, patient_row: Row | None) -> Row:
     }
 
 
-def user_encounters(call: Call) -> Reply:
+def _users_encounters(call: Call) -> Sequence[tuple[Row, Row | None]]:
+    """The encounters a user's lists hold, each with its patient (None once deleted): those the
+    user owns and, with ``withCareTeam=true``, those of the patients whose care team has them;
+    in stored order or as ``sort`` asks."""
     user_id = call.params["user_id"]
     if call.tenant.user(user_id) is None:
         raise not_found("USER_NOT_FOUND", "USER", "User doesn't exist")
     care_team = flag(call.query, "withCareTeam", "ENCOUNTER")
+    statuses = _statuses(call)
     env = call.env
     chosen = []
     for row in env.encounters.rows.values():
         body = row["jsonBody"]
-        if body["status"] == DELETED:
+        if body["status"] not in statuses:
             continue
         owned = body.get("ownerUserId") == user_id
         if owned or care_team:
             patient_row = env.patients.get(row["patientId"])
             if owned or _on_care_team(patient_row, user_id):
-                chosen.append(_as_users(row, patient_row))
-    page = page_request(call.query, call.backend.max_page_size)
-    rows = [_json.dumps(chosen[index]) for index in page.slice(len(chosen))]
-    return bytes_reply(meta_info_page(rows, len(chosen), page))
+                chosen.append((row, patient_row))
+    return sort_by(call.query, chosen, _PAIR_SORTS, "ENCOUNTER")
+
+
+def _of_encounter(key: Callable[[Row], Any]) -> Callable[[tuple[Row, Row | None]], Any]:
+    return lambda pair: key(pair[0])
+
+
+_PAIR_SORTS = {name: _of_encounter(key) for name, key in _SORTS.items()}
+
+
+def user_encounters(call: Call) -> Reply:
+    return meta_info_list(call, _users_encounters(call), lambda pair: _json.dumps(_as_users(*pair)))
+
+
+def user_full_encounters(call: Call) -> Reply:
+    return _full_items(call, [row for row, _ in _users_encounters(call)])
 
 
 # --- assessment links -------------------------------------------------------------------------
@@ -393,7 +505,7 @@ def _link(call: Call) -> tuple[Row, Row]:
 def list_links(call: Call) -> Reply:
     row = _find(call)
     ids = call.env.links_of.of(row["id"])
-    return bytes_reply(b"[" + b",".join(render(call.env.encounter_links, ids)) + b"]")
+    return bytes_reply(_array(render(call.env.encounter_links, ids)))
 
 
 def add_link(call: Call) -> Reply:
@@ -447,9 +559,80 @@ def delete_link(call: Call) -> Reply:
     return NO_CONTENT
 
 
+# --- comments ------------------------------------------------------------------------------------
+
+_NOT_COMMENTABLE = frozenset({DELETED})  # a completed encounter still takes comments
+
+
+def _comment(call: Call) -> tuple[Row, Row]:
+    row = _find(call)
+    comment_id = call.params["comment_id"]
+    if comment_id not in call.env.comments_of.of(row["id"]):
+        raise not_found(
+            "ENCOUNTER_COMMENT_NOT_FOUND", "ENCOUNTER", "Encounter comment doesn't exist"
+        )
+    return row, call.env.encounter_comments.rows[comment_id]
+
+
+def list_comments(call: Call) -> Reply:
+    row = _find(call)
+    return bytes_reply(
+        _array(render(call.env.encounter_comments, call.env.comments_of.of(row["id"])))
+    )
+
+
+def get_comment(call: Call) -> Reply:
+    _, comment = _comment(call)
+    return bytes_reply(render_one(call.env.encounter_comments, comment["id"]))
+
+
+def add_comment_to(call: Call) -> Reply:
+    row = _find(call)
+    _editable(row, _NOT_COMMENTABLE)
+    text = call.json_object()["text"]
+    stamp = call.stamp()
+    comment = comment_row(call.backend.new_id(), row["id"], text, stamp=stamp, who=actor(call))
+    add_comment(call.env, comment, stamp)
+    return bytes_reply(render_one(call.env.encounter_comments, comment["id"]), 201)
+
+
+def replace_comment(call: Call) -> Reply:
+    row, comment = _comment(call)
+    _editable(row, _NOT_COMMENTABLE)
+    text = call.json_object()["text"]
+    edit_comment(call.env, comment, text, stamp=call.stamp(), who=actor(call))
+    return bytes_reply(render_one(call.env.encounter_comments, comment["id"]))
+
+
+def delete_comment(call: Call) -> Reply:
+    row, comment = _comment(call)
+    _editable(row, _NOT_COMMENTABLE)
+    remove_comment(call.env, comment)
+    return NO_CONTENT
+
+
 _PATH = "/patients/{patient_id}/encounters"
 _RECORD = ref("cdt_record.json")
 _LINK = _PATH + "/{encounter_id}/assessments/{link_id}"
+_COMMENTS = _PATH + "/{encounter_id}/comments"
+_COMMENT_SHAPE = ref("encounter_comment.json")
+_FULL = ref("full_encounter.json")
+_STATUS_PARAM = QueryParam(
+    "statuses",
+    {"type": "string"},
+    f"comma-separated statuses to list ({', '.join(_STATUSES)}); default all but DELETED",
+)
+_SORT_PARAM = QueryParam(
+    "sort",
+    {"type": "string"},
+    f"one of {', '.join(_SORTS)}, then ',asc' or ',desc' (nulls last); default oldest first",
+)
+_CALENDAR_ONLY = QueryParam(
+    "onlyWithCalendarEvent",
+    {"type": "boolean"},
+    "keep the encounter, its calendar event and its user only (the rest null)",
+)
+_CARE_TEAM = QueryParam("withCareTeam", {"type": "boolean"}, "add the care team's patients'")
 # Checked by the handler against the tenant's disposition definition, not by a core schema.
 _FLAT_VALUES = {
     "type": "object",
@@ -465,7 +648,7 @@ ROUTES = (
         RESOURCE,
         "read",
         responses={200: meta_shape(_RECORD)},
-        query=PAGE_PARAMS,
+        query=(*PAGE_PARAMS, _STATUS_PARAM, _SORT_PARAM),
     ),
     Route(
         "POST",
@@ -509,10 +692,20 @@ ROUTES = (
         "GET",
         "/patients/{patient_id}/full-encounters/{encounter_id}",
         full,
-        "Get an encounter with its disposition, calendar event, host and assessment links",
+        "Get an encounter with its disposition, calendar event, host, links and comments",
         RESOURCE,
         "read",
-        responses={200: ref("full_encounter.json")},
+        responses={200: _FULL},
+    ),
+    Route(
+        "GET",
+        "/patients/{patient_id}/full-encounters",
+        list_full,
+        "List a patient's encounters, each with what hangs off it",
+        RESOURCE,
+        "read",
+        responses={200: meta_shape(_FULL)},
+        query=(*PAGE_PARAMS, _STATUS_PARAM, _SORT_PARAM, _CALENDAR_ONLY),
     ),
     Route(
         "GET",
@@ -541,10 +734,17 @@ ROUTES = (
         RESOURCE,
         "read",
         responses={200: meta_shape(_RECORD)},
-        query=(
-            *PAGE_PARAMS,
-            QueryParam("withCareTeam", {"type": "boolean"}, "add the care team's patients'"),
-        ),
+        query=(*PAGE_PARAMS, _CARE_TEAM, _STATUS_PARAM, _SORT_PARAM),
+    ),
+    Route(
+        "GET",
+        "/users/{user_id}/full-encounters",
+        user_full_encounters,
+        "List the encounters of a user, each with what hangs off it",
+        RESOURCE,
+        "read",
+        responses={200: meta_shape(_FULL)},
+        query=(*PAGE_PARAMS, _CARE_TEAM, _STATUS_PARAM, _SORT_PARAM, _CALENDAR_ONLY),
     ),
     Route(
         "GET",
@@ -591,6 +791,53 @@ ROUTES = (
         "Remove an assessment link from the encounter",
         RESOURCE,
         "update",
+        responses={204: None},
+    ),
+    Route(
+        "GET",
+        _COMMENTS,
+        list_comments,
+        "List the encounter's comments, oldest first",
+        RESOURCE,
+        "read",
+        responses={200: array(_COMMENT_SHAPE)},
+    ),
+    Route(
+        "POST",
+        _COMMENTS,
+        add_comment_to,
+        "Comment on the encounter",
+        RESOURCE,
+        "create",
+        request_body="encounter_comment_write.json",
+        responses={201: _COMMENT_SHAPE},
+    ),
+    Route(
+        "GET",
+        _COMMENTS + "/{comment_id}",
+        get_comment,
+        "Get one of the encounter's comments",
+        RESOURCE,
+        "read",
+        responses={200: _COMMENT_SHAPE},
+    ),
+    Route(
+        "PUT",
+        _COMMENTS + "/{comment_id}",
+        replace_comment,
+        "Replace a comment's text",
+        RESOURCE,
+        "update",
+        request_body="encounter_comment_write.json",
+        responses={200: _COMMENT_SHAPE},
+    ),
+    Route(
+        "DELETE",
+        _COMMENTS + "/{comment_id}",
+        delete_comment,
+        "Delete a comment of the encounter",
+        RESOURCE,
+        "delete",
         responses={204: None},
     ),
 )

@@ -3,8 +3,7 @@
 Records whose latest change is at or after ``start`` come oldest first. ``cursor.end`` is one
 millisecond past the last record's change (changes are stamped strictly increasing), so the next
 page, starting there, neither repeats nor skips. A record changed during a scan moves to the
-end and is served again with its new version: consumers de-duplicate by id. Types the emulator
-does not store (tasks) export empty.
+end and is served again with its new version: consumers de-duplicate by id.
 """
 
 from __future__ import annotations
@@ -22,22 +21,27 @@ from welkin_async.testing.routes._common import without
 from welkin_async.testing.routes._shapes import cursor_page as cursor_shape
 
 DEFAULT_PAGE_SIZE = 100
-TABLES: dict[str, Callable[[Environment], Table] | None] = {
+TABLES: dict[str, Callable[[Environment], Table]] = {
     "PATIENT": lambda env: env.patients,
     "CDT_RECORD": lambda env: env.cdt_records,
     "ENCOUNTER": lambda env: env.encounters,
     "ASSESSMENT": lambda env: env.assessments,
     "PATIENT_PROGRAM": lambda env: env.patient_programs,
     "CALENDAR_EVENT": lambda env: env.calendar_events,
-    "TASK": None,
+    "TASK": lambda env: env.tasks,
     "SMS": lambda env: env.messages.sms,
     "EMAIL": lambda env: env.messages.emails,
 }
 
 
+# Export types whose records a role's field policy of this scope narrows.
+_FIELD_SCOPES = {"PATIENT": "patients", "TASK": "tasks"}
+
+
 def _renderer(call: Call, export_type: str, table: Table) -> Callable[[str], bytes]:
-    if export_type == "PATIENT":
-        hidden = call.hidden("patients")
+    scope = _FIELD_SCOPES.get(export_type)
+    if scope is not None:
+        hidden = call.hidden(scope)
         if hidden:
             return lambda row_id: _json.dumps(without(table.rows[row_id], hidden))
     if export_type == "CDT_RECORD" and call.client is not None:
@@ -74,10 +78,7 @@ def export(call: Call) -> Reply:
             parameter="start",
         ) from None
     size = page_size(call.query, "pageSize", DEFAULT_PAGE_SIZE, call.backend.max_page_size)
-    pick = TABLES[export_type]
-    if pick is None:
-        return bytes_reply(cursor_page([], start_text, start_text, has_next=False))
-    table = pick(call.env)
+    table = TABLES[export_type](call.env)
     render = _renderer(call, export_type, table)
     rows: list[bytes] = []
     last_stamp = None

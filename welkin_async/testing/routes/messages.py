@@ -1,8 +1,30 @@
 """A patient's messages: emails and text messages (Spring pages, one by id), and the chat.
 
-- ``GET .../emails`` and ``.../sms`` list the patient's messages in the order they were stored;
+- ``GET .../emails`` and ``.../sms`` list the patient's messages in the order they were stored,
+  or as ``sort=field[,asc|desc]`` asks (nulls last; 400 ``INVALID_SORT`` for another field),
+  kept by the filters given: ``search`` (text in the subject or body, the message), ``sender``
+  and ``receiver`` (ids), ``from``, ``to`` and ``email``/``phone`` (either address; any case),
+  ``senderName`` and ``receiverName`` (text in them), ``direction`` and ``status``
+  (comma-separated; 400 ``INVALID_PARAMETER`` for a value they cannot take), ``starred``.
   ``.../emails/{id}`` and ``.../sms/{id}`` answer one, or 404 ``EMAIL_NOT_FOUND`` /
   ``SMS_NOT_FOUND`` (also for another patient's).
+- ``POST .../emails`` (JSON, or ``multipart/form-data`` with the same fields as text and files
+  under ``attachmentsAsFiles``) and ``POST .../sms`` send a message to the patient from the API
+  client (201): at once with ``sendNow`` (``ACCEPTED``), else ``SCHEDULED`` for a
+  ``scheduledAt`` to come (400 ``MISSING_SCHEDULED_AT``, ``SCHEDULED_AT_IN_PAST``). The
+  ``receiver`` is the path's patient (400 ``INVALID_RECEIVER`` otherwise), who needs an address
+  or number (400 ``PATIENT_HAS_NO_EMAIL`` / ``_PHONE``). ``sendNow`` is a trigger: the stored
+  message says false, as the vendor's answers do. A SCHEDULED message stays so (nothing here
+  delivers it) until an update sends it.
+- ``PUT .../emails/{id}`` and ``.../sms/{id}`` change the fields given, as the message's state
+  allows (:meth:`~welkin_async.testing._messages.Kind.editable`; 400 ``EMAIL_NOT_EDITABLE`` /
+  ``SMS_NOT_EDITABLE`` naming the status and fields otherwise): ``sender`` assigns an inbound
+  message to that patient (404 ``PATIENT_NOT_FOUND`` if there is none), moving it to their
+  list; an UNRECOGNISED one becomes DELIVERED (an email) or RECEIVED (a text message).
+  ``DELETE`` removes a SCHEDULED or UNRECOGNISED one (204; 400 ``EMAIL_NOT_DELETABLE`` /
+  ``SMS_NOT_DELETABLE`` otherwise).
+- ``/unrecognized-patients/emails`` and ``/unrecognized-patients/sms`` (and ``/{id}``) list,
+  read, update (assign) and delete the messages no patient's address or number matched, alike.
 - ``GET .../chat?includeArchived&pageSize`` pages the chat newest first. ``nextPageToken`` leads
   to older messages, ``prevPageToken`` to newer ones; a token names the border message of the
   page it came from, so a scan only ever moves away from where it started and ends. A token
@@ -14,8 +36,13 @@
 - ``POST .../chat/inbound`` ``{"message": ...}`` adds a message from the patient; the answer
   names the patient (``patientFullName``), the chat lists it without the name, as recorded.
 
+- ``POST .../chat/archive?archiveDate=`` archives the messages posted before that instant,
+  ``POST .../chat/restore`` brings every archived one back (both 204; the vendor answers no body
+  it documents).
+
 A token this emulator did not issue for the list, or given with the parameters it replaces, is
-a 400 (``INVALID_PAGE_TOKEN``, ``INVALID_PAGE_REQUEST``), as is a missing ``query``.
+a 400 (``INVALID_PAGE_TOKEN``, ``INVALID_PAGE_REQUEST``), as is a missing ``query`` or
+``archiveDate``.
 """
 
 from __future__ import annotations
@@ -23,18 +50,35 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from aiohttp import web
+
+from welkin_async.testing._clock import iso_ms, parse_iso_ms
 from welkin_async.testing._errors import ApiFailure, bad_request, not_found
 from welkin_async.testing._messages import (
+    ACCEPTED,
+    EMAIL,
     FIND,
+    IN,
+    OUT,
+    OUTBOUND_NUMBER,
     PATIENT,
+    SCHEDULED,
     SEARCH,
+    SMS,
+    UNRECOGNISED,
+    UNRECOGNIZED,
     BadToken,
-    Messages,
+    Exchange,
+    Kind,
+    attachment_entry,
     chat_row,
     decode_token,
+    email_row,
     encode_token,
     neighbours,
     participant,
+    sms_parts,
+    sms_row,
     window,
 )
 from welkin_async.testing._pagination import (
@@ -43,53 +87,359 @@ from welkin_async.testing._pagination import (
     page_size,
     spring_page,
 )
-from welkin_async.testing._query import flag
+from welkin_async.testing._query import flag, instant, one_of, sort_by
 from welkin_async.testing._records import full_name
-from welkin_async.testing._routing import Call, QueryParam, Reply, Route, bytes_reply, json_reply
-from welkin_async.testing._store import ChildIndex, Row, Table
-from welkin_async.testing.routes._common import patient, render
+from welkin_async.testing._routing import (
+    NO_CONTENT,
+    Call,
+    QueryParam,
+    Reply,
+    Route,
+    bytes_reply,
+    json_reply,
+)
+from welkin_async.testing._schemas import validate
+from welkin_async.testing._store import Row
+from welkin_async.testing.routes._common import actor, form_parts, patient, render
 from welkin_async.testing.routes._shapes import PAGE_PARAMS, array, ref
 from welkin_async.testing.routes._shapes import spring_page as spring_shape
 
 RESOURCE = "messages"
 Position = tuple[int, str]
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+MAX_EMAIL_BYTES = 25 * 1024 * 1024
+# What ``sort`` may name, besides the kind's texts.
+_SORTABLE = (
+    "date",
+    "scheduledAt",
+    "sentAt",
+    "receivedAt",
+    "status",
+    "direction",
+    "starred",
+    "from",
+    "to",
+    "senderName",
+    "receiverName",
+)
 
 
 # --- emails and text messages --------------------------------------------------------------------
 
 
-def _listing(pick: Callable[[Messages], tuple[Table, ChildIndex]]) -> Callable[[Call], Reply]:
+def _owner(call: Call) -> str | None:
+    """The patient the path names (a 404 if there is none), or ``UNRECOGNIZED``."""
+    return patient(call)["id"] if "patient_id" in call.params else UNRECOGNIZED
+
+
+def _message(call: Call, kind: Kind, param: str) -> tuple[str | None, Row]:
+    """The message the path names and whose it is: a 404 if it is not under that patient (or
+    among the unrecognized ones)."""
+    owner = _owner(call)
+    row_id = call.params[param]
+    row = kind.table(call.env.messages).get(row_id)
+    if row is None or row_id not in kind.index(call.env.messages).of(owner):
+        raise not_found(f"{kind.component}_NOT_FOUND", kind.component, "No such message here")
+    return owner, row
+
+
+def _contains(wanted: str) -> Callable[[Any], bool]:
+    folded = wanted.casefold()
+    return lambda value: isinstance(value, str) and folded in value.casefold()
+
+
+def _equals(wanted: str) -> Callable[[Any], bool]:
+    folded = wanted.casefold()
+    return lambda value: isinstance(value, str) and value.casefold() == folded
+
+
+def _filters(call: Call, kind: Kind) -> list[Callable[[Row], bool]]:
+    """One test per filter the query gives (every one must hold)."""
+    query = call.query
+    tests: list[Callable[[Row], bool]] = []
+
+    def on(fields: tuple[str, ...], match: Callable[[Any], bool]) -> None:
+        tests.append(lambda row: any(match(row.get(field)) for field in fields))
+
+    if "search" in query:
+        on(kind.texts, _contains(query["search"]))
+    for name in ("sender", "receiver", "from", "to"):
+        if name in query:
+            on((name,), _equals(query[name]))
+    if kind.contact in query:
+        on(("from", "to"), _equals(query[kind.contact]))
+    for name in ("senderName", "receiverName"):
+        if name in query:
+            on((name,), _contains(query[name]))
+    directions = one_of(query, "direction", (IN, OUT), kind.component)
+    if directions is not None:
+        tests.append(lambda row: row["direction"] in directions)
+    statuses = one_of(query, "status", sorted(kind.statuses), kind.component)
+    if statuses is not None:
+        tests.append(lambda row: row["status"] in statuses)
+    if "starred" in query:
+        starred = flag(query, "starred", kind.component)
+        tests.append(lambda row: bool(row["starred"]) is starred)
+    return tests
+
+
+def _sort_keys(kind: Kind) -> dict[str, Callable[[Row], Any]]:
+    """What ``sort`` may name on the kind's list, each with the row's value of it."""
+    return {field: _value_of(field) for field in (*_SORTABLE, *kind.texts)}
+
+
+def _value_of(field: str) -> Callable[[Row], Any]:
+    return lambda row: row.get(field)
+
+
+def _listing(kind: Kind) -> Callable[[Call], Reply]:
     def handler(call: Call) -> Reply:
-        patient_id = patient(call)["id"]
-        table, index = pick(call.env.messages)
+        owner = _owner(call)
+        messages = call.env.messages
+        table = kind.table(messages)
         page = page_request(call.query, call.backend.max_page_size)
-        ids = index.of(patient_id)
-        chosen = [ids[i] for i in page.slice(len(ids))]
-        return bytes_reply(spring_page(render(table, chosen), len(ids), page))
+        tests = _filters(call, kind)
+        rows = [table.rows[i] for i in kind.index(messages).of(owner)]
+        kept = [row for row in rows if all(t(row) for t in tests)]
+        chosen = sort_by(call.query, kept, _sort_keys(kind), kind.component)
+        ids = [chosen[i]["id"] for i in page.slice(len(chosen))]
+        return bytes_reply(spring_page(render(table, ids), len(chosen), page))
 
     return handler
 
 
-def _one(
-    pick: Callable[[Messages], tuple[Table, ChildIndex]], param: str, code: str, component: str
-) -> Callable[[Call], Reply]:
+def _one(kind: Kind, param: str) -> Callable[[Call], Reply]:
     def handler(call: Call) -> Reply:
-        patient_id = patient(call)["id"]
-        table, index = pick(call.env.messages)
-        row_id = call.params[param]
-        if row_id not in table or row_id not in index.of(patient_id):
-            raise not_found(code, component, f"No such {component.lower()} of the patient")
-        return bytes_reply(table.render(row_id))
+        _, row = _message(call, kind, param)
+        return bytes_reply(kind.table(call.env.messages).render(row["id"]))
 
     return handler
 
 
-def _emails(messages: Messages) -> tuple[Table, ChildIndex]:
-    return messages.emails, messages.emails_of
+def _when(call: Call, kind: Kind, body: Mapping[str, Any]) -> tuple[bool, str | None]:
+    """Whether the body sends now, and when it schedules the message otherwise: a time to come
+    (a 400 for one past, or for neither)."""
+    if body.get("sendNow") is True:
+        return True, None
+    text = body.get("scheduledAt")
+    if text is None:
+        raise bad_request(
+            "MISSING_SCHEDULED_AT",
+            kind.component,
+            "Give sendNow true, or a scheduledAt to send the message at",
+            field="scheduledAt",
+        )
+    try:
+        at_ms = parse_iso_ms(str(text))  # the schema checked the format, not the range
+    except ValueError:
+        raise bad_request(
+            "INVALID_REQUEST_BODY",
+            kind.component,
+            "scheduledAt must be an instant of years 1 to 9999 in UTC",
+            field="scheduledAt",
+        ) from None
+    if at_ms <= call.backend.clock.now_ms():
+        raise bad_request(
+            "SCHEDULED_AT_IN_PAST", kind.component, "scheduledAt has passed", field="scheduledAt"
+        )
+    return False, iso_ms(at_ms)
 
 
-def _sms(messages: Messages) -> tuple[Table, ChildIndex]:
-    return messages.sms, messages.sms_of
+def _check_receiver(kind: Kind, body: Mapping[str, Any], patient_row: Row) -> None:
+    """A message goes to the patient of its path, who needs an address (a number) for it."""
+    if body.get("receiver", patient_row["id"]) != patient_row["id"]:
+        raise bad_request(
+            "INVALID_RECEIVER",
+            kind.component,
+            "The receiver is the path's patient",
+            field="receiver",
+        )
+    if not patient_row.get(kind.contact):
+        raise bad_request(
+            f"PATIENT_HAS_NO_{kind.contact.upper()}",
+            kind.component,
+            f"The patient has no {kind.contact} to send to",
+            field="receiver",
+        )
+
+
+def _timed(row: Row, send_now: bool, scheduled_at: str | None, now: str) -> Row:
+    """``row`` sent at ``now`` (ACCEPTED), or waiting for ``scheduled_at`` (SCHEDULED)."""
+    if send_now:
+        return {**row, "status": ACCEPTED, "scheduledAt": now, "sentAt": now, "date": now}
+    return {**row, "status": SCHEDULED, "scheduledAt": scheduled_at, "sentAt": None, "date": None}
+
+
+def _written(
+    call: Call, kind: Kind, body: Mapping[str, Any], attachments: list[Row] | None, row_id: str
+) -> Row:
+    """A new outbound message of the path's patient from the body, not yet stored."""
+    patient_row = patient(call)
+    _check_receiver(kind, body, patient_row)
+    send_now, scheduled_at = _when(call, kind, body)
+    now_ms = call.backend.clock.now_ms()
+    exchange = Exchange(patient_row, actor(call), outbound=True, at_ms=now_ms)
+    new_id = call.backend.new_id()
+    if kind is EMAIL:
+        row = email_row(
+            row_id,
+            exchange,
+            subject=body["subject"],
+            body=body["body"],
+            external_id=f"{new_id}@{call.tenant.name}.example.org",
+            care_address=f"care@{call.tenant.name}.example.org",
+            status=ACCEPTED,
+            secure=bool(body.get("secure", False)),
+            attachments=attachments,
+        )
+    else:
+        external_id = "SM" + new_id.replace("-", "")
+        row = sms_row(
+            row_id,
+            exchange,
+            text=body["message"],
+            external_id=external_id,
+            number=OUTBOUND_NUMBER,
+            status=ACCEPTED,
+        )
+    return _timed(row, send_now, scheduled_at, iso_ms(now_ms))
+
+
+_ATTACHMENTS = "attachmentsAsFiles"
+_FORM_FLAGS = ("sendNow", "secure")
+
+
+async def _email_form(call: Call, email_id: str) -> tuple[dict[str, Any], list[Row]]:
+    """The fields and attachments of an email sent as ``multipart/form-data``: every file under
+    ``attachmentsAsFiles``, the fields as text (``true``/``false`` for the flags)."""
+    fields: dict[str, Any] = {}
+    attachments: list[Row] = []
+    parts = form_parts(
+        call,
+        field=_ATTACHMENTS,
+        component=EMAIL.component,
+        max_part=MAX_ATTACHMENT_BYTES,
+        max_total=MAX_EMAIL_BYTES,
+    )
+    async for part in parts:
+        if part.name == _ATTACHMENTS and part.filename is not None:
+            if not part.content:
+                raise bad_request(
+                    "EMPTY_FILE", "EMAIL", "An attachment is empty", field=_ATTACHMENTS
+                )
+            attachments.append(
+                attachment_entry(
+                    call.backend.new_id(),
+                    email_id,
+                    name=part.filename,
+                    content_type=part.content_type,
+                    size=len(part.content),
+                    env=call.env,
+                )
+            )
+            continue
+        text = part.content.decode("utf-8", "replace")
+        if part.name in _FORM_FLAGS and text.lower() in ("true", "false"):
+            fields[part.name] = text.lower() == "true"
+        else:  # as sent: the schema refuses a field the send does not take, or a bad value
+            fields[str(part.name)] = text
+    return fields, attachments
+
+
+async def send_email(call: Call) -> Reply:
+    patient(call)
+    email_id = call.backend.new_id()
+    attachments: list[Row] | None = None
+    if call.request.content_type == "multipart/form-data":
+        body, attachments = await _email_form(call, email_id)
+    else:
+        try:
+            call.body = await call.request.read()
+        except web.RequestPayloadError:
+            raise bad_request("MALFORMED_JSON", "REQUEST", "The body cannot be read") from None
+        body = call.json_object()
+    validate("email_send.json", body)
+    row = _written(call, EMAIL, body, attachments or None, email_id)
+    call.env.messages.add(EMAIL, call.params["patient_id"], row, call.stamp())
+    return json_reply(row, 201)
+
+
+def send_sms(call: Call) -> Reply:
+    row = _written(call, SMS, call.json_object(), None, call.backend.new_id())
+    call.env.messages.add(SMS, call.params["patient_id"], row, call.stamp())
+    return json_reply(row, 201)
+
+
+# What an update copies as given (once the message's state allows it).
+_COPIED = frozenset({"subject", "body", "secure", "message", "starred"})
+
+
+def _not_editable(kind: Kind, row: Row, names: list[str]) -> ApiFailure:
+    return bad_request(
+        f"{kind.component}_NOT_EDITABLE",
+        kind.component,
+        f"A {row['status']} {row['direction']} message cannot change {', '.join(names)}",
+        status=row["status"],
+        fields=names,
+    )
+
+
+def _assigned(call: Call, kind: Kind, row: Row, owner: str | None, patient_id: str) -> Row:
+    """``row`` filed under the patient of ``patient_id`` (a 404 if there is none)."""
+    target = call.env.patients.get(patient_id)
+    if target is None:
+        raise not_found("PATIENT_NOT_FOUND", "PATIENT", "Patient doesn't exist")
+    call.env.messages.move(kind, row["id"], owner, patient_id)
+    status = kind.received if row["status"] == UNRECOGNISED else row["status"]
+    name = full_name(target)
+    return {
+        **row,
+        "sender": patient_id,
+        "senderName": name,
+        "patientInfo": name,
+        "timezone": target.get("timezone"),
+        "status": status,
+    }
+
+
+def _update(kind: Kind, param: str) -> Callable[[Call], Reply]:
+    def handler(call: Call) -> Reply:
+        owner, row = _message(call, kind, param)
+        body = call.json_object()  # the schema checked the names and formats
+        refused = sorted(set(body) - kind.editable(row))
+        if refused:
+            raise _not_editable(kind, row, refused)
+        updated = {**row, **{name: body[name] for name in body if name in _COPIED}}
+        if row["status"] == SCHEDULED:
+            _check_receiver(kind, body, patient(call))
+            if "message" in body:
+                updated["parts"] = sms_parts(body["message"])
+            if body.get("sendNow") is True or "scheduledAt" in body:
+                send_now, scheduled_at = _when(call, kind, body)
+                now = iso_ms(call.backend.clock.now_ms())
+                updated = _timed(updated, send_now, scheduled_at, now)
+        if "sender" in body:
+            updated = _assigned(call, kind, updated, owner, body["sender"])
+        kind.table(call.env.messages).put(row["id"], updated, call.stamp())
+        return json_reply(updated)
+
+    return handler
+
+
+def _delete(kind: Kind, param: str) -> Callable[[Call], Reply]:
+    def handler(call: Call) -> Reply:
+        owner, row = _message(call, kind, param)
+        if not kind.deletable(row):
+            raise bad_request(
+                f"{kind.component}_NOT_DELETABLE",
+                kind.component,
+                "Only a SCHEDULED or UNRECOGNISED message can be deleted",
+                status=row["status"],
+            )
+        call.env.messages.delete(kind, row["id"], owner)
+        return NO_CONTENT
+
+    return handler
 
 
 # --- chat ----------------------------------------------------------------------------------------
@@ -255,9 +605,26 @@ def send_inbound(call: Call) -> Reply:
     return json_reply({**stored, "sender": sender})
 
 
+def archive_chat(call: Call) -> Reply:
+    patient_id = patient(call)["id"]
+    before = instant(call.query, "archiveDate", "CHAT")
+    if before is None:
+        raise bad_request(
+            "MISSING_PARAMETER", "CHAT", "'archiveDate' is required", parameter="archiveDate"
+        )
+    call.env.messages.archive_chat(patient_id, before)
+    return NO_CONTENT
+
+
+def restore_chat(call: Call) -> Reply:
+    call.env.messages.restore_chat(patient(call)["id"])
+    return NO_CONTENT
+
+
 # --- the table -----------------------------------------------------------------------------------
 
 _P = "/patients/{patient_id}"
+_UNRECOGNIZED = "/unrecognized-patients"
 
 
 def _token_page(item: Mapping[str, Any]) -> Mapping[str, Any]:
@@ -265,49 +632,103 @@ def _token_page(item: Mapping[str, Any]) -> Mapping[str, Any]:
 
 
 _BOOLEAN = {"type": "boolean"}
+_DATE_TIME = {"type": "string", "format": "date-time"}
 _SIZE = {"type": "integer", "minimum": 1}
 _TOKEN = QueryParam(
     "pageToken", {"type": "string"}, "a token of an earlier page (without the other parameters)"
 )
+_TEXT = {"type": "string"}
+
+
+def _filter_params(kind: Kind) -> tuple[QueryParam, ...]:
+    return (
+        QueryParam("search", _TEXT, f"text in the message's {' or '.join(kind.texts)}"),
+        QueryParam("sender", _TEXT, "the sender's id"),
+        QueryParam("receiver", _TEXT, "the receiver's id"),
+        QueryParam("direction", _TEXT, "IN or OUT (comma-separated)"),
+        QueryParam("starred", _BOOLEAN, "starred (important) messages only, or none of them"),
+        QueryParam("from", _TEXT, "the sending address (any case)"),
+        QueryParam("to", _TEXT, "the receiving address (any case)"),
+        QueryParam(kind.contact, _TEXT, "either address (any case)"),
+        QueryParam("senderName", _TEXT, "text in the sender's name"),
+        QueryParam("receiverName", _TEXT, "text in the receiver's name"),
+        QueryParam("status", _TEXT, "statuses, comma-separated"),
+        QueryParam("sort", _TEXT, "a message field, then ',asc' or ',desc' (nulls last)"),
+        *PAGE_PARAMS,
+    )
+
+
+def _message_routes(
+    kind: Kind, noun: str, collection: str, param: str, schema: str
+) -> tuple[Route, ...]:
+    """The routes of one kind of message, under a patient and among the unrecognized ones:
+    list, read, update, delete."""
+    one = {200: ref(schema)}
+    routes = []
+    for base, whose in ((_P, "the patient's"), (_UNRECOGNIZED, "an unrecognized sender's")):
+        path, item = f"{base}/{collection}", f"{base}/{collection}/{{{param}}}"
+        routes += [
+            Route(
+                "GET",
+                path,
+                _listing(kind),
+                f"List {whose} {noun}s",
+                RESOURCE,
+                "read",
+                responses={200: spring_shape(ref(schema))},
+                query=_filter_params(kind),
+            ),
+            Route(
+                "GET", item, _one(kind, param), f"One of {whose} {noun}s", RESOURCE, responses=one
+            ),
+            Route(
+                "PUT",
+                item,
+                _update(kind, param),
+                f"Star, assign or (while SCHEDULED) rewrite one of {whose} {noun}s",
+                RESOURCE,
+                "update",
+                request_body=f"{kind.component.lower()}_update.json",
+                responses=one,
+            ),
+            Route(
+                "DELETE",
+                item,
+                _delete(kind, param),
+                f"Delete a SCHEDULED or UNRECOGNISED {noun} of {whose}",
+                RESOURCE,
+                "delete",
+                responses={204: None},
+            ),
+        ]
+    return tuple(routes)
+
+
 ROUTES = (
     Route(
-        "GET",
+        "POST",
         _P + "/emails",
-        _listing(_emails),
-        "List the patient's emails",
+        send_email,
+        "Send or schedule an email to the patient (JSON, or multipart/form-data with files "
+        "under 'attachmentsAsFiles')",
         RESOURCE,
-        "read",
-        responses={200: spring_shape(ref("email.json"))},
-        query=PAGE_PARAMS,
+        "create",
+        request_body="email_send.json",
+        streams_body=True,
+        responses={201: ref("email.json")},
     ),
+    *_message_routes(EMAIL, "email", "emails", "email_id", "email.json"),
     Route(
-        "GET",
-        _P + "/emails/{email_id}",
-        _one(_emails, "email_id", "EMAIL_NOT_FOUND", "EMAIL"),
-        "One of the patient's emails",
-        RESOURCE,
-        "read",
-        responses={200: ref("email.json")},
-    ),
-    Route(
-        "GET",
+        "POST",
         _P + "/sms",
-        _listing(_sms),
-        "List the patient's text messages",
+        send_sms,
+        "Send or schedule a text message to the patient",
         RESOURCE,
-        "read",
-        responses={200: spring_shape(ref("sms_message.json"))},
-        query=PAGE_PARAMS,
+        "create",
+        request_body="sms_send.json",
+        responses={201: ref("sms_message.json")},
     ),
-    Route(
-        "GET",
-        _P + "/sms/{sms_id}",
-        _one(_sms, "sms_id", "SMS_NOT_FOUND", "SMS"),
-        "One of the patient's text messages",
-        RESOURCE,
-        "read",
-        responses={200: ref("sms_message.json")},
-    ),
+    *_message_routes(SMS, "text message", "sms", "sms_id", "sms_message.json"),
     Route(
         "GET",
         _P + "/chat",
@@ -347,5 +768,24 @@ ROUTES = (
         "create",
         request_body="chat_inbound.json",
         responses={200: ref("chat_message.json")},
+    ),
+    Route(
+        "POST",
+        _P + "/chat/archive",
+        archive_chat,
+        "Archive the patient's chat messages posted before archiveDate",
+        RESOURCE,
+        "update",
+        responses={204: None},
+        query=(QueryParam("archiveDate", _DATE_TIME, "archive what was posted before this"),),
+    ),
+    Route(
+        "POST",
+        _P + "/chat/restore",
+        restore_chat,
+        "Restore the patient's archived chat messages",
+        RESOURCE,
+        "update",
+        responses={204: None},
     ),
 )

@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from welkin_async.testing._care_plans import drop_goals
 from welkin_async.testing._clock import parse_iso_ms
+from welkin_async.testing._encounters import drop_comments
 from welkin_async.testing._errors import bad_request, conflict, not_found
 from welkin_async.testing._pagination import page_request, spring_page
 from welkin_async.testing._records import patient_fields, patient_row, touch
@@ -18,6 +20,7 @@ from welkin_async.testing._routing import (
     bytes_reply,
 )
 from welkin_async.testing._store import Row
+from welkin_async.testing._tasks import forget_patient
 from welkin_async.testing._users import care_team_member
 from welkin_async.testing.routes._common import (
     actor,
@@ -157,10 +160,13 @@ def delete(call: Call) -> Reply:
             env.dispositions.delete(disposition_id)
         for link_id in env.links_of.drop(encounter_id):
             env.encounter_links.delete(link_id)
+        drop_comments(env, encounter_id)
     for record_id in env.assessments_of.drop(row["id"]):
         env.assessments.delete(record_id)
     for program_key in [key for key in env.program_of if key[0] == row["id"]]:
         env.patient_programs.delete(env.program_of.pop(program_key))
+    drop_goals(env, row["id"])
+    forget_patient(env, row["id"], call.stamp)
     return NO_CONTENT
 
 
