@@ -140,7 +140,9 @@ def known_values(emulator: WelkinEmulator) -> dict[str, list[str]]:
         *tenant.programs,
         *tenant.encounter_templates,
         *tenant.assessment_templates,
+        *tenant.dictionaries,
     ]
+    users = [user["id"] for user in tenant.users]
     return {
         "patient_id": live.patients.ids(),
         "record_id": [*live.cdt_records.ids(), *live.assessments.ids()],
@@ -151,8 +153,15 @@ def known_values(emulator: WelkinEmulator) -> dict[str, list[str]]:
         "name": definitions,
         "version": ["current", "draft", str(tenant.formation_version)],
         "export_type": list(EXPORT_TYPES),
-        "user_id": [user["id"] for user in tenant.users],
+        "user_id": users,
         "client_name": list(tenant.api_clients),
+        "task_id": live.tasks.ids(),
+        "watcher_id": users,
+        "goal_id": live.goals.ids(),
+        "comment_id": live.encounter_comments.ids(),
+        "email_id": live.messages.emails.ids(),
+        "sms_id": live.messages.sms.ids(),
+        "dictionary_name": list(tenant.dictionaries),
     }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import ssl
 import time
 from collections.abc import Callable, Collection, Iterable
@@ -185,9 +186,10 @@ class WelkinEmulator:
         if self._runner is not None:
             raise RuntimeError("this emulator is already running")
         self.seed_data()
-        document = _json.dumps(build_openapi(ROUTES, max_page_size=self.backend.max_page_size))
+        max_page_size = self.backend.max_page_size
 
         async def openapi(_request: web.Request) -> web.Response:
+            document = _openapi_document(max_page_size)
             return web.Response(body=document, content_type="application/json")
 
         app = build_app(self.backend, ROUTES, openapi)
@@ -224,6 +226,13 @@ class WelkinEmulator:
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
+
+
+@functools.cache
+def _openapi_document(max_page_size: int) -> bytes:
+    """The OpenAPI document the emulator serves, made at its first request and once per page
+    bound: the routes are fixed, and building it costs more than starting an emulator."""
+    return _json.dumps(build_openapi(ROUTES, max_page_size=max_page_size))
 
 
 def _faults(value: Faults | Iterable[Fault] | str | None, seed: int) -> Faults | None:
