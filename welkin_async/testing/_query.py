@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any, TypeVar
 
@@ -34,6 +35,15 @@ def instant(
         raise bad_request(
             code, component, f"'{name}' must be an ISO date-time with an offset", parameter=name
         ) from None
+
+
+def check_uuid(value: str, name: str, component: str, message: str) -> None:
+    """Nothing if ``value`` is a UUID; else a 400 ``INVALID_PARAMETER`` with ``message``, naming
+    the parameter ``name``."""
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        raise bad_request("INVALID_PARAMETER", component, message, parameter=name) from None
 
 
 def one_of(

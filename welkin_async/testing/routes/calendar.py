@@ -25,7 +25,6 @@ date-times, flags and ranges are 400s naming the parameter.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -42,7 +41,7 @@ from welkin_async.testing._calendar import (
 from welkin_async.testing._clock import iso_ms, parse_iso_ms
 from welkin_async.testing._errors import bad_request, conflict, not_found
 from welkin_async.testing._pagination import page_request, spring_page
-from welkin_async.testing._query import flag, instant
+from welkin_async.testing._query import check_uuid, flag, instant
 from welkin_async.testing._routing import (
     NO_CONTENT,
     Call,
@@ -102,12 +101,7 @@ def _id_list(call: Call, name: str, *, required: bool) -> list[str]:
             "MISSING_PARAMETER", _COMPONENT, f"'{name}' must name at least one id", parameter=name
         )
     for value in ids:
-        try:
-            uuid.UUID(value)
-        except ValueError:
-            raise bad_request(
-                "INVALID_PARAMETER", _COMPONENT, f"'{name}' must list UUIDs", parameter=name
-            ) from None
+        check_uuid(value, name, _COMPONENT, f"'{name}' must list UUIDs")
     return ids
 
 

@@ -31,14 +31,13 @@ paths and bodies are compared in any case (they are stored in lower case).
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
 
 from welkin_async.testing._clock import iso_ms, parse_iso_ms
-from welkin_async.testing._errors import bad_request, not_found
+from welkin_async.testing._errors import not_found
 from welkin_async.testing._pagination import meta_info_page, page_request
-from welkin_async.testing._query import instant, one_of
+from welkin_async.testing._query import check_uuid, instant, one_of
 from welkin_async.testing._routing import Call, QueryParam, Reply, Route, bytes_reply
 from welkin_async.testing._store import Row
 from welkin_async.testing._tasks import (
@@ -152,10 +151,8 @@ def remove_watcher(call: Call) -> Reply:
     row = _task(call)
     call.check_writable(RESOURCE, ["watchers"])
     watcher_id = _path_id(call, "watcher_id")
-    kept = [one for one in row["watchers"] if one["id"] != watcher_id]
-    if len(kept) == len(row["watchers"]):
-        raise not_found("TASK_WATCHER_NOT_FOUND", COMPONENT, "The user is not watching the task")
-    return _reply(call, _save(call, row, {"watchers": kept}))
+    absent = ("TASK_WATCHER_NOT_FOUND", "The user is not watching the task")
+    return _reply(call, _save(call, row, _dropped(row, "watchers", watcher_id, absent)))
 
 
 def add_comment(call: Call) -> Reply:
@@ -171,10 +168,17 @@ def delete_comment(call: Call) -> Reply:
     row = _task(call)
     call.check_writable(RESOURCE, ["comments"])
     comment_id = _path_id(call, "comment_id")
-    kept = [one for one in row["comments"] if one["id"] != comment_id]
-    if len(kept) == len(row["comments"]):
-        raise not_found("TASK_COMMENT_NOT_FOUND", COMPONENT, "The task has no such comment")
-    return _reply(call, _save(call, row, {"comments": kept}))
+    absent = ("TASK_COMMENT_NOT_FOUND", "The task has no such comment")
+    return _reply(call, _save(call, row, _dropped(row, "comments", comment_id, absent)))
+
+
+def _dropped(row: Row, key: str, item_id: str, absent: tuple[str, str]) -> Row:
+    """The change that removes the entry ``item_id`` from ``row[key]``; a 404 with ``absent``'s
+    error code and message when the list holds no such entry."""
+    kept = [one for one in row[key] if one["id"] != item_id]
+    if len(kept) == len(row[key]):
+        raise not_found(absent[0], COMPONENT, absent[1])
+    return {key: kept}
 
 
 # --- the list ------------------------------------------------------------------------------------
@@ -185,12 +189,7 @@ def _id(call: Call, name: str) -> str | None:
     value = call.query.get(name)
     if value is None:
         return None
-    try:
-        uuid.UUID(value)
-    except ValueError:
-        raise bad_request(
-            "INVALID_PARAMETER", COMPONENT, f"'{name}' must be a UUID", parameter=name
-        ) from None
+    check_uuid(value, name, COMPONENT, f"'{name}' must be a UUID")
     return value.lower()
 
 
