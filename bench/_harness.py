@@ -72,14 +72,17 @@ class Server:
 def serve(
     patients: int,
     *,
+    cdt_records: int = 0,
     rate: float | None = None,
     retry_after: str = "seconds",
     token_ttl: float = 3600.0,
     faults: str = "",
 ) -> Iterator[Server]:
-    """The emulator in a child process on its own core, seeded with ``patients`` patients."""
+    """The emulator in a child process on its own core, seeded with ``patients`` patients (and
+    ``cdt_records`` records of the 40-field CDT of ``bench/_cdt_forty.py``)."""
     command = [sys.executable, str(Path(__file__).with_name("_server.py"))]
     command += ["--patients", str(patients), "--token-ttl", str(token_ttl), "--faults", faults]
+    command += ["--cdt-records", str(cdt_records)]
     if rate is not None:
         command += ["--rate", str(rate), "--retry-after", retry_after]
     # Fixed arguments, no shell. Pinned at once, before the child has started any thread (the

@@ -5,7 +5,8 @@ SDK would turn the same JSON into objects. To be a fair comparison the peers mus
 the fields and types of the generated models, so they are not written by hand: they are built
 here by introspecting the generated attrs classes (``Patient`` and what it nests, ``CdtRecord[T]``,
 a tenant CDT class from ``welkin-async codegen``, ``SpringPage[T]``). When the schema changes,
-the peers follow.
+the peers follow. Only the export page's envelope (:func:`cursor_page_peer`) is written by hand:
+the SDK has no model of it.
 
 The mapping is what a user writes by hand:
 
@@ -187,6 +188,29 @@ def spring_page_peer(item: Any) -> type[pydantic.BaseModel]:
     if _is_model(item):
         item = pydantic_peer(item)
     return pydantic_peer(SpringPage[item])
+
+
+class _Cursor(pydantic.BaseModel):
+    """An export page's cursor: ``end`` is the ``start`` of the next page, if ``hasNext``."""
+
+    start: str | None = None
+    end: str | None = None
+    has_next: bool = pydantic.Field(alias="hasNext")
+
+
+def cursor_page_peer(item: Any) -> type[pydantic.BaseModel]:
+    """An export page, ``{"data": [item, ...], "cursor": {...}}``, as a user writes it by hand:
+    the SDK has no model of this envelope (its paginator reads it), so none to introspect."""
+    key = ("cursor page", item)
+    if key not in _PYDANTIC:
+        data: Any = list[pydantic_peer(item)]  # type: ignore[misc]
+        _PYDANTIC[key] = pydantic.create_model(
+            f"CursorPage{_peer_name(item)}",
+            __module__=__name__,
+            data=(data, ...),
+            cursor=(_Cursor, ...),
+        )
+    return _PYDANTIC[key]
 
 
 # --- plain attrs + cattrs ---------------------------------------------------------------------

@@ -4,6 +4,10 @@ Started by :func:`_harness.serve` in a child process pinned to its own core. It 
 line when ready (the emulator's URL, the control URL and the ``acme`` admin credentials, which
 are the emulator's own and for local use only), then serves until SIGINT or SIGTERM.
 
+With ``--cdt-records N``, the ``acme`` tenant also defines the 40-field CDT ``cdt-forty`` and
+holds ``N`` records of it (``bench/_cdt_forty.py``): with ``--patients 0``, they are all that its
+``CDT_RECORD`` export serves.
+
 The control port answers ``GET /stats`` (the emulator's :class:`EmulatorStats` as JSON) and
 ``POST /reset`` (zeroes them), so a scenario counts what the *server* saw: token requests,
 429s, requests per route template.
@@ -19,7 +23,9 @@ import asyncio
 import json
 import signal
 import sys
+import time
 
+import _cdt_forty
 from aiohttp import web
 
 from welkin_async.testing import ServerRateLimit, WelkinEmulator
@@ -56,6 +62,10 @@ async def _serve(args: argparse.Namespace) -> None:
         rate_limit=rate,
         faults=args.faults or None,
     )
+    started = time.perf_counter()
+    if args.cdt_records:
+        _cdt_forty.seed(emulator.tenant("acme"), args.cdt_records)
+    seeded_records = time.perf_counter() - started
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
@@ -72,7 +82,7 @@ async def _serve(args: argparse.Namespace) -> None:
             "control": f"http://127.0.0.1:{port}",
             "client_id": credentials.client_id,
             "client_secret": credentials.client_secret,
-            "seed_seconds": emulator.seed_seconds,
+            "seed_seconds": emulator.seed_seconds + seeded_records,
         }
         print(json.dumps(ready), flush=True)
         try:
@@ -84,6 +94,7 @@ async def _serve(args: argparse.Namespace) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--patients", type=int, required=True)
+    parser.add_argument("--cdt-records", type=int, default=0, help="records of cdt-forty")
     parser.add_argument("--rate", type=float, default=None, help="requests/s per API client")
     parser.add_argument(
         "--retry-after",

@@ -1,15 +1,17 @@
 """Rate-bound: does WelkinClient, told nothing about the limit, sustain the server's rate?
 
 The emulator (``bench/_server.py``, pinned to the first core) admits ``RATE`` = 50 requests/s per
-API client (a token bucket of one second's worth) and answers the rest 429 with ``Retry-After``
-in whole seconds. This process, pinned to the other core, runs ``WORKERS`` tasks that each call
+API client (a token bucket of one second's worth) and answers the rest 429 with no
+``Retry-After``, as the live API does (``../shared/reference/live-api.md``). This process,
+pinned to the other core, runs ``WORKERS`` tasks that each call
 ``GET patients/{id}`` over the seeded patients, one call after another, until the window ends:
 
 - ``welkin``: ``client.patients.get(id)`` on a ``WelkinClient`` with default settings: no
-  ``rate_limit``, so its adaptive limiter (``welkin_async/_limits.py``: a 429 pauses every task
-  for ``Retry-After`` and steps the rate down x0.7; successes raise it again) must find the rate;
+  ``rate_limit``, so its adaptive limiter (``welkin_async/_limits.py``: a 429 steps the rate
+  down x0.7; successes raise it again) must find the rate;
 - ``raw``: what a user writes by hand: aiohttp with a semaphore of ``WORKERS``, ``json.loads``,
-  and on a 429 sleep for ``Retry-After`` and try again (per task; nothing shared).
+  and on a 429 sleep for ``Retry-After`` (1 s when absent) and try again (per task; nothing
+  shared).
 
 Every success and every 429 is timed where it arrives (the client's ``on_response`` hook; the
 raw loop itself) and cross-checked against the server's own counts, read after each run (the
@@ -18,7 +20,11 @@ each from a refilled bucket), split into consecutive sub-windows as the samples 
 range of successes/s); the targets are judged on the whole window:
 
 - welkin sustains >= 0.95 x RATE successful requests/s over the window;
-- at most 1% of welkin's requests are answered 429.
+- at most ``MAX_SHARE`` = 0.5% of welkin's requests are answered 429.
+
+The notes say where the 429s came from: the opening burst (the tasks in flight when the still
+unlimited client first met the limit: sent before any 429 could come back, so no rule of the
+limiter can spare them) and the episodes after it, with the share of those alone.
 
 The ids come from one raw list page before the windows, so listing costs nothing inside them::
 
@@ -71,6 +77,7 @@ from welkin_async import (
 
 SCENARIO = "rate"
 RATE = 50.0  # the server's limit, requests/s per API client
+MAX_SHARE = 0.5  # percent of welkin's requests answered 429, at most
 PATIENTS = 2_000
 WORKERS = 16
 PATIENT_TEMPLATE = "patients/{patient_id}"  # the path hooks see for patients.get
@@ -266,7 +273,7 @@ def run(quick: bool, results: Path) -> Outcome:
     width = seconds / windows
     started = time.perf_counter()
     pin_client()
-    with serve(PATIENTS, rate=RATE) as server:
+    with serve(PATIENTS, rate=RATE, retry_after="none") as server:
         traces = asyncio.run(measure(server, seconds))
     rows: list[Row] = []
     rates: dict[str, list[float]] = {}
@@ -321,17 +328,17 @@ def run(quick: bool, results: Path) -> Outcome:
             sustained >= 0.95 * RATE,
         ),
         Target(
-            "<= 1% of requests answered 429",
+            f"<= {MAX_SHARE}% of requests answered 429",
             f"{share:.2f}% ({limited:,} of {ok + limited:,}; raw {whole['raw'][1]:.1f}%)",
-            share <= 1.0,
+            share <= MAX_SHARE,
         ),
     ]
 
     client = traces["welkin"].client
     final = client["final_rate"]
     notes = [
-        f"Server limit {RATE:.0f} req/s per API client (bucket of one second's worth; 429s say "
-        f"Retry-After in whole seconds, at least 1). {WORKERS} worker tasks per contender, "
+        f"Server limit {RATE:.0f} req/s per API client (bucket of one second's worth; 429s "
+        f"without Retry-After, as the live API answers). {WORKERS} worker tasks per contender, "
         f"{PATIENTS:,} patients; one {seconds:.0f}-s window each, welkin then raw, each after "
         f"{REFILL} s idle (a full bucket); samples = {windows} consecutive {width:.0f}-s windows.",
         f"welkin client stats: 429s {client['rate_limited']}, pauses {client['pauses']}, rate "
@@ -407,11 +414,14 @@ def diagnose(
         f"{starts[0]:.2f} s ({len(episodes[0])} 429s: {opening})"
     )
     if later:
+        opened = episodes[0][-1]
+        after = trace.within(trace.successes, opened, seconds) + sum(later)
         text += (
             f", then {len(later)} more ({sum(later)} 429s, {statistics.median(later):.0f} per "
             f"episode median) every {statistics.median(gaps):.1f} s median: after each x0.7 "
             "step the adaptive rate climbs back to the remembered ceiling within 2 s, then "
-            "probes past it (a tenth of the ceiling per second) until the next 429"
+            f"probes past it until the next 429. After the opening burst, {sum(later)} of "
+            f"{after:,} requests were answered 429 ({100.0 * sum(later) / after:.2f}%)"
         )
     text += f"; whole seconds without a success: {idle}"
     if rates:

@@ -36,6 +36,7 @@ SCENARIOS = (
     "structuring",
     "recovery",
     "throughput",
+    "cdt_export",
     "latency",
     "token_storm",
     "fleet",

@@ -13,7 +13,11 @@ would charge decoding to dicts a memory cost the client never pays):
 Contenders, all from the same bytes:
 
 - ``decode``: ``welkin_async._json.loads`` to dicts (orjson when installed): the floor;
-- ``welkin``: ``welkin_async.loads(body, list[Patient])``, the SDK's models;
+- ``welkin``: ``welkin_async.loads(body, list[Patient])``, the SDK's models (orjson dicts, then
+  the compiled structuring functions);
+- ``twins``: the same models straight from the bytes through msgspec wire twins
+  (``welkin_async._wire.decode_page``), the path a typed scan takes where msgspec is installed;
+  each page is wrapped in a cursor envelope, as that path reads whole pages;
 - ``cattrs``: ``_json.loads`` then a plain ``cattrs.Converter`` (its defaults, plus the renames and
   date/UUID hooks a user must add) into plain attrs classes ("plain cattrs");
 - ``pydantic``: ``TypeAdapter(list[Peer]).validate_json(body)`` into pydantic v2 models with
@@ -53,7 +57,7 @@ from _harness import Outcome, Row, Spread, alternate, pin_client, ratio
 from _peers import attrs_peer, check_equal, plain_converter, pydantic_peer
 from _report import standalone
 
-from welkin_async import _json, loads
+from welkin_async import _json, _wire, loads
 from welkin_async._tenant_models import import_tenant_module
 from welkin_async.models import CdtRecord, Patient
 from welkin_async.testing import WelkinEmulator
@@ -63,7 +67,7 @@ PAGE = 100
 REPEATS = 11
 QUICK_REPEATS = 3
 KINDS = ("text", "integer", "date", "datetime", "select", "checkbox", "textarea", "float")
-CONTENDERS = ("decode", "welkin", "cattrs", "pydantic")
+CONTENDERS = ("decode", "welkin", "twins", "cattrs", "pydantic")
 UNIT = "µs/record"
 
 
@@ -146,18 +150,30 @@ def _kind(label: str, body: bytes, model: Any) -> Kind:
     pydantic_list: Any = list[pydantic_peer(model)]  # type: ignore[misc]
     adapter: pydantic.TypeAdapter[list[Any]] = pydantic.TypeAdapter(pydantic_list)
     welkin_list: Any = list[model]
+    envelopes = [b'{"data":' + page + b',"cursor":{"end":null,"hasNext":false}}' for page in pages]
     runs: dict[str, Callable[[], Any]] = {
         "decode": lambda: [_json.loads(page) for page in pages],
         "welkin": lambda: [loads(page, welkin_list) for page in pages],
+        "twins": lambda: [_twin_items(body, model) for body in envelopes],
         "cattrs": lambda: [converter.structure(_json.loads(page), attrs_list) for page in pages],
         "pydantic": lambda: [adapter.validate_json(page) for page in pages],
     }
     return Kind(label, body, runs)
 
 
+def _twin_items(body: bytes, model: Any) -> list[Any]:
+    read = _wire.decode_page("cursor", body, model)
+    if read is None:  # the bench's records fit the models: a refusal is a bench bug
+        raise AssertionError(f"the wire twins refused a page of {model}")
+    return read[0].items  # type: ignore[no-any-return]
+
+
 def _check(kind: Kind) -> None:
-    """Every peer's records must hold welkin's values, field by field (raises PeerMismatch)."""
+    """Every contender's records must hold welkin's values: the twins' equal to welkin's, the
+    peers' field by field (raises PeerMismatch)."""
     ours = [record for page in kind.runs["welkin"]() for record in page]
+    if [record for page in kind.runs["twins"]() for record in page] != ours:
+        raise AssertionError(f"{kind.label}: the twins' records differ from welkin's")
     for name in ("cattrs", "pydantic"):
         theirs = [record for page in kind.runs[name]() for record in page]
         if len(theirs) != len(ours) or len(ours) != RECORDS:

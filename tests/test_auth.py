@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 import pytest
 
 import welkin_async._auth
 from tests.conftest import KINDS, Connect, Kind, a_patient, get_patient
 from welkin_async import ApiClientSecret, ClientCredentials, RetryPolicy, WelkinClient
+from welkin_async._auth import IssuedToken, TokenCache
 from welkin_async.errors import AuthenticationError
 from welkin_async.testing import Fault, WelkinEmulator
 
@@ -59,6 +60,121 @@ async def test_a_thousand_tasks_with_an_expired_token_refresh_once(
     assert [patient["id"] for patient in got] == [patient_id] * 1000
     assert welkin_emulator.stats.tokens_issued == 2
     assert 1 <= client.stats.replays <= 1000
+
+
+@PATIENTS
+async def test_while_an_expired_token_is_refreshed_only_the_slot_holders_wait_for_it(
+    welkin_emulator: WelkinEmulator,
+    connect: Connect,
+    shifted_clock: ShiftedClock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """200 calls on 4 slots finding the token expired: the 4 holding a slot wait in the token
+    cache for the one refresh; the others wait for a slot, as with a valid token."""
+    patient_id = a_patient(welkin_emulator)
+    async with connect(max_concurrency=4) as client:
+        await get_patient(client, patient_id)
+        shifted_clock.offset = 3600 + 1  # expired by the client's clock
+        cache, inside, most = client._tokens, 0, 0
+        cached_get = cache.get
+
+        async def counted() -> str:
+            nonlocal inside, most
+            inside += 1
+            most = max(most, inside)
+            try:
+                return await cached_get()
+            finally:
+                inside -= 1
+
+        monkeypatch.setattr(cache, "get", counted)
+        await asyncio.gather(*(get_patient(client, patient_id) for _ in range(200)))
+    assert most == 4
+    assert welkin_emulator.stats.tokens_issued == 2
+
+
+async def expired_cache(
+    fetch: Callable[[bool], Awaitable[IssuedToken]], shifted_clock: ShiftedClock
+) -> TokenCache:
+    """A cache that has had a token (from a first answer of its own), now expired."""
+    first = True
+
+    async def first_then(retry: bool) -> IssuedToken:
+        nonlocal first
+        if first:
+            first = False
+            return IssuedToken("old", 3600.0)
+        return await fetch(retry)
+
+    cache = TokenCache(first_then)
+    assert await cache.get() == "old"
+    shifted_clock.offset = 3601
+    return cache
+
+
+async def test_the_waiters_for_a_refresh_all_go_on_in_the_turn_it_ends(
+    shifted_clock: ShiftedClock,
+) -> None:
+    """1,000 tasks waiting for one refresh of an expired token all hold the new token within a
+    few event-loop turns of its arrival, not one task per turn."""
+    answer: asyncio.Future[IssuedToken] = asyncio.get_running_loop().create_future()
+    fetches = 0
+
+    async def fetch(_retry: bool) -> IssuedToken:
+        nonlocal fetches
+        fetches += 1
+        return await answer
+
+    cache = await expired_cache(fetch, shifted_clock)
+    tasks = [asyncio.create_task(cache.get()) for _ in range(1000)]
+    await asyncio.sleep(0)  # one turn: each task runs to its wait (one of them is fetching)
+    answer.set_result(IssuedToken("new", 3600.0))
+    for _ in range(3):
+        await asyncio.sleep(0)  # one event-loop turn each, not a wait for time to pass
+    assert all(task.done() for task in tasks)
+    assert {task.result() for task in tasks} == {"new"}
+    assert fetches == 1
+
+
+async def test_a_refresh_cancelled_with_its_caller_is_taken_over_by_a_waiter(
+    shifted_clock: ShiftedClock,
+) -> None:
+    """When the task refreshing an expired token is cancelled, one waiter asks again and every
+    waiter gets the token that brings."""
+    asked: asyncio.Queue[asyncio.Future[IssuedToken]] = asyncio.Queue()
+
+    async def fetch(_retry: bool) -> IssuedToken:
+        answer: asyncio.Future[IssuedToken] = asyncio.get_running_loop().create_future()
+        asked.put_nowait(answer)
+        return await answer
+
+    cache = await expired_cache(fetch, shifted_clock)
+    first = asyncio.create_task(cache.get())
+    await asked.get()
+    waiters = [asyncio.create_task(cache.get()) for _ in range(10)]
+    await asyncio.sleep(0)  # one turn: the waiters reach their wait
+    first.cancel()
+    (await asked.get()).set_result(IssuedToken("new", 3600.0))
+    assert await asyncio.gather(*waiters) == ["new"] * 10
+    assert first.cancelled()
+    assert asked.empty()
+
+
+@PATIENTS
+async def test_a_call_whose_token_request_fails_gives_its_slot_back(
+    welkin_emulator: WelkinEmulator, connect: Connect
+) -> None:
+    """With one slot, a call that could not get a token leaves the slot free for the next."""
+    patient_id = a_patient(welkin_emulator)
+    welkin_emulator.faults = [Fault("status", status=503, route="POST /oauth/token")]
+    policy = RetryPolicy(max_tries=2, initial_delay=0.001, max_delay=0.002)
+    async with connect(max_concurrency=1, retry=policy) as client:
+        with pytest.raises(AuthenticationError):
+            await get_patient(client, patient_id)
+        welkin_emulator.faults = []
+        async with asyncio.timeout(10):  # a slot kept would hang here: fail instead
+            got = await get_patient(client, patient_id)
+    assert got["id"] == patient_id
 
 
 @PATIENTS

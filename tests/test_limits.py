@@ -15,6 +15,8 @@ from tests.conftest import Connect
 from welkin_async import RateLimit, WelkinClient
 from welkin_async._limits import (
     BETA,
+    CONFIRMED_WITHIN,
+    PLATEAU_SECONDS,
     PROBE_PER_SECOND,
     QUICK_RECOVERY_SECONDS,
     RECOVERY_SECONDS,
@@ -259,6 +261,77 @@ async def test_a_second_throttle_steps_down_from_what_the_server_admitted_since(
     limiter.on_throttle(None, clock.now - 0.001)
     assert stats.rate_decreases == 2
     assert stats.rate_per_second == pytest.approx(BETA * 100)  # from 100/s admitted
+
+
+async def test_a_step_down_voids_the_tokens_queued_at_the_old_rate() -> None:
+    """Tasks already waiting for a token when the rate steps down are sent at the new rate,
+    one token apart, not on the schedule they queued on."""
+    stats = ClientStats()
+    limiter = Limiter(8, RateLimit(per_second=100, burst=1), stats)
+    admitted: list[float] = []
+
+    async def send() -> None:
+        await limiter.acquire()
+        admitted.append(time.monotonic())
+        if len(admitted) == 2:  # four tasks are queued at 100/s: then the answer is a 429
+            limiter.on_throttle(None, admitted[-1])
+        limiter.release()
+
+    await asyncio.gather(*(send() for _ in range(6)))
+    assert stats.rate_decreases == 1
+    # The four after the 429 at 70/s, climbing back towards 100/s meanwhile (under 80/s in
+    # these 60 ms): at the old rate the last would set out 0.040 s after the 429.
+    assert admitted[-1] - admitted[1] >= 4 / 80
+
+
+def throttled_at_50_per_second(clock: FakeClock, limiter: Limiter, seconds: float) -> None:
+    """``seconds`` of successes at 50/s, then a 429 for an attempt sent just before it."""
+    for _ in range(round(50 * seconds)):
+        clock.now += 0.02
+        limiter.on_success()
+    limiter.on_throttle(None, clock.now - 0.005)
+
+
+async def test_a_ceiling_found_again_is_held_before_probing_past_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A throttle that finds the server's limit where the remembered ceiling was (within
+    CONFIRMED_WITHIN of it) holds the rate at that ceiling for PLATEAU_SECONDS after the climb
+    back, then probes past it as before."""
+    clock = FakeClock(monkeypatch)
+    stats = ClientStats()
+    limiter = Limiter(8, None, stats)
+    throttled_at_50_per_second(clock, limiter, 1.0)  # the ceiling: 50/s
+    throttled_at_50_per_second(clock, limiter, 10.0)  # probed to 90/s; 50/s admitted
+    assert stats.rate_decreases == 2
+    assert stats.rate_per_second == pytest.approx(50 * BETA)
+    clock.now += RECOVERY_SECONDS + PLATEAU_SECONDS
+    limiter.on_success()
+    assert stats.rate_per_second == pytest.approx(50)
+    clock.now += 5.0
+    limiter.on_success()
+    assert stats.rate_per_second == pytest.approx(50 * (1 + PROBE_PER_SECOND * 5))
+
+
+async def test_a_ceiling_found_elsewhere_is_probed_past_at_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A throttle that finds the limit farther than CONFIRMED_WITHIN from the remembered
+    ceiling starts a new one, probed past right after the climb back (no plateau)."""
+    clock = FakeClock(monkeypatch)
+    stats = ClientStats()
+    limiter = Limiter(8, None, stats)
+    throttled_at_50_per_second(clock, limiter, 1.0)
+    for _ in range(250):  # the server's limit fell: 25/s admitted for 10 s, then a 429
+        clock.now += 0.04
+        limiter.on_success()
+    limiter.on_throttle(None, clock.now - 0.005)
+    ceiling = 25.0
+    assert abs(ceiling - 50) > CONFIRMED_WITHIN * 50
+    assert stats.rate_per_second == pytest.approx(ceiling * BETA)
+    clock.now += RECOVERY_SECONDS + 5.0
+    limiter.on_success()
+    assert stats.rate_per_second == pytest.approx(ceiling * (1 + PROBE_PER_SECOND * 5))
 
 
 async def test_recovery_starts_when_the_pause_ends(monkeypatch: pytest.MonkeyPatch) -> None:

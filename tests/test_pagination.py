@@ -22,7 +22,14 @@ from welkin_async import (
     ResponseEvent,
     WelkinClient,
 )
-from welkin_async._pagination import IDLE_PAGES, Params, Style, offset_limit
+from welkin_async._pagination import (
+    IDLE_PAGES,
+    PageCounts,
+    Params,
+    Style,
+    _RecentIds,
+    offset_limit,
+)
 from welkin_async.errors import PaginationError
 from welkin_async.models import Patient
 from welkin_async.testing import WelkinEmulator
@@ -474,3 +481,199 @@ async def test_an_item_id_of_the_wrong_json_type_is_a_decode_error(bad: Any, got
         await collect(paginator(Served(page), "spring"))
     assert raised.value.path == "$.content[1].id"
     assert raised.value.problems[0].got == got
+
+
+# --- the first round: pages requested with page 0 ------------------------------------------------
+
+
+class FirstRound:
+    """``on_request``/``on_response`` hooks counting the page requests sent before the first
+    page answer of a scan came back (``reset()`` between scans)."""
+
+    def __init__(self) -> None:
+        self.reset()
+
+    def reset(self) -> None:
+        self.sent = 0
+        self.size: int | None = None
+
+    def on_request(self, event: RequestEvent) -> None:
+        if event.path == PAGES and self.size is None:
+            self.sent += 1
+
+    def on_response(self, event: ResponseEvent) -> None:
+        if event.path == PAGES and self.size is None:
+            self.size = self.sent
+
+
+@pytest.mark.welkin_emulator(patients=50, faults=SLOW_PAGES)
+async def test_a_list_read_before_sends_its_next_pages_with_page_0(
+    welkin_emulator: WelkinEmulator, connect: Connect
+) -> None:
+    """A second scan of the same list with concurrency=4 requests pages 0 to 3 at once, where
+    the first scan requested page 0 alone; both yield the same patients, each page fetched
+    once."""
+    first_round = FirstRound()
+    hooks = {"on_request": first_round.on_request, "on_response": first_round.on_response}
+    async with connect(**hooks) as client:
+        first = ids(await collect(patients(client, concurrency=4)))
+        alone = first_round.size
+        first_round.reset()
+        welkin_emulator.stats.reset()
+        second = ids(await collect(patients(client, concurrency=4)))
+    assert (alone, first_round.size) == (1, 4)
+    assert first == second == patient_ids(welkin_emulator)
+    assert welkin_emulator.stats.requests[PAGES_ROUTE] == 8
+
+
+@pytest.mark.welkin_emulator(patients=50, faults=SLOW_PAGES)
+async def test_expected_pages_sends_that_many_pages_with_page_0(
+    welkin_emulator: WelkinEmulator, connect: Connect
+) -> None:
+    """expected_pages=3 on a client that never read the list requests pages 0 to 2 at once."""
+    first_round = FirstRound()
+    hooks = {"on_request": first_round.on_request, "on_response": first_round.on_response}
+    async with connect(**hooks) as client:
+        got = ids(await collect(patients(client, concurrency=4, expected_pages=3)))
+    assert first_round.size == 3
+    assert got == patient_ids(welkin_emulator)
+
+
+@pytest.mark.welkin_emulator(patients=10, faults=SLOW_PAGES)
+async def test_pages_guessed_past_the_end_are_never_yielded(
+    welkin_emulator: WelkinEmulator, connect: Connect
+) -> None:
+    """Expecting 8 pages of a list of 2 yields its 2 pages, each patient once, and no empty page
+    for the 6 requested past the end."""
+    async with connect() as client:
+        listing = patients(client, concurrency=8, expected_pages=8)
+        got = [page async for page in listing.pages()]
+    assert [page.number for page in got] == [0, 1]
+    assert ids(item for page in got for item in page.items) == patient_ids(welkin_emulator)
+
+
+@pytest.mark.welkin_emulator(patients=10, faults=SLOW_PAGES)
+async def test_the_count_page_0_tells_replaces_a_wrong_guess(
+    welkin_emulator: WelkinEmulator, connect: Connect
+) -> None:
+    """After a scan that expected 8 pages of a list of 2, the next scan of it requests 2 pages
+    at once."""
+    first_round = FirstRound()
+    hooks = {"on_request": first_round.on_request, "on_response": first_round.on_response}
+    async with connect(**hooks) as client:
+        await collect(patients(client, concurrency=8, expected_pages=8))
+        first_round.reset()
+        await collect(patients(client, concurrency=8))
+    assert first_round.size == 2
+
+
+@pytest.mark.welkin_emulator(patients=50, faults=SLOW_PAGES)
+async def test_views_share_the_remembered_page_counts(
+    welkin_emulator: WelkinEmulator, connect: Connect
+) -> None:
+    """A list read through a with_options view is remembered by its client too."""
+    first_round = FirstRound()
+    hooks = {"on_request": first_round.on_request, "on_response": first_round.on_response}
+    async with connect(**hooks) as client:
+        await collect(patients(client.with_options(headers={"X-Job": "nightly"}), concurrency=4))
+        first_round.reset()
+        await collect(patients(client, concurrency=4))
+    assert first_round.size == 4
+
+
+@pytest.mark.welkin_emulator(patients=50, faults=SLOW_PAGES)
+async def test_another_size_of_the_same_list_is_not_guessed(
+    welkin_emulator: WelkinEmulator, connect: Connect
+) -> None:
+    """The count is remembered per page size: the same list read 10 to a page after 7 to a page
+    requests page 0 alone."""
+    first_round = FirstRound()
+    hooks = {"on_request": first_round.on_request, "on_response": first_round.on_response}
+    async with connect(**hooks) as client:
+        await collect(patients(client, concurrency=4))
+        first_round.reset()
+        await collect(patients(client, concurrency=4, size=10))
+    assert first_round.size == 1
+
+
+@pytest.mark.welkin_emulator(patients=50)
+async def test_closing_the_items_in_the_first_round_cancels_the_pages_sent_with_page_0(
+    welkin_emulator: WelkinEmulator, connect: Connect
+) -> None:
+    """Closing the items at the first patient, with pages 1 to 3 sent beside page 0 and held,
+    leaves no task behind once aclose returns."""
+    hold = HoldPages(answered=1)
+    async with connect(on_request=hold) as client:
+        listing = patients(client, concurrency=4, expected_pages=8)
+        items = cast(AsyncGenerator[Any, None], aiter(listing))
+        async with contextlib.aclosing(items):
+            await anext(items)
+            assert stray_tasks()  # pages 1 to 3 are in flight, held
+        assert stray_tasks() == set()
+
+
+@pytest.mark.parametrize(
+    "past_the_end",
+    [
+        pytest.param({"content": [], "number": 0, "totalPages": 1, "last": True}, id="renumbered"),
+        pytest.param(RuntimeError("an answer that could not be read"), id="failed"),
+    ],
+)
+async def test_a_page_guessed_past_the_end_is_never_an_error(past_the_end: Any) -> None:
+    """A page requested past the end that answers another page number, or fails, is dropped:
+    the scan yields the list's one page."""
+    only = {"content": [{"id": "a"}], "number": 0, "totalPages": 1, "last": True}
+
+    async def fetch(params: Params) -> Any:
+        if params["page"] == "0":
+            return only
+        if isinstance(past_the_end, BaseException):
+            raise past_the_end
+        return past_the_end
+
+    listing: Paginator[Any] = Paginator(
+        fetch,
+        "spring",
+        params={},
+        size=None,
+        concurrency=4,
+        ordered=True,
+        item_type=None,
+        expected_pages=4,
+    )
+    assert ids(await collect(listing)) == ["a"]
+
+
+def test_expected_pages_below_one_is_refused() -> None:
+    """expected_pages=0 raises ValueError when the scan is made, before any request."""
+    client = WelkinClient(
+        tenant="acme", environment="live", credentials=ClientCredentials("id", "secret")
+    )
+    with pytest.raises(ValueError, match="expected_pages"):
+        client.paginate("POST", PAGES, concurrency=4, expected_pages=0)
+
+
+def test_page_counts_forget_the_least_recently_read_list_past_capacity() -> None:
+    """A PageCounts of capacity 2 keeps the two lists read last: one recalled since is kept."""
+    counts = PageCounts(capacity=2)
+    first, second, third = (counts.of("by-filter/patients", size) for size in (1, 2, 3))
+    first.record(5)
+    second.record(6)
+    assert first.recall() == 5  # read again: now the most recent
+    third.record(7)
+    assert (first.recall(), second.recall(), third.recall()) == (5, None, 7)
+
+
+def test_page_counts_know_a_list_by_a_digest_never_its_text() -> None:
+    """A list's key is a 16-byte digest: neither it nor the entry's repr holds the path."""
+    entry = PageCounts().of("patients/3ff322fd-b504-4784-9798-0c7c8a4fdfb8/cdts/x")
+    assert len(entry.key) == 16
+    assert b"3ff322fd" not in entry.key
+    assert "3ff322fd" not in repr(entry)
+
+
+def test_repeats_within_a_page_and_of_a_recent_page_are_dropped_in_order() -> None:
+    """The de-duplication keeps the first of each id, across a page and the recent pages."""
+    recent = _RecentIds(2)
+    assert ids(recent.fresh([{"id": "a"}, {"id": "b"}])) == ["a", "b"]
+    assert ids(recent.fresh([{"id": "c"}, {"id": "b"}, {"id": "c"}, {"id": "d"}])) == ["c", "d"]

@@ -29,6 +29,7 @@ def test_package_exports() -> None:
         "Layout",
         "Limits",
         "ModelVersionWarning",
+        "ModelsBehindWarning",
         "Ok",
         "Page",
         "PaginationError",

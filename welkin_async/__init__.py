@@ -17,6 +17,7 @@ from welkin_async._unset import UNSET, UnsetType
 from welkin_async.errors import (
     DecodeError,
     DecodeProblem,
+    ModelsBehindWarning,
     PaginationError,
     ResponseTooLarge,
     WelkinError,
@@ -44,6 +45,7 @@ __all__ = [
     "Layout",
     "Limits",
     "ModelVersionWarning",
+    "ModelsBehindWarning",
     "Ok",
     "Page",
     "PaginationError",

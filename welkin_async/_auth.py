@@ -5,8 +5,10 @@ Tokens are held in memory only, by :class:`TokenCache`, and never logged or show
 - **Ahead of expiry.** A token is refreshed from ``skew`` (60 s) plus up to ``jitter`` (30 s)
   before it expires, or at half its lifetime if that is sooner. The lifetime comes from
   ``expires_in``, else from the JWT's ``exp`` claim (decoded, not verified: the server verifies).
-- **Single flight.** One lock: whoever finds the token stale refreshes it; everyone else waits
-  for that refresh (or, while the old token is still valid, keeps using it).
+- **Single flight.** Whoever finds the token stale refreshes it; everyone else waits for that
+  refresh (or, while the old token is still valid, keeps using it), and all of them go on in
+  the same event-loop turn once it is over. The first token alone is handed out one caller per
+  turn: that paces a new client's opening burst (see :class:`TokenCache`).
 - **401.** The client calls :meth:`TokenCache.invalidate` with the token the failed request used.
   Only if that is still the cached token is it dropped; a request that used an older token just
   replays with the current one.
@@ -167,10 +169,18 @@ class TokenCache:
     ``expires_in`` of 0, -5 or 0.001, a JWT already expired): it is kept for ``MIN_LIFETIME``
     instead, so a broken token endpoint cannot cost a token request per call.
 
-    Waiters for a refresh queue on a lock rather than share one task: the lock hands the new
-    token out one task per event-loop turn, which spreads a cold client's opening burst. With
-    a shared task, 2,000 calls set out in one turn and up to ``max_concurrency`` of them reach a
-    rate-limited server's empty bucket together (measured in the notes of issue 16).
+    A refresh is a *flight*: an :class:`asyncio.Event` set when it ends, however it ends. Its
+    waiters all wake in one event-loop turn and look again, as a lock's holder would: a lock
+    handed its waiters the new token one per turn, so after a storm of 1,000 expired calls the
+    last of them held a token about a burst's makespan late, and the concurrency slots sat idle
+    meanwhile (issue 19). If the flight failed or was cancelled, the first waiter to look again
+    starts the next one and the others wait for it, as they queued on the lock.
+
+    The first token is still handed out through a lock, one caller per event-loop turn
+    (:attr:`issued` tells the client which case it is in): that paces a new client's opening
+    burst against a server it knows nothing of yet, so that a ``Retry-After`` can arrive before
+    most of the burst is in flight (with every caller let go at once, 2,000 cold calls met a
+    rate-limited server with 13 to 24 429s instead of 4 or 5: issue 16's notes, and issue 19's).
     """
 
     def __init__(
@@ -183,8 +193,10 @@ class TokenCache:
         self._on_floored = on_floored
         self._on_refused = on_refused
         self._token: _Cached | None = None
-        self._lock = asyncio.Lock()
+        self._flight: asyncio.Event | None = None  # set when the refresh in progress ends
+        self._first = asyncio.Lock()  # the callers for the first token, one at a time
         self._next_attempt = 0.0
+        self.issued = False  # whether a token was ever cached (only the first is paced)
 
     def __repr__(self) -> str:
         return f"<TokenCache {'empty' if self._token is None else 'holding a token'}>"
@@ -195,9 +207,12 @@ class TokenCache:
             now = monotonic()
             if now < cached.refresh_at:
                 return cached.value
-            if now < cached.expires_at and (self._lock.locked() or now < self._next_attempt):
+            if now < cached.expires_at and (self._flight is not None or now < self._next_attempt):
                 return cached.value  # being refreshed, or the endpoint failed lately
-        return await self._refresh(cached)
+        if self.issued:
+            return await self._refresh(cached)
+        async with self._first:
+            return await self._refresh(cached)
 
     def invalidate(self, used: str | None) -> None:
         """The server refused ``used``: drop it if it is still the cached token."""
@@ -207,26 +222,33 @@ class TokenCache:
             self._token = None
 
     async def _refresh(self, seen: _Cached | None) -> str:
-        async with self._lock:
-            current, now = self._token, monotonic()
-            if current is not None and current is not seen and now < current.refresh_at:
-                return current.value  # refreshed by another task while we waited
-            still_valid = current is not None and now < current.expires_at
-            if current is not None and still_valid and now < self._next_attempt:
-                return current.value
-            try:
-                issued = await self._fetch(not still_valid)
-            except WelkinError as exc:
-                if current is None or not still_valid:
-                    raise
-                self._next_attempt = now + FAILED_REFRESH_COOLDOWN
-                logger.warning(
-                    "token refresh failed (%s); using the current token until it expires",
-                    type(exc).__name__,
-                )
-                return current.value
+        while self._flight is not None:
+            await self._flight.wait()
+        current, now = self._token, monotonic()
+        if current is not None and current is not seen and now < current.refresh_at:
+            return current.value  # refreshed by another task while we waited
+        still_valid = current is not None and now < current.expires_at
+        if current is not None and still_valid and now < self._next_attempt:
+            return current.value
+        flight = self._flight = asyncio.Event()
+        try:
+            issued = await self._fetch(not still_valid)
+        except WelkinError as exc:
+            if current is None or not still_valid:
+                raise
+            self._next_attempt = now + FAILED_REFRESH_COOLDOWN
+            logger.warning(
+                "token refresh failed (%s); using the current token until it expires",
+                type(exc).__name__,
+            )
+            return current.value
+        else:
             self._token = _cache(self._floored(issued), now)
+            self.issued = True
             return issued.value
+        finally:  # the waiters look again: the new token, or the next flight is theirs
+            self._flight = None
+            flight.set()
 
     def _floored(self, issued: IssuedToken) -> IssuedToken:
         if issued.lifetime is None or issued.lifetime >= PLAUSIBLE_LIFETIME:

@@ -3,7 +3,7 @@
 One call, end to end::
 
     request(method, template, ...)  ->  _Call (URL, headers, body; built once)
-      -> token (cached; single-flight refresh)  ->  limiter.acquire (slot, pause, bucket)
+      -> limiter.acquire (slot, pause, bucket)  ->  token (cached; single-flight refresh)
       -> transport.send  ->  2xx: return | 401: replay once | else: typed error
       -> retryable and within policy and budget? back off and go again : raise
 
@@ -60,7 +60,15 @@ from welkin_async._limits import Gate, Limiter, PauseTooLong
 from welkin_async._map import Result, map_concurrently
 from welkin_async._network import checked_proxy, checked_session, verified_ssl_context
 from welkin_async._options import CallOptions, QueryValue, RequestOptions, checked_headers
-from welkin_async._pagination import Paginator, Params, Style, check_extra_query, style_for
+from welkin_async._pagination import (
+    PageCount,
+    PageCounts,
+    Paginator,
+    Params,
+    Style,
+    check_extra_query,
+    style_for,
+)
 from welkin_async._raw import APIResponse, Exchange
 from welkin_async._responses import api_error, decode_json
 from welkin_async._retry import (
@@ -171,6 +179,7 @@ class _Shared:
         self.call_ids = itertools.count(1)
         self.models_checked = False
         self.models_lock = asyncio.Lock()
+        self.page_counts = PageCounts()  # how many pages the lists read lately had
 
 
 class ClientOptions(TypedDict, total=False):
@@ -665,6 +674,7 @@ class WelkinClient:
         ordered: bool = ...,
         item_type: None = ...,
         options: RequestOptions | None = ...,
+        expected_pages: int | None = ...,
     ) -> Paginator[Any]: ...
     @overload
     def paginate(
@@ -681,6 +691,7 @@ class WelkinClient:
         ordered: bool = ...,
         item_type: type[T],
         options: RequestOptions | None = ...,
+        expected_pages: int | None = ...,
     ) -> Paginator[T]: ...
     def paginate(
         self,
@@ -696,6 +707,7 @@ class WelkinClient:
         ordered: bool = True,
         item_type: type[T] | None = None,
         options: RequestOptions | None = None,
+        expected_pages: int | None = None,
     ) -> Paginator[Any]:
         """Iterate over a list endpoint's items (``async for``) or pages (``.pages()``).
 
@@ -705,6 +717,12 @@ class WelkinClient:
         so they are retried like GETs even when sent as POST (``by-filter/patients``).
         ``options`` (:class:`RequestOptions`) apply to every page. Untyped without
         ``item_type``: the escape hatch beside :meth:`request`.
+
+        An offset list's page count is only known from page 0, so the other pages would wait a
+        round for it: where the list is expected to have more pages, up to ``concurrency - 1``
+        of them are requested with page 0, and any past the end are dropped unread.
+        ``expected_pages`` says how many to expect; without it, the count the same list (method,
+        path, parameters, body and size) had when this client last read it, if it did lately.
         """
         method = method.upper()
         template = path.strip("/")
@@ -714,7 +732,7 @@ class WelkinClient:
         resolved = self._options(options)  # checked now, not at the first page
         check_extra_query(resolved.query, chosen, template)
 
-        async def fetch(page_params: Params) -> Any:
+        async def fetch(page_params: Params) -> RawResponse:
             call = self._new_call(
                 method,
                 template,
@@ -725,7 +743,7 @@ class WelkinClient:
                 idempotent=True,
                 options=resolved,
             )
-            return decode_json(await self._execute(call), method, template)
+            return await self._execute(call)  # its bytes: the paginator reads them
 
         return Paginator(
             fetch,
@@ -736,7 +754,23 @@ class WelkinClient:
             ordered=ordered,
             item_type=item_type,
             template=template,
+            expected_pages=expected_pages,
+            memory=self._page_count(
+                path_params, method, template, fixed, size, body, resolved.query
+            ),
+            decode=lambda response: decode_json(response, method, template),
         )
+
+    def _page_count(
+        self, path_params: Mapping[str, object] | None, *names: object
+    ) -> PageCount | None:
+        """The remembered page count of one list: its path filled with ``path_params``, and
+        ``names`` (all else that chooses its pages: method, parameters, body, size)."""
+        try:
+            filled = sorted((name, str(value)) for name, value in (path_params or {}).items())
+        except ValueError:  # a value with no text: its first page will say so
+            return None
+        return self._shared.page_counts.of(filled, *names)
 
     # --- resources ---------------------------------------------------------------------------
 
@@ -890,18 +924,11 @@ class WelkinClient:
         """The attempts of :meth:`_execute`: the first, 401 replays and the retries."""
         replayed = False
         while True:
-            token = await self._shared.tokens.get() if call.authenticated else None
-            retry.attempts += 1
+            token = await self._admitted(call, limiter, retry)
             retry_after: float | None = None
             try:
                 answer, sent_at = await self._attempt(
-                    call,
-                    retry.attempts,
-                    token,
-                    limiter,
-                    retry.deadline,
-                    trace=trace,
-                    streamed=streamed,
+                    call, retry.attempts, token, limiter, trace=trace, streamed=streamed
                 )
             except TransportError as exc:
                 if not may_retry_error(exc, idempotent=call.idempotent):
@@ -997,29 +1024,29 @@ class WelkinClient:
         attempt: int,
         token: str | None,
         limiter: Gate,
-        deadline: float,
         *,
         trace: CallTrace | None,
         streamed: bool = False,
     ) -> tuple[RawResponse | StreamedResponse, float]:
-        """Send once: through the limiter (API calls), with the token; log and fire hooks.
-
-        An open (``streamed``, 2xx) answer keeps the limiter slot until it is closed.
+        """Send once, with the token; log and fire hooks. An API call comes admitted by
+        :meth:`_admitted`: this attempt gives its limiter slot back (an open, ``streamed`` 2xx
+        answer keeps it until it is closed).
         """
-        headers = (
-            call.headers if token is None else {**call.headers, "Authorization": f"Bearer {token}"}
-        )
-        if trace is not None:
-            headers = {**headers, **trace.headers()}  # W3C traceparent, the span's context
-        transport = self._transport
-        assert transport is not None  # noqa: S101 - set whenever the client is open
         if call.authenticated:
-            await self._admitted(call, limiter, deadline)
             self.stats.attempts += 1
         else:
             self.stats.token_requests += 1
         held = call.authenticated  # whether this attempt still holds a limiter slot
         try:
+            headers = (
+                call.headers
+                if token is None
+                else {**call.headers, "Authorization": f"Bearer {token}"}
+            )
+            if trace is not None:
+                headers = {**headers, **trace.headers()}  # W3C traceparent, the span's context
+            transport = self._transport
+            assert transport is not None  # noqa: S101 - set whenever the client is open
             if self._hooks[0] is not None:
                 event = RequestEvent(call.method, call.template, attempt, call_id=call.call_id)
                 await fire(self._hooks[0], event)
@@ -1065,15 +1092,46 @@ class WelkinClient:
                 raise
         return response, sent_at
 
-    async def _admitted(self, call: _Call, limiter: Gate, deadline: float) -> None:
-        """Wait for the limiter to admit this attempt (its slot is then held)."""
+    async def _admitted(self, call: _Call, limiter: Gate, retry: RetryState) -> str | None:
+        """An API call's token and the limiter's admission of this attempt (its slot is then
+        held); none of either for the token request itself. The attempt counts in ``retry`` from
+        when it has its token."""
+        if not call.authenticated:
+            retry.attempts += 1
+            return None
         try:
-            await limiter.acquire(deadline)
+            token = await self._slot_and_token(limiter, retry)
         except PauseTooLong as exc:
             raise _paused_past_deadline(call, exc.wait) from None
         if self._shared.state != "open":  # closed while this attempt waited its turn
             limiter.release()
             raise ClientClosedError("the WelkinClient was closed before this call was sent")
+        return token
+
+    async def _slot_and_token(self, limiter: Gate, retry: RetryState) -> str:
+        """With the client's own limiter, once it has had a token: the slot, then the token, then
+        the rest of the admission (pause, bucket), after which the request leaves at once. When
+        1,000 calls find the token expired, all but the slot holders queue for a slot as with a
+        valid token, and only the holders wait for the one refresh: not 1,000 wake-ups, each
+        followed by a second wait for a slot (issue 19). The token comes first for a client's
+        first token, which paces its opening burst (see :class:`TokenCache`), and with a fleet's
+        gate, which admits in one step that asks the shared store, where the fleet's token is.
+        """
+        tokens = self._shared.tokens
+        if not isinstance(limiter, Limiter) or not tokens.issued:
+            token = await tokens.get()
+            retry.attempts += 1
+            await limiter.acquire(retry.deadline)
+            return token
+        await limiter.acquire_slot()
+        try:
+            token = await tokens.get()
+            retry.attempts += 1
+            await limiter.admit(retry.deadline)
+        except BaseException:
+            limiter.release()
+            raise
+        return token
 
     async def _fetch_token(self, retry: bool) -> IssuedToken:
         """Exchange the credentials for a token (one attempt only when ``retry`` is False)."""

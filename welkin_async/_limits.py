@@ -20,14 +20,24 @@ not once per 429 of the same burst) and climbs back on its own, in the manner of
   for an attempt sent after it steps down from the rate the client was *sending* at, times the
   share of attempts the server admitted in between. A step down made on a guess (a first 429
   that asked for a pause) is refined by the rest of its burst's 429s the same way.
-- **A pause voids the tokens of those waiting for one**: they queue again when it ends, so the
-  calls held by a pause set out a token apart, not together.
+- **A pause or a step down voids the tokens of those waiting for one**: they queue again, when
+  the pause ends or at once at the new rate. So the calls held by a pause set out a token
+  apart, not together, and a step down takes effect at once: without it, the calls already
+  queued would still be sent on the old rate's schedule, over the limit that was just met.
 - **The ceiling is remembered.** The rate a throttle came at is where the server's limit
   probably is: the rate climbs back to it within ``RECOVERY_SECONDS`` (fast at first, then
   levelling off), stays near it, then probes above it by a tenth of it per second; past twice
   the ceiling without another 429 the client is unlimited again. A step down made on a guess
   (a first 429 that asked for a pause) is not a ceiling: the rate is back to unlimited within
   ``QUICK_RECOVERY_SECONDS`` after the pause.
+- **A ceiling found again is held.** When a throttle finds the limit within
+  ``CONFIRMED_WITHIN`` of the remembered ceiling, that is where the server's limit is: the
+  rate stays at it for ``PLATEAU_SECONDS`` after the climb back before probing past it (CUBIC's
+  plateau), so a steady limit costs one 429 per plateau instead of one every few seconds.
+
+There is no slow start before the first 429 (a fleet's gate has one): a client that is never
+throttled stays unlimited, and the 429s a lone client meets first are those of the attempts
+already in flight, sent before any 429 could come back, which no rate set after it can spare.
 """
 
 from __future__ import annotations
@@ -45,6 +55,8 @@ BETA = 0.7  # multiplicative decrease on a throttle
 RECOVERY_SECONDS = 2.0  # back at the remembered ceiling this long after a step down
 QUICK_RECOVERY_SECONDS = 0.5  # back to unlimited after a step down made without evidence
 PROBE_PER_SECOND = 0.1  # growth past the ceiling, as a fraction of it per second
+PLATEAU_SECONDS = 20.0  # a ceiling found again is held this long before probing past it
+CONFIRMED_WITHIN = 0.1  # a step down from within this fraction of the ceiling finds it again
 UNLIMITED_AT = 2.0  # with no rate configured, past this multiple of the ceiling: unlimited
 SETTLE_SECONDS = 0.1  # after a step down, 429s of attempts sent this soon are the same episode
 MIN_ADMITTED = 8  # successes since a step down that tell the rate the server admits
@@ -116,6 +128,8 @@ class Limiter:
         self._last_decrease = -math.inf
         self._ceiling = self._limit  # where the latest throttle came; meaningful once finite
         self._known_ceiling = True  # False: the ceiling was a guess made without evidence
+        self._confirmed = False  # the latest throttle found the limit where the one before did
+        self._epoch = 0  # step downs so far: a token taken in an earlier epoch is void
         self._successes = _Recent()
         self._succeeded = 0  # successes ever, and at the latest step down
         self._succeeded_at_decrease = 0
@@ -154,11 +168,13 @@ class Limiter:
             wait = self._take_token(monotonic())
             if wait <= 0:
                 break
+            epoch = self._epoch
             await asyncio.sleep(wait)
-            if self._resume_at <= monotonic():
+            if self._resume_at <= monotonic() and self._epoch == epoch:
                 break
-            # A pause began while we waited for our token: the token is void, or everyone
-            # who waited through the pause would set out together when it ends.
+            # A pause began while we waited for our token, or the rate stepped down: the token
+            # is void, or everyone who waited through the pause would set out together when it
+            # ends, and those queued before a step down would still be sent at the old rate.
         self._sent.observe(monotonic())
 
     def release(self) -> None:
@@ -181,15 +197,22 @@ class Limiter:
             # Sent before we last slowed down, or while the server's own bucket was still
             # refilling after the burst that made us: part of a congestion already reacted to.
             if not self._known_ceiling:
-                self._refine_guess()
+                self._refine_guess(now)
             return
         if self._first_sighting(now, sent_at, retry_after):
             return
         base, known = self._estimate(now, sent_at)
+        # The limit met again where the last throttle found it (neither a first ceiling nor a
+        # guess made without evidence) is where the server's limit is: held before probing.
+        self._confirmed = (
+            known
+            and self._known_ceiling
+            and math.isfinite(self._rate)
+            and abs(base - self._ceiling) <= CONFIRMED_WITHIN * self._ceiling
+        )
         self._ceiling = self._guess = max(MIN_RATE, base)
         self._known_ceiling = known
-        self._set_rate(max(MIN_RATE, base * BETA))
-        self._tokens = min(self._tokens, 1.0)  # no burst right after slowing down
+        self._step_down(now, max(MIN_RATE, base * BETA))
         self._last_decrease = now
         self._measure_from = max(now, self._resume_at)  # admitted rates leave the pause out
         self._succeeded_at_decrease = self._succeeded
@@ -197,7 +220,7 @@ class Limiter:
         self._suspected_at = None
         self._stats.rate_decreases += 1
 
-    def _refine_guess(self) -> None:
+    def _refine_guess(self, now: float) -> None:
         """Another 429 of the burst a guessed step down was made on: the share of that burst
         the server admitted says how far above its limit the guess was. Two refusals beyond
         the first make the lowered guess a ceiling (a tight limit, not a one-off)."""
@@ -206,7 +229,7 @@ class Limiter:
         target = self._guess * (admitted + 1) / (admitted + refused + 1)
         if target < self._ceiling:
             self._ceiling = max(MIN_RATE, target)
-            self._set_rate(max(MIN_RATE, target * BETA))
+            self._step_down(now, max(MIN_RATE, target * BETA))
         self._known_ceiling = refused >= 2
 
     def _first_sighting(self, now: float, sent_at: float, retry_after: float | None) -> bool:
@@ -271,7 +294,9 @@ class Limiter:
         elif since < RECOVERY_SECONDS:
             target = self._recovery(since, RECOVERY_SECONDS)
         else:
-            target = self._ceiling * (1 + PROBE_PER_SECOND * (since - RECOVERY_SECONDS))
+            plateau = PLATEAU_SECONDS if self._confirmed else 0.0
+            probing = max(0.0, since - RECOVERY_SECONDS - plateau)
+            target = self._ceiling * (1 + PROBE_PER_SECOND * probing)
             if math.isinf(self._limit) and target >= UNLIMITED_AT * self._ceiling:
                 target = math.inf
         self._set_rate(max(self._rate, min(self._limit, target)))
@@ -295,10 +320,23 @@ class Limiter:
         self._recover(now)
         if math.isinf(self._rate):
             return 0.0
-        self._tokens = min(self._capacity, self._tokens + (now - self._refilled) * self._rate)
-        self._refilled = now
+        self._refill(now)
         self._tokens -= 1.0
         return 0.0 if self._tokens >= 0 else -self._tokens / self._rate
+
+    def _refill(self, now: float) -> None:
+        self._tokens = min(self._capacity, self._tokens + (now - self._refilled) * self._rate)
+        self._refilled = now
+
+    def _step_down(self, now: float, rate: float) -> None:
+        """Slow down to ``rate`` at once: the tokens of those waiting for one are void (they
+        queue again at the new rate), and no burst is left to spend."""
+        if math.isfinite(self._rate):
+            self._refill(now)  # the bucket up to now, at the old rate
+        self._tokens = min(max(self._tokens, 0.0), 1.0)
+        self._refilled = now
+        self._set_rate(rate)
+        self._epoch += 1
 
     def _set_rate(self, rate: float) -> None:
         self._rate = rate

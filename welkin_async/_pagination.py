@@ -13,9 +13,12 @@ style          envelope                                       next page
 
 The style follows the endpoint (:func:`style_for`). Offset styles fan out: once the first page
 tells ``totalPages``, the rest are fetched with at most ``concurrency`` in flight, and a page
-fetched early waits for the consumer (at most ``concurrency`` of them). Offset pages drift when
-records are inserted during a scan; a record repeated within the last ``concurrency + 2`` pages
-is yielded once, by ``id``.
+fetched early waits for the consumer (at most ``concurrency`` of them). Where the list is
+expected to have more pages (a caller's hint, or the count it had when the client last read it:
+:class:`PageCounts`), pages 1 to ``concurrency - 1`` are requested with page 0 rather than after
+it; those past the end page 0 tells are dropped unread (never yielded, never an error, never an
+idle page). Offset pages drift when records are inserted during a scan; a record repeated within
+the last ``concurrency + 2`` pages is yielded once, by ``id``.
 
 No server can make a scan loop: every page that says more follow must advance, and a page that
 does not raises :class:`~welkin_async.errors.PaginationError` (its message names the style and
@@ -25,9 +28,10 @@ what did not advance, never a token, cursor or id).
   ``totalPages`` and ``totalElements`` must not be negative, and on a page that says more follow
   ``totalPages`` must not exceed ``ceil(totalElements / items on the page) + 1``. A page that says
   more follow must announce ``totalPages`` (or ``totalElements``). The first page's
-  ``totalPages`` bounds the scan: no page numbered at or past ``totalPages + 3 + totalPages //
-  100`` is requested (the allowance is for records inserted during the scan), however the later
-  pages' totals grow. Once a page says it is the last, no further page is scheduled.
+  ``totalPages`` bounds the scan: once it is read, no page numbered at or past ``totalPages + 3
+  + totalPages // 100`` is requested (the allowance is for records inserted during the scan),
+  however the later pages' totals grow; before it, only the ``concurrency - 1`` pages sent with
+  page 0. Once a page says it is the last, no further page is scheduled.
 - **token**: each next ``pageToken`` must be one this scan has never sent.
 - **cursor**: ``cursor.end`` must move strictly ahead. Cursors are compared as instants when both
   parse as ISO date-times (``Z`` and ``+00:00`` alike; a naive one is taken as UTC): an earlier
@@ -51,7 +55,7 @@ import asyncio
 import hashlib
 import json
 import re
-from collections import deque
+from collections import OrderedDict, deque
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Iterator, Mapping
 from contextlib import aclosing
 from datetime import UTC, datetime
@@ -61,6 +65,8 @@ from uuid import UUID
 import attrs
 
 from welkin_async._serde import _json_type, structure
+from welkin_async._transport import RawResponse
+from welkin_async._wire import decode_page, read_by_general_path
 from welkin_async.errors import ConfigurationError, DecodeError, DecodeProblem, PaginationError
 
 T = TypeVar("T")
@@ -68,6 +74,8 @@ Style = Literal["spring", "meta-info", "token", "cursor"]
 STYLES: tuple[Style, ...] = get_args(Style)
 Params = dict[str, str]
 Fetch = Callable[[Params], Awaitable[Any]]
+"""Gets one page with these query parameters: the answer (a ``RawResponse``, whose body bytes
+are read here) where the paginator has a ``decode``, else the decoded document."""
 
 _BY_ENDPOINT: dict[str, Style] = {
     "by-filter/patients": "spring",
@@ -427,6 +435,9 @@ def _content_key(item: Any) -> bytes:
     return digest.digest()
 
 
+_PLAIN_IDS = frozenset({str, int, UUID})  # the ids :func:`item_id` takes as they are
+
+
 class _RecentIds:
     """Ids of the items of the last ``pages`` pages: enough to drop repeats caused by drift.
 
@@ -445,7 +456,27 @@ class _RecentIds:
 
     def fresh(self, items: list[T], path: str = "$") -> list[T]:
         """The items whose id (a dict's ``"id"`` or a model's ``.id``) no recent page had; an id
-        that is not a string or an integer raises ``DecodeError`` at ``path[i].id``."""
+        that is not a string or an integer raises ``DecodeError`` at ``path[i].id``.
+
+        ``items`` itself when every item is kept, so a caller can tell nothing was dropped.
+        """
+        # The usual page: every item has a plain id, none repeats. Its ids are hashed once
+        # (building the set; a UUID hashes in Python), and the window is checked and updated
+        # from the set's stored hashes.
+        every: list[Any] = items
+        keys = [
+            item.get("id") if type(item) is dict else getattr(item, "id", None) for item in every
+        ]
+        if set(map(type, keys)) <= _PLAIN_IDS:
+            ids = set(keys)
+            if len(ids) == len(keys) and ids.isdisjoint(self._window):
+                self._window |= ids
+                self._remember(ids)
+                return items
+        return self._sift(items, path)
+
+    def _sift(self, items: list[T], path: str) -> list[T]:
+        """:meth:`fresh` item by item: ids checked, items without one, repeats dropped."""
         kept, ids, window = [], set(), self._window
         for index, item in enumerate(items):
             key: str | int | UUID | bytes | None = item_id(item, path, index)
@@ -457,19 +488,75 @@ class _RecentIds:
                 window.add(key)
                 ids.add(key)
             kept.append(item)
+        self._remember(ids)
+        return items if len(kept) == len(items) else kept
+
+    def _remember(self, ids: set[Any]) -> None:
+        """Add a page's ids (already in the window) and forget the oldest page past the limit."""
         self._pages.append(ids)
         if len(self._pages) > self._limit:
-            window -= self._pages.popleft()
-        return kept
+            self._window -= self._pages.popleft()
+
+
+class PageCounts:
+    """How many pages each list had when it was last read, for the lists a client read lately.
+
+    A list is known by a digest of what names it (never its text: a path holds patient ids).
+    At most ``capacity`` lists are kept; the one read least recently is forgotten first.
+    """
+
+    def __init__(self, capacity: int = 256) -> None:
+        self._capacity = capacity
+        self._counts: OrderedDict[bytes, int] = OrderedDict()
+
+    def of(self, *names: object) -> PageCount:
+        """The count of the list named by ``names`` (their ``repr``s are digested)."""
+        return PageCount(self, _digest(repr(names)))
+
+    def recall(self, key: bytes) -> int | None:
+        count = self._counts.get(key)
+        if count is not None:
+            self._counts.move_to_end(key)
+        return count
+
+    def record(self, key: bytes, pages: int) -> None:
+        self._counts[key] = pages
+        self._counts.move_to_end(key)
+        if len(self._counts) > self._capacity:
+            self._counts.popitem(last=False)
+
+
+@attrs.frozen
+class PageCount:
+    """One list's entry in :class:`PageCounts`."""
+
+    counts: PageCounts
+    key: bytes = attrs.field(repr=False)
+
+    def recall(self) -> int | None:
+        return self.counts.recall(self.key)
+
+    def record(self, pages: int) -> None:
+        self.counts.record(self.key, pages)
+
+
+async def _discard(tasks: list[asyncio.Task[Any]]) -> None:
+    """Cancel ``tasks`` and wait for them to end, their results and errors left unread."""
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
 
 
 Fetched = tuple[Page[Any], str]  # a page as read (items structured), and its items' JSONPath
+Answered = tuple[int, Any]  # an offset page's number, and the fetch function's answer unread
 
 
 class Paginator(Generic[T]):
     """``async for item in paginator`` yields items; ``paginator.pages()`` yields whole pages.
 
-    ``template`` (the path template) names the list in a ``PaginationError``.
+    ``template`` (the path template) names the list in a ``PaginationError``. An offset scan
+    requests ``min(concurrency, expected)`` pages at once with page 0, ``expected`` being
+    ``expected_pages`` or else the count ``memory`` recalls, and records the count page 0 tells.
     """
 
     def __init__(
@@ -483,10 +570,16 @@ class Paginator(Generic[T]):
         ordered: bool,
         item_type: type[T] | None,
         template: str = "a list",
+        decode: Callable[[RawResponse], Any] | None = None,
+        expected_pages: int | None = None,
+        memory: PageCount | None = None,
     ) -> None:
         if concurrency < 1:
             raise ValueError("concurrency must be at least 1")
+        if expected_pages is not None and expected_pages < 1:
+            raise ValueError("expected_pages must be at least 1")
         self._fetch = fetch
+        self._decode = decode  # the general path's decoding (its DecodeError names the call)
         self._style = style
         self._read = _READERS[style]
         self._params = params
@@ -497,6 +590,8 @@ class Paginator(Generic[T]):
         self._template = template
         self._token_alone = _PLACEHOLDER.sub("{}", template) in _TOKEN_ALONE
         self._before: Callable[[], Awaitable[None]] | None = None
+        self._expected_pages = expected_pages
+        self._memory = memory
 
     def before_first_page(self, step: Callable[[], Awaitable[None]]) -> Paginator[T]:
         """Await ``step`` when iteration starts, before the first page is fetched; returns self."""
@@ -535,35 +630,44 @@ class Paginator(Generic[T]):
     async def _offset_pages(
         self, recent: _RecentIds, progress: Progress
     ) -> AsyncGenerator[Page[T], None]:
-        fetched = await self._get_number(0, progress)
-        limit = progress.limit(fetched[0])
-        page = self._admit(fetched, recent, progress)
-        yield page
-        if page.last:
-            return
-        number = 0  # the highest page number fetched
-        if page.total_pages is not None:
-            # The pages the first one announced, fetched ahead within the window, until one
-            # says it is the last...
-            upcoming = iter(range(1, min(page.total_pages, limit)))
-            window: list[asyncio.Task[tuple[int, Fetched]]] = []
-            ended = False
-            try:
-                self._fill(window, upcoming, progress)
+        window: list[asyncio.Task[Answered]] = []
+        try:
+            # Page 0, and the pages after it the list is expected to have (a hint, or the count
+            # it had when last read) so that the first round is not page 0 alone.
+            self._fill(window, iter(range(self._first_round())))
+            await asyncio.wait(window[:1])
+            fetched = self._taken(window.pop(0).result(), progress)
+            limit = progress.limit(fetched[0])
+            page = self._admit(fetched, recent, progress)
+            # Pages guessed past the end are dropped unread: never yielded, never an error.
+            end = 1 if page.last or page.total_pages is None else min(page.total_pages, limit)
+            if self._memory is not None:
+                self._memory.record(end)
+            await _discard(window[max(end - 1, 0) :])
+            del window[max(end - 1, 0) :]
+            yield page
+            if page.last:
+                return
+            number = 0  # the highest page number fetched
+            if page.total_pages is not None:
+                # The pages the first one announced, fetched ahead within the window, until one
+                # says it is the last...
+                upcoming = iter(range(1 + len(window), end))
+                ended = False
+                self._fill(window, upcoming)
                 while window:
-                    for got, fetched in await self._take_ready(window):
+                    for answered in await self._take_ready(window):
+                        got, fetched = answered[0], self._taken(answered, progress)
                         ended = ended or fetched[0].last
                         if got >= number:
                             number, page = got, fetched[0]
                         yield self._admit(fetched, recent, progress)
                     if not ended:
-                        self._fill(window, upcoming, progress)
-            finally:
-                for task in window:
-                    task.cancel()
-                await asyncio.gather(*window, return_exceptions=True)
-            if ended:
-                return
+                        self._fill(window, upcoming)
+                if ended:
+                    return
+        finally:
+            await _discard(window)
         # ... then page by page: pages that appeared after the first page was served, within
         # the allowance the first page's totalPages sets.
         while not page.last and page.next_params is not None:
@@ -574,23 +678,38 @@ class Paginator(Generic[T]):
             page = self._admit(fetched, recent, progress)
             yield page
 
+    def _first_round(self) -> int:
+        """How many pages to request at once, page 0 among them, before any page is read."""
+        expected = self._expected_pages
+        if expected is None and self._memory is not None:
+            expected = self._memory.recall()
+        return min(self._concurrency, expected or 1)
+
     def _fill(
         self,
-        window: list[asyncio.Task[tuple[int, Fetched]]],
+        window: list[asyncio.Task[Answered]],
         upcoming: Iterator[int],
-        progress: Progress,
     ) -> None:
         while len(window) < self._concurrency and (number := next(upcoming, None)) is not None:
-            window.append(asyncio.create_task(self._numbered(number, progress)))
+            window.append(asyncio.create_task(self._numbered(number)))
 
-    async def _numbered(self, number: int, progress: Progress) -> tuple[int, Fetched]:
-        return number, await self._get_number(number, progress)
+    async def _numbered(self, number: int) -> Answered:
+        """Offset page ``number`` as answered: read when it is taken, so that the pages waiting
+        in the window are bytes, not objects the garbage collector walks again and again."""
+        return number, await self._answer({"page": str(number)})
 
-    async def _take_ready(
-        self, window: list[asyncio.Task[tuple[int, Fetched]]]
-    ) -> list[tuple[int, Fetched]]:
+    def _taken(self, answered: Answered, progress: Progress) -> Fetched:
+        """A page from the window, read, its number and totals checked."""
+        number, answer = answered
+        fetched = self._read_answer(answer)
+        progress.served(fetched[0], number)
+        return fetched
+
+    async def _take_ready(self, window: list[asyncio.Task[Answered]]) -> list[Answered]:
         """The next page in order, or every page already fetched when order does not matter."""
         if self._ordered:
+            # Even for a page already fetched: the wait lets the loop run the pages just added
+            # to the window, so their requests go out before this one's records are consumed.
             await asyncio.wait(window[:1])
             return [window.pop(0).result()]
         done, _ = await asyncio.wait(window, return_when=asyncio.FIRST_COMPLETED)
@@ -608,16 +727,32 @@ class Paginator(Generic[T]):
 
     async def _get(self, params: Params) -> Fetched:
         """Fetch one page and read its envelope; its items as ``item_type`` if one was given."""
+        return self._read_answer(await self._answer(params))
+
+    async def _answer(self, params: Params) -> Any:
+        """Fetch one page, unread: what the fetch function answers."""
         if "pageToken" in params:  # the token style takes a token or a size, never both
             sent = dict(params) if self._token_alone else {**self._params, **params}
         else:
             sent = {**self._params, **params}
             if self._size is not None:
                 sent[_SIZE_PARAM[self._style]] = str(self._size)
-        page, path = self._read(await self._fetch(sent))
+        return await self._fetch(sent)
+
+    def _read_answer(self, got: Any) -> Fetched:
+        """A page read from the fetch function's answer (see :data:`Fetch`)."""
+        if self._decode is not None:
+            if self._item_type is not None:  # straight from the bytes, where the models fit
+                read = decode_page(self._style, got.body, self._item_type)
+                if read is not None:
+                    return read
+            got = self._decode(got)
+        page, path = self._read(got)
         if self._item_type is None:
             return page, path
         items = _structure_items(page.items, self._item_type, path)
+        if self._decode is not None:
+            read_by_general_path(self._item_type)  # the twins refused a page the models read
         return attrs.evolve(page, items=items), path
 
     def _admit(self, fetched: Fetched, recent: _RecentIds, progress: Progress) -> Page[T]:
@@ -625,7 +760,7 @@ class Paginator(Generic[T]):
         page, path = fetched
         fresh = recent.fresh(page.items, path)
         progress.step(page, bool(fresh))
-        if self._style in _OFFSET_STYLES:
+        if fresh is not page.items and self._style in _OFFSET_STYLES:
             page = attrs.evolve(page, items=fresh)
         return page
 

@@ -129,6 +129,14 @@ class PaginationError(WelkinError):
         super().__init__(f"{path} ({style} paging): {reason}")
 
 
+class ModelsBehindWarning(UserWarning):
+    """A page did not fit the models' fast path and was read by the general one: the server
+    sent keys or values the models do not describe (they may be behind it; regenerate them).
+
+    Given once per model class per process; the message names the class, never a value.
+    """
+
+
 # Detail keys that name schema items (a field, a query parameter, a JSON path), never values;
 # only these reach an error's message. Every detail stays available on ``APIError.details``.
 _NAMING_DETAILS = ("cdtName", "field", "parameter", "path", "row")

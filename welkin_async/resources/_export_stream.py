@@ -34,12 +34,14 @@ from typing import Any, Generic, TypeVar, cast
 import attrs
 
 from welkin_async._checkpoint import CheckpointError, CheckpointStore, ExportPosition
-from welkin_async._pagination import Progress, item_id, read_page
-from welkin_async._serde import structure
+from welkin_async._pagination import Page, Progress, item_id, read_page
+from welkin_async._wire import decode_page, read_by_general_path, record_facts
 from welkin_async.errors import DecodeError, DecodeProblem
 
 T = TypeVar("T")
 FetchPage = Callable[[str | None], Awaitable[Any]]
+"""Gets the page from a ``start``: the answer (read here) where the stream has a ``decode``,
+else the decoded document."""
 Shape = Callable[[dict[str, Any]], Any]  # a raw record -> what the stream yields
 _WINDOW = 2  # pages remembered for dropping repeats
 _NEVER = (float("-inf"), -2)  # older than any record
@@ -140,6 +142,8 @@ class ExportStream(Generic[T]):
         checkpoint: CheckpointStore | None,
         before: Callable[[], Awaitable[None]] | None = None,
         template: str = "export/{export_type}",
+        decode: Callable[[Any], Any] | None = None,
+        model_of: Callable[[Any], Any] | None = None,
     ) -> None:
         self.export_type = export_type
         self.template = template
@@ -153,6 +157,10 @@ class ExportStream(Generic[T]):
         self._fetch = fetch
         self._shape = shape
         self._before = before
+        self._decode = decode  # the general path's decoding of an answer
+        # The class the shape gives a record of this ``cdtName`` (None where it has none): a
+        # page whose records share one class may be read straight from its bytes into models.
+        self._model_of = model_of
 
     def __aiter__(self) -> AsyncIterator[T]:
         return self._records()
@@ -178,14 +186,19 @@ class ExportStream(Generic[T]):
         ahead: asyncio.Task[Any] | None = asyncio.ensure_future(self._fetch(position.start))
         try:
             while ahead is not None:
-                page, path = read_page("cursor", await ahead)
+                page, path, records, refused = self._read(await ahead)
                 ahead = None
                 end = page.next_params["start"] if page.next_params else position.start
-                fresh = recent.newer(page.items, path)
+                fresh = recent.newer(records, path)
                 progress.step(page, _brings_news(fresh, position.start))  # before asking on
                 if not page.last:  # the next page comes while this one is consumed
                     ahead = asyncio.ensure_future(self._fetch(end))
-                items = self._shaped(fresh, path)
+                if records is page.items:
+                    items = self._shaped(fresh, path)
+                    if refused is not None:
+                        read_by_general_path(refused)  # the twins refused what the models read
+                else:  # read through the twins: the records are models already
+                    items = [page.items[index] for index, _ in fresh]
                 repeats = len(page.items) - len(fresh)
                 self.repeats += repeats
                 position = attrs.evolve(
@@ -204,6 +217,28 @@ class ExportStream(Generic[T]):
             if ahead is not None:
                 ahead.cancel()
                 await asyncio.gather(ahead, return_exceptions=True)
+
+    def _read(self, got: Any) -> tuple[Page[Any], str, list[Any], Any]:
+        """The page, its items' JSONPath, its records as dicts for comparing them (the items
+        themselves, unless the page was read straight from its bytes into models), and the
+        class whose twins refused the page, if they did."""
+        refused = None
+        if self._decode is not None:
+            facts = record_facts(got.body) if self._model_of is not None else None
+            name = facts[0]["cdtName"] if facts else None
+            if (
+                facts is not None
+                and self._model_of is not None
+                and all(type(r["cdtName"]) is type(name) and r["cdtName"] == name for r in facts)
+            ):
+                model = self._model_of(name)
+                read = decode_page("cursor", got.body, model)
+                if read is not None:
+                    return read[0], read[1], facts, None
+                refused = model
+            got = self._decode(got)
+        page, path = read_page("cursor", got)
+        return page, path, page.items, refused
 
     async def _resume_position(self) -> ExportPosition:
         if self.checkpoint is None:
@@ -258,8 +293,3 @@ def same_instant(first: str | None, second: str | None) -> bool:
         return datetime.fromisoformat(first) == datetime.fromisoformat(second)
     except ValueError:
         return first == second
-
-
-def shape_as(cls: Any) -> Shape:
-    """Structure every record as ``cls``."""
-    return lambda record: structure(record, cls)

@@ -6,13 +6,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Literal, Unpack, overload
 
 from welkin_async._checkpoint import CheckpointStore
 from welkin_async._options import QueryValue, RequestOptions
 from welkin_async._pagination import check_extra_query
+from welkin_async._responses import decode_json
 from welkin_async._serde import structure, unstructure
+from welkin_async._transport import RawResponse
 from welkin_async.models import (
     AssessmentRecord,
     CalendarEvent,
@@ -25,7 +28,7 @@ from welkin_async.models import (
     Task,
 )
 from welkin_async.resources._base import Resource, aware
-from welkin_async.resources._export_stream import ExportStream, Shape, shape_as
+from welkin_async.resources._export_stream import ExportStream, Shape
 
 # The export types whose records are modelled; the others are yielded as dicts.
 _MODELS: dict[str, Any] = {
@@ -189,14 +192,14 @@ class Exports(Resource):
         since_text = unstructure(since) if since is not None else None
         fixed: dict[str, QueryValue] = {} if page_size is None else {"pageSize": page_size}
 
-        async def fetch(start: str | None) -> Any:
+        async def fetch(start: str | None) -> RawResponse:
             params = fixed if start is None else {**fixed, "start": start}
-            return await self._client.request(
+            return await self._client._send(  # its bytes: the stream reads them
                 "GET",
                 "export/{export_type}",
                 path_params={"export_type": kind},
                 params=params,
-                **options,
+                options=options,
             )
 
         models = self._client.models if typed and kind == "CDT_RECORD" else None
@@ -208,18 +211,23 @@ class Exports(Resource):
             checkpoint=checkpoint,
             before=self._client._check_models if models is not None else None,
             template="export/{export_type}",
+            decode=lambda response: decode_json(response, "GET", "export/{export_type}"),
+            model_of=self._model_of(kind, typed),
         )
 
     def _shape(self, kind: str, typed: bool) -> Shape | None:
+        model_of = self._model_of(kind, typed)
+        if model_of is None:
+            return None
+        return lambda record: structure(record, model_of(record.get("cdtName")))
+
+    def _model_of(self, kind: str, typed: bool) -> Callable[[Any], Any] | None:
+        """The class a record of ``kind`` is shaped as, by its ``cdtName``; ``None``: dicts."""
         if not typed or kind not in _MODELS:
             return None
         models = self._client.models
         if kind != "CDT_RECORD" or models is None:
-            return shape_as(_MODELS[kind])
+            return lambda _: _MODELS[kind]
         # Each CDT record as the generated class of its CDT; CDTs the module lacks keep dicts.
         by_name = {name: CdtRecord[cls] for name, cls in models.classes.items()}  # type: ignore[valid-type]
-
-        def shape(record: dict[str, Any]) -> Any:
-            return structure(record, by_name.get(str(record.get("cdtName")), CdtRecord))
-
-        return shape
+        return lambda name: by_name.get(str(name), CdtRecord)

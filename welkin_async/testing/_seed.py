@@ -175,9 +175,10 @@ def _value_maker(field: dict[str, Any]) -> Callable[[random.Random, int], Any] |
 
 
 class _Seeder:
-    def __init__(self, tenant: Tenant, env: Environment, seed: int) -> None:
+    def __init__(self, tenant: Tenant, env: Environment, seed: int, stream: str = "") -> None:
         self.tenant, self.env = tenant, env
-        self.rng = random.Random(f"{seed}:{tenant.name}:{env.name}")
+        # A named stream draws other ids than the environment's own seeding from the same seed.
+        self.rng = random.Random(":".join(filter(None, (str(seed), tenant.name, env.name, stream))))
         user = tenant.users[0]
         self.actor = Actor(id=user["id"], name=display_name(user))
         self.cdts = list(tenant.cdts.values())
@@ -199,6 +200,17 @@ class _Seeder:
         return self.env.seed_stamp(self.clock_ms)
 
     def patient(self, index: int) -> None:
+        row = self.person(index)
+        patient_id = row["id"]
+        for cdt in self.rng.sample(self.cdts, k=min(RECORDS_PER_PATIENT, len(self.cdts))):
+            self.record(patient_id, cdt)
+        if index % 4 == 0 and self.templates:
+            self.encounter(row)
+        if index % 3 == 0 and self.programs:
+            self.program(patient_id)
+
+    def person(self, index: int) -> Row:
+        """A patient with nothing else: no records, encounters or programs."""
         rng = self.rng
         first, last = rng.choice(_FIRST), rng.choice(_LAST)
         city, state = rng.choice(_CITIES)
@@ -223,12 +235,7 @@ class _Seeder:
         row = patient_row(patient_id, fields, stamp, self.actor)
         self.env.patients.put(patient_id, row, stamp)
         self.env.index_patient(row)
-        for cdt in rng.sample(self.cdts, k=min(RECORDS_PER_PATIENT, len(self.cdts))):
-            self.record(patient_id, cdt)
-        if index % 4 == 0 and self.templates:
-            self.encounter(row)
-        if index % 3 == 0 and self.programs:
-            self.program(patient_id)
+        return row
 
     def record(self, patient_id: str, cdt: dict[str, Any]) -> None:
         rng = self.rng
@@ -317,6 +324,21 @@ def seed_environment(tenant: Tenant, env: Environment, patients: int, seed: int)
     seed_encounter_comments(tenant, env, seed)
     seed_tasks(tenant, env, seed)
     seed_dictionaries(tenant, env, seed)
+
+
+def seed_cdt_records(
+    tenant: Tenant, env: Environment, cdt_name: str, *, patients: int, per_patient: int, seed: int
+) -> None:
+    """Add ``patients`` synthetic patients to ``env`` with ``per_patient`` records each of the CDT
+    ``cdt_name`` and nothing else, so a ``CDT_RECORD`` export serves that CDT alone (a benchmark's
+    data set). The CDT must be defined in ``tenant.cdts``."""
+    seeder = _Seeder(tenant, env, seed, stream=cdt_name)
+    cdt = tenant.cdts[cdt_name]
+    first = len(env.patients)
+    for index in range(first, first + patients):
+        patient_id = seeder.person(index)["id"]
+        for _ in range(per_patient):
+            seeder.record(patient_id, cdt)
 
 
 @contextlib.contextmanager
