@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
+import hashlib
 import logging
 from collections import Counter
 from collections.abc import AsyncGenerator, Iterable
@@ -665,10 +666,14 @@ def test_page_counts_forget_the_least_recently_read_list_past_capacity() -> None
 
 
 def test_page_counts_know_a_list_by_a_digest_never_its_text() -> None:
-    """A list's key is a 16-byte digest: neither it nor the entry's repr holds the path."""
-    entry = PageCounts().of("patients/3ff322fd-b504-4784-9798-0c7c8a4fdfb8/cdts/x")
-    assert len(entry.key) == 16
-    assert b"3ff322fd" not in entry.key
+    """A list's key is a 16-byte digest of what names it: neither it nor the entry's repr holds
+    the path, and another path is another key."""
+    path = "patients/3ff322fd-b504-4784-9798-0c7c8a4fdfb8/cdts/x"
+    counts = PageCounts()
+    entry = counts.of(path)
+    assert entry.key == hashlib.blake2b(repr((path,)).encode(), digest_size=16).digest()
+    assert entry.key == counts.of(path).key
+    assert entry.key != counts.of(path.replace("3ff3", "3ff4")).key
     assert "3ff322fd" not in repr(entry)
 
 

@@ -150,6 +150,39 @@ def test_an_undeclared_enum_value_refuses_and_the_general_path_keeps_it() -> Non
     assert not general.gender.known
 
 
+@pytest.mark.parametrize("depth", [1010, 2000])
+def test_nesting_past_msgspecs_limit_refuses_and_the_general_path_decides(depth: int) -> None:
+    """A value nested past msgspec's limit (below orjson's 1,024 levels) in an envelope key or
+    a record makes the twins and the export's facts refuse the page (no RecursionError), and
+    the general path reads it as before, or refuses it as malformed."""
+    deep = "[" * depth + "]" * depth
+    spring = f'{{"content": [], "pageable": {deep}, "last": true}}'.encode()
+    cursor = f'{{"data": [{{"id": "r1", "extra": {deep}}}], "cursor": {{}}}}'.encode()
+    assert _wire.decode_page("spring", spring, Patient) is None
+    assert _wire.record_facts(cursor) is None
+    readable = depth < 1024  # orjson's own limit
+    for body in (spring, cursor):
+        try:
+            _json.loads(body)
+        except json.JSONDecodeError:
+            assert not readable
+        else:
+            assert readable
+
+
+@pytest.mark.parametrize("fact", ['"version": 18446744073709551616', '"id": [1]'])
+def test_export_facts_orjson_reads_otherwise_refuse_the_page(fact: str) -> None:
+    """A compared fact that is not a scalar orjson reads alike (an integer past 64 bits, a
+    nested id) leaves the page to the general path."""
+    body = f'{{"data": [{{"id": "r1", {fact}}}], "cursor": {{}}}}'.replace(
+        '"id": "r1", "id"', '"id"'
+    )
+    assert _wire.record_facts(body.encode()) is None
+    assert _wire.record_facts(b'{"data": [{"id": "r1", "version": 3}], "cursor": {}}') == [
+        {"id": "r1", "updatedAt": None, "version": 3, "cdtName": None, "jsonBody": None}
+    ]
+
+
 def test_an_unusual_envelope_refuses() -> None:
     """An envelope key no page of the style carries makes the twins refuse the page."""
     body = json.dumps({"data": [], "cursor": {"hasNext": False}, "surprise": 1}).encode()

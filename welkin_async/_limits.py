@@ -231,6 +231,7 @@ class Limiter:
             self._ceiling = max(MIN_RATE, target)
             self._step_down(now, max(MIN_RATE, target * BETA))
         self._known_ceiling = refused >= 2
+        self._confirmed = False  # a ceiling refined from a guess was not found twice
 
     def _first_sighting(self, now: float, sent_at: float, retry_after: float | None) -> bool:
         """Whether this 429 is only noted: the first with nothing known of the server (too few

@@ -231,15 +231,18 @@ class _Twins:
         filename = f"<welkin_async wire copy {describe(cls)} {len(self.structs)}>"
         # Registered with linecache so a traceback through the function shows its source.
         linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
-        exec(compile(source, filename, "exec"), self.namespace)  # noqa: S102 - our own source
-        copy: Copy = self.namespace.pop(function)
+        # Defined into a dict of its own: two threads building twins never take each other's.
+        defined: dict[str, Any] = {}
+        exec(compile(source, filename, "exec"), self.namespace, defined)  # noqa: S102 - our own
+        copy: Copy = defined[function]
         return struct, copy
 
 
 def _free_form(tp: Any) -> bool:
     """``dict[str, Any]``, ``list[Any]`` and ``list[dict[str, Any]]``: JSON taken as decoded."""
     origin, args = get_origin(tp), get_args(tp)
-    if tp in (dict, list) or (origin is dict and args[1] is Any):
+    # Keys stay text: msgspec would read ``dict[int, Any]``'s keys as numbers, orjson never.
+    if tp in (dict, list) or (origin is dict and args[0] is str and args[1] is Any):
         return True
     return origin is list and (args[0] is Any or _free_form(args[0]))
 
@@ -334,6 +337,19 @@ _pages = _Pages(_Twins())
 _warned: set[Any] = set()
 
 
+# What a page the twins cannot read raises. RecursionError: msgspec's nesting limit is below
+# orjson's (1,024 levels), and it applies to values it skips too.
+_REFUSALS = (
+    RecursionError,
+    _Mismatch,
+    DecodeError,
+    KeyError,
+    ValueError,
+    TypeError,
+    *((msgspec.DecodeError,) if AVAILABLE else ()),
+)
+
+
 def decode_page(style: str, body: bytes, item_type: Any) -> Read | None:
     """A page of ``style`` read from ``body`` with its items as ``item_type``, and the JSONPath
     of its items; ``None`` where the twins refuse it (or msgspec is not installed): the caller
@@ -349,7 +365,7 @@ def decode_page(style: str, body: bytes, item_type: Any) -> Read | None:
 
     try:
         return read_page(style, _document(decoder.decode(body), copy))  # type: ignore[arg-type]
-    except (msgspec.DecodeError, _Mismatch, DecodeError, KeyError, ValueError, TypeError):
+    except _REFUSALS:
         return None  # outside the handler nothing is raised: no value reaches a traceback
 
 
@@ -371,8 +387,9 @@ def read_by_general_path(item_type: Any) -> None:
         return
     _warned.add(item_type)
     warnings.warn(
-        f"a page of {describe(item_type)} did not fit the models and was read by the general "
-        "path; the models may be behind the server (regenerate them)",
+        f"a page of {describe(item_type)} did not fit the fast path (keys or values the model "
+        "does not declare, as a rule) and was read by the general path; the models may be "
+        "behind the server (regenerate them)",
         ModelsBehindWarning,
         stacklevel=3,
     )
@@ -397,6 +414,14 @@ def _facts_decoder() -> Any:
 _facts: list[Any] = []  # the decoder, made at first use
 
 
+def _plain(value: Any) -> bool:
+    """Whether ``value`` is a JSON scalar orjson would read as the same value and type."""
+    kind = value.__class__
+    if kind is int:
+        return bool(_I64_MIN <= value <= _I64_MAX)
+    return value is None or kind is str or kind is float or kind is bool
+
+
 def record_facts(body: bytes) -> list[dict[str, Any]] | None:
     """Each record of an export page ``body`` as a dict of the keys the export stream compares
     and shapes records by (``id``, ``updatedAt``, ``version``, ``cdtName``,
@@ -408,8 +433,16 @@ def record_facts(body: bytes) -> list[dict[str, Any]] | None:
         _facts.append(_facts_decoder())
     try:
         records = _facts[0].decode(body).data
-    except msgspec.DecodeError:
+    except (msgspec.DecodeError, RecursionError):
         return None
+    # A fact that is not a plain JSON scalar as orjson reads it (an integer past 64 bits, which
+    # orjson reads as a float, or a nested value): the general path reads the page.
+    for r in records:
+        facts = (r.id, r.updatedAt, r.version, r.cdtName)
+        if not all(map(_plain, facts)) or (
+            r.jsonBody is not None and not _plain(r.jsonBody.updated_at)
+        ):
+            return None
     return [
         {
             "id": r.id,
