@@ -47,7 +47,7 @@ SCENARIOS = (
 
 
 def _header(command: str, quick: bool) -> list[str]:
-    packages = ("aiohttp", "orjson", "attrs", "cattrs", "pydantic", "pydantic-core")
+    packages = ("aiohttp", "orjson", "msgspec", "attrs", "cattrs", "pydantic", "pydantic-core")
     versions = ", ".join(f"{name} {version(name)}" for name in packages)
     return [
         "# welkin_async benchmarks" + (" (quick subset)" if quick else ""),
